@@ -1,0 +1,58 @@
+# Two set-up commands for a fresh machine (Python 3.11+, Node.js): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATA_DIR ?= .data
+
+.PHONY: run test lint typecheck pytest bench clean install install-dev system-deps
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-runtime: $(VENV)/bin/python requirements/runtime.txt
+	$(PIP) install -r requirements/runtime.txt
+	touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/bin/python requirements/runtime.txt requirements/infra.txt requirements/dev.txt
+	$(PIP) install -r requirements/dev.txt
+	touch $(VENV)/.stamp-runtime $@
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.stamp-runtime
+
+install-dev: $(VENV)/.stamp-dev node_modules/.stamp system-deps
+
+## Debian's chromium for the browser tests (a Playwright browser download cannot be fetched).
+system-deps:
+	@scripts/ensure-chromium.sh
+
+## Start the local chat server with the embedded default: no cloud account, no key.
+run: install
+	$(PY) -m runtime serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.stamp-dev
+	$(VENV)/bin/mypy
+
+pytest: install-dev
+	$(PY) -m pytest
+
+## What CI runs: lint, types and every test.
+test: install-dev lint typecheck pytest
+
+bench: install-dev
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules build .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Travel Bot runtime: the Lambda package and the local server that wraps the same handler."""

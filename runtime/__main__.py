@@ -1,0 +1,70 @@
+"""Command line: ``python -m runtime serve`` starts the local chat server.
+
+The server runs the Lambda handler unchanged with the embedded default (local NLU, local
+sentiment, SQLite history under ``--data-dir``): no cloud account and no key needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # Local defaults, set before Powertools reads them at import time: EMF metrics off (they
+    # would flood the console), warnings and errors only in the JSON log.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("TRAVELBOT_STAGE", "local")
+
+    from runtime import services
+    from runtime.server import make_server
+    from runtime.settings import Settings
+
+    settings = Settings.from_env()
+    data_dir = Path(args.data_dir)
+    current = services.build_services(settings, data_dir=data_dir)
+    services.configure(current)
+    server = make_server(args.host, args.port, quiet=args.quiet)
+    host, port = str(server.server_address[0]), int(server.server_address[1])
+    print(
+        f"Travel Bot listening on http://{host}:{port} (history in {data_dir.resolve()})",
+        flush=True,
+    )
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command."""
+    parser = argparse.ArgumentParser(prog="python -m runtime", description="Travel Bot runtime")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the local chat server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)"
+    )
+    serve.add_argument("--data-dir", default=".data", help="where history is kept (default .data/)")
+    serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.set_defaults(run=_serve)
+    args = parser.parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

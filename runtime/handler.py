@@ -1,0 +1,73 @@
+"""The Lambda entry point: API Gateway REST proxy events in, contract responses out.
+
+The local server wraps this very handler, so what runs on a laptop is what runs in Lambda.
+Every client error becomes ``{"error": {"code", "message"}}``; an unexpected failure becomes a
+500 with no stack trace (logged with one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from runtime import services
+from runtime.errors import RequestError
+from runtime.http import error_body, error_response, json_response, raw_error, source_ip
+from runtime.routes import chat, pages, sessions
+
+logger = Logger(service="travelbot")
+metrics = Metrics(namespace="TravelBot", service="travelbot")
+app = APIGatewayRestResolver()
+for module in (chat, sessions, pages):
+    app.include_router(module.router)
+
+UNLIMITED_PATHS = frozenset({"/health"})
+
+
+@app.exception_handler(RequestError)
+def handle_request_error(error: RequestError) -> Response[str]:
+    """Client errors: the status and message the error carries."""
+    return error_response(error)
+
+
+@app.not_found
+def handle_not_found(_: Exception) -> Response[str]:
+    """Unknown routes and methods."""
+    return json_response(404, error_body("not_found", "no such route; see POST /chat"))
+
+
+@app.exception_handler(Exception)
+def handle_unexpected(error: Exception) -> Response[str]:
+    """A bug: log it with its stack, answer without one."""
+    logger.exception("unhandled error")
+    return json_response(
+        500, error_body("internal_error", "something went wrong on our side; please retry")
+    )
+
+
+def _rate_limited(event: dict[str, Any]) -> dict[str, Any] | None:
+    if event.get("path") in UNLIMITED_PATHS:
+        return None
+    decision = services.current().rate_limiter.acquire(source_ip(event))
+    if decision.allowed:
+        return None
+    return raw_error(
+        429,
+        "rate_limited",
+        f"too many requests; retry after {decision.retry_after_s} s",
+        {"Retry-After": str(decision.retry_after_s)},
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics(raise_on_empty_metrics=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Rate-limit by source IP, then route."""
+    limited = _rate_limited(event)
+    if limited is not None:
+        return limited
+    return app.resolve(event, context)

@@ -1,0 +1,79 @@
+"""HTTP helpers shared by the routes: JSON responses with the security headers the contract
+requires, error bodies, and facts read from an API Gateway REST proxy event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from runtime.errors import RateLimitedError, RequestError
+from runtime.validation import header
+
+JSON_HEADERS = {
+    "Content-Type": "application/json",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+def json_response(
+    status: int, body: Any, extra_headers: Mapping[str, str] | None = None
+) -> Response[str]:
+    """A JSON response with ``nosniff`` and ``no-store``."""
+    headers = dict(JSON_HEADERS)
+    headers.update(extra_headers or {})
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        headers=headers,
+    )
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    """The contract's error shape."""
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(error: RequestError) -> Response[str]:
+    """The response for a client error, with ``Retry-After`` on 429."""
+    extra = {"Retry-After": str(error.retry_after_s)} if isinstance(error, RateLimitedError) else {}
+    return json_response(error.status, error_body(error.code, error.message), extra)
+
+
+def raw_error(
+    status: int, code: str, message: str, extra_headers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """An error as a proxy-integration result, for answers given before routing (rate limit)."""
+    headers = dict(JSON_HEADERS)
+    headers.update(extra_headers or {})
+    return {
+        "statusCode": status,
+        "headers": headers,
+        "body": json.dumps(error_body(code, message)),
+        "isBase64Encoded": False,
+    }
+
+
+def source_ip(event: Mapping[str, Any]) -> str:
+    """The caller's address as API Gateway saw it: never X-Forwarded-For, which clients forge."""
+    identity = (event.get("requestContext") or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
+
+
+def base_url(event: Mapping[str, Any]) -> str:
+    """The public URL prefix of this API (scheme, host and stage prefix, if any).
+
+    On the execute-api domain ``requestContext.path`` is ``/prod/chat`` while ``path`` is
+    ``/chat``; behind a custom domain with a base path mapping both agree.
+    """
+    context = event.get("requestContext") or {}
+    headers = event.get("headers") or {}
+    host = context.get("domainName") or header(headers, "host") or "localhost"
+    scheme = header(headers, "x-forwarded-proto") or "https"
+    full, path = str(context.get("path") or ""), str(event.get("path") or "")
+    prefix = full[: -len(path)] if path and full.endswith(path) else ""
+    return f"{scheme}://{host}{prefix.rstrip('/')}"

@@ -1,0 +1,1 @@
+"""Natural-language understanding: the provider interface and its implementations."""

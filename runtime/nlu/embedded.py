@@ -1,0 +1,129 @@
+"""The embedded NLU: intent classification and slot filling with no network.
+
+Always available (it is the last fallback behind Lex and Dialogflow) and small enough for a
+Lambda package: a calibrated naive Bayes learned from the bot model at start-up, plus the slot
+reader's gazetteer and normalisers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from runtime.model import BotModel
+from runtime.nlu.classifier import IntentClassifier
+from runtime.nlu.entities import Mention, parse_duration, parse_money
+from runtime.nlu.gazetteer import Gazetteer
+from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
+from runtime.types import NluContext, NluResult, SlotValue
+
+FALLBACK = "FallbackIntent"
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
+SWITCH_CONFIDENCE = 0.8  # what another task intent needs to override an elicitation
+
+
+def training_examples(model: BotModel) -> list[tuple[str, str]]:
+    """Every sample utterance with its ``{slot}`` placeholders replaced by type placeholders."""
+    examples: list[tuple[str, str]] = []
+    for intent in model.intents.values():
+        for utterance in intent.utterances:
+
+            def placeholder(match: re.Match[str], intent_name: str = intent.name) -> str:
+                parser = model.slot_type_of(intent_name, match.group(1)).parser
+                return f" {PLACEHOLDERS[parser]} "
+
+            examples.append((PLACEHOLDER_RE.sub(placeholder, utterance), intent.name))
+    return examples
+
+
+def model_vocabulary(model: BotModel) -> set[str]:
+    """Words used by the utterances, which are never read as place names unless capitalised."""
+    words: set[str] = set()
+    for intent in model.intents.values():
+        for utterance in intent.utterances:
+            words.update(
+                w.strip("?,.!'").lower() for w in PLACEHOLDER_RE.sub(" ", utterance).split()
+            )
+    return {w for w in words if w}
+
+
+class EmbeddedNlu:
+    """:class:`runtime.nlu.base.NluProvider` that runs in-process in a few milliseconds."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        model: BotModel,
+        *,
+        today: Callable[[], dt.date] = utc_today,
+        threshold: float | None = None,
+    ) -> None:
+        self.model = model
+        self.threshold = model.nlu_confidence_threshold if threshold is None else threshold
+        gazetteer = Gazetteer(model.slot_types["City"].values, model_vocabulary(model))
+        self.slots = SlotReader(model, gazetteer, today)
+        self.classifier = IntentClassifier(training_examples(model))
+
+    def recognize(self, text: str, context: NluContext) -> NluResult:
+        """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure)."""
+        mentions = self.slots.mentions(text)
+        prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
+        intent, confidence = prediction.intent, prediction.confidence
+        answer = self._answer_in_context(text, context, mentions)
+        if answer is not None and not (
+            intent != context.active_intent
+            and intent != FALLBACK
+            and confidence >= SWITCH_CONFIDENCE
+            and len(mentions) < 2
+        ):
+            assert context.active_intent is not None
+            intent_def = self.model.intent(context.active_intent)
+            slots = self.slots.assign(intent_def, mentions, context.eliciting_slot)
+            slots.update(answer)
+            return NluResult(
+                intent=intent_def.name,
+                confidence=max(confidence, CONTEXT_CONFIDENCE),
+                slots=slots,
+                provider=self.name,
+            )
+        if intent == FALLBACK or confidence < self.threshold:
+            return NluResult(
+                intent=FALLBACK,
+                confidence=round(confidence if intent == FALLBACK else 1 - confidence, 4),
+                slots={},
+                provider=self.name,
+            )
+        slots = self.slots.assign(self.model.intent(intent), mentions, None)
+        return NluResult(
+            intent=intent, confidence=round(confidence, 4), slots=slots, provider=self.name
+        )
+
+    def _answer_in_context(
+        self, text: str, context: NluContext, mentions: list[Mention]
+    ) -> dict[str, SlotValue] | None:
+        """The value of the slot being elicited, when the message supplies one."""
+        if (
+            not (context.active_intent and context.eliciting_slot)
+            or context.active_intent not in self.model.intents
+        ):
+            return None
+        intent = self.model.intent(context.active_intent)
+        slot = intent.slot(context.eliciting_slot)
+        if slot is None:
+            return None
+        parser = self.model.slot_types[slot.type].parser
+        assigned = self.slots.assign(intent, mentions, slot.name)
+        if slot.name in assigned:
+            return {slot.name: assigned[slot.name]}
+        bare: SlotValue | None = None
+        stripped = text.strip().rstrip(".!")
+        if parser == "duration":
+            bare = parse_duration(stripped)
+        elif parser == "money":
+            bare = parse_money(stripped)
+        elif parser == "place" and len(stripped.split()) <= 4:
+            bare = self.slots.gazetteer.resolve(stripped)
+        return {slot.name: bare} if bare is not None else None

@@ -1,0 +1,341 @@
+"""Finds and normalises durations, amounts of money and dates in free text.
+
+Each finder returns :class:`Mention` objects with character spans, so the classifier can replace
+them with placeholder tokens and the slot filler can assign them. Values follow the ``/chat``
+contract: durations in whole days, money as ``{"amount", "currency"}`` with an ISO 4217 code,
+dates as ISO ``YYYY-MM-DD``. The same normalisers read the raw values cloud NLUs return.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from runtime.nlu.text import NUMBER_WORDS, number_value
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed value found in the message at ``[start, end)``."""
+
+    kind: str  # "duration", "money", "date" or "place"
+    start: int
+    end: int
+    value: Any
+    cue: str = ""  # the word before the mention ("to", "from", ...), folded
+
+    def overlaps(self, other: Mention) -> bool:
+        """True when the two spans share a character."""
+        return self.start < other.end and other.start < self.end
+
+
+_NUM = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+
+# ---------------------------------------------------------------- durations
+_UNIT_DAYS = {"day": 1, "night": 1, "week": 7, "fortnight": 14, "month": 30}
+_DURATION_RE = re.compile(
+    rf"\b(?:(?P<num>{_NUM})(?:\s+of)?[\s-]+|(?P<half>half\s+a\s+))"
+    r"(?P<unit>days?|nights?|weeks?|fortnights?|months?)(?:[\s-]+long)?\b",
+    re.IGNORECASE,
+)
+_FIXED_DURATIONS = {
+    "a long weekend": 3,
+    "long weekend": 3,
+    "the weekend": 2,
+    "a weekend": 2,
+    "weekend": 2,
+    "a fortnight": 14,
+    "fortnight": 14,
+    "week-long": 7,
+    "weeklong": 7,
+    "overnight": 1,
+}
+_FIXED_DURATION_RE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(k) for k in sorted(_FIXED_DURATIONS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_ISO_DURATION_RE = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T.*)?$")
+
+
+def find_durations(text: str) -> list[Mention]:
+    """``"a week"`` → 7, ``"10 days"`` → 10, ``"6 nights"`` → 6, ``"a long weekend"`` → 3."""
+    found: list[Mention] = []
+    for match in _DURATION_RE.finditer(text):
+        unit = match.group("unit").lower().rstrip("s")
+        if match.group("half"):
+            days = max(1, _UNIT_DAYS[unit] // 2)
+        else:
+            count = number_value(match.group("num").lower())
+            if count is None or count <= 0:
+                continue
+            days = count * _UNIT_DAYS[unit]
+        if 0 < days <= 366:
+            found.append(Mention("duration", match.start(), match.end(), days))
+    for match in _FIXED_DURATION_RE.finditer(text):
+        mention = Mention(
+            "duration", match.start(), match.end(), _FIXED_DURATIONS[match.group().lower()]
+        )
+        if not any(mention.overlaps(m) for m in found):
+            found.append(mention)
+    return found
+
+
+def parse_duration(value: str) -> int | None:
+    """Whole days from free text (``"two weeks"``), a bare number, or ISO 8601 (``"P1W"``)."""
+    value = value.strip()
+    iso = _ISO_DURATION_RE.match(value.upper())
+    if iso and any(iso.groups()[:4]):
+        years, months, weeks, days = (int(g) if g else 0 for g in iso.groups()[:4])
+        total = years * 365 + months * 30 + weeks * 7 + days
+        return total if total > 0 else None
+    number = number_value(value.lower())
+    if number is not None and value.lower() not in ("a", "an"):
+        return number if 0 < number <= 366 else None
+    found = find_durations(value)
+    return int(found[0].value) if found else None
+
+
+# ---------------------------------------------------------------- money
+_SYMBOLS = {
+    "us$": "USD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "nz$": "NZD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "r$": "BRL",
+}
+_WORDS = {
+    "usd": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "us dollars": "USD",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "quid": "GBP",
+    "pounds sterling": "GBP",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "aud": "AUD",
+    "australian dollars": "AUD",
+    "cad": "CAD",
+    "canadian dollars": "CAD",
+    "nzd": "NZD",
+    "chf": "CHF",
+    "swiss francs": "CHF",
+    "francs": "CHF",
+    "inr": "INR",
+    "rupees": "INR",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "kronor": "SEK",
+    "kroner": "NOK",
+    "mxn": "MXN",
+    "pesos": "MXN",
+    "brl": "BRL",
+    "reais": "BRL",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "rmb": "CNY",
+    "sgd": "SGD",
+    "hkd": "HKD",
+    "thb": "THB",
+    "baht": "THB",
+    "zar": "ZAR",
+    "rand": "ZAR",
+    "aed": "AED",
+    "dirhams": "AED",
+    "lira": "TRY",
+    "pln": "PLN",
+    "zloty": "PLN",
+    "czk": "CZK",
+    "korunas": "CZK",
+    "krw": "KRW",
+}
+_AMOUNT = (
+    r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<mult>k|thousand|grand|m|million)\b)?"
+)
+_SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
+_WORD_ALT = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
+_MONEY_PATTERNS = (
+    re.compile(
+        rf"(?P<symbol>{_SYMBOL_ALT})\s?{_AMOUNT}(?:\s*(?P<word>{_WORD_ALT})\b)?", re.IGNORECASE
+    ),
+    re.compile(rf"(?<![\w.,]){_AMOUNT}\s*(?P<word>{_WORD_ALT})\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<word>{_WORD_ALT})\s?{_AMOUNT}", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,]){_AMOUNT}\s?(?P<symbol>{_SYMBOL_ALT})", re.IGNORECASE),
+)
+_MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "million": 1_000_000}
+
+
+def _amount(raw: str, mult: str | None) -> int | float:
+    value = float(raw.replace(",", "")) * _MULTIPLIERS.get((mult or "").lower(), 1)
+    return int(value) if value == int(value) else round(value, 2)
+
+
+def find_money(text: str) -> list[Mention]:
+    """``"$1,500"`` → 1500 USD, ``"2k euros"`` → 2000 EUR, ``"£800"``, ``"900 USD"``."""
+    found: list[Mention] = []
+    for pattern in _MONEY_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            symbol = (groups.get("symbol") or "").lower()
+            word = (groups.get("word") or "").lower()
+            currency = _WORDS.get(word) if word and not symbol else _SYMBOLS.get(symbol)
+            if symbol == "$" and word in _WORDS and _WORDS[word] != "EUR":
+                currency = _WORDS[word]  # "$500 AUD"
+            if currency is None:
+                continue
+            amount = _amount(match.group("amount"), groups.get("mult"))
+            mention = Mention(
+                "money", match.start(), match.end(), {"amount": amount, "currency": currency}
+            )
+            if amount > 0 and not any(mention.overlaps(m) for m in found):
+                found.append(mention)
+    return found
+
+
+def parse_money(value: str, default_currency: str = "USD") -> dict[str, Any] | None:
+    """Money from free text; a bare number takes ``default_currency``."""
+    found = find_money(value)
+    if found:
+        return dict(found[0].value)
+    bare = re.fullmatch(r"\s*" + _AMOUNT + r"\s*", value, re.IGNORECASE)
+    if bare:
+        amount = _amount(bare.group("amount"), bare.group("mult"))
+        if amount > 0:
+            return {"amount": amount, "currency": default_currency}
+    return None
+
+
+# ---------------------------------------------------------------- dates
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_DAY_ALT = "|".join(_DAYS)
+_ORD = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s*(?P<year>\d{4}))?"
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b"),
+    re.compile(rf"\b{_ORD}\s+(?:of\s+)?(?P<month>{_MONTH_ALT})\.?\b{_YEAR}", re.IGNORECASE),
+    re.compile(rf"\b(?P<month>{_MONTH_ALT})\.?\s+(?:the\s+)?{_ORD}\b{_YEAR}", re.IGNORECASE),
+    re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<rel>day after tomorrow|tomorrow|today|tonight)\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<which>next|this|coming)?\s*(?P<weekday>{_DAY_ALT})\b", re.IGNORECASE),
+    re.compile(rf"\bin\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)\b", re.IGNORECASE),
+    re.compile(r"\bnext\s+(?P<span>week|month)\b", re.IGNORECASE),
+)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(today: dt.date, month: int, day: int, year: str | None) -> dt.date | None:
+    if year:
+        return _safe_date(int(year), month, day)
+    candidate = _safe_date(today.year, month, day)
+    if candidate is not None and candidate < today:
+        candidate = _safe_date(today.year + 1, month, day)
+    return candidate
+
+
+def _slashed(a: int, b: int, year: int) -> dt.date | None:
+    # Only unambiguous forms: 24/12/2027 (day first) or 12/24/2027 (month first).
+    if a > 12 >= b:
+        return _safe_date(year, b, a)
+    if b > 12 >= a:
+        return _safe_date(year, a, b)
+    if a == b:
+        return _safe_date(year, a, b)
+    return None
+
+
+def _relative(groups: dict[str, str | None], today: dt.date) -> dt.date | None:
+    if groups.get("rel"):
+        offsets = {"today": 0, "tonight": 0, "tomorrow": 1, "day after tomorrow": 2}
+        return today + dt.timedelta(days=offsets[str(groups["rel"]).lower()])
+    if groups.get("weekday"):
+        target = _DAYS[str(groups["weekday"]).lower()]
+        ahead = (target - today.weekday()) % 7
+        if ahead == 0:  # "friday" said on a Friday means next week's
+            ahead = 7
+        return today + dt.timedelta(days=ahead)
+    if groups.get("n"):
+        count = number_value(str(groups["n"]).lower()) or 0
+        unit = 7 if str(groups["unit"]).lower().startswith("week") else 1
+        return today + dt.timedelta(days=count * unit) if count > 0 else None
+    if groups.get("span"):
+        if str(groups["span"]).lower() == "week":
+            return today + dt.timedelta(days=7)
+        first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        return first_next
+    return None
+
+
+def _resolve_date(groups: dict[str, str | None], today: dt.date) -> dt.date | None:
+    if groups.get("iso"):
+        try:
+            return dt.date.fromisoformat(str(groups["iso"]))
+        except ValueError:
+            return None
+    if groups.get("month"):
+        return _month_day(
+            today,
+            _MONTHS[str(groups["month"]).lower()],
+            int(str(groups["day"])),
+            groups.get("year"),
+        )
+    if groups.get("a"):
+        return _slashed(int(str(groups["a"])), int(str(groups["b"])), int(str(groups["y"])))
+    return _relative(groups, today)
+
+
+def find_dates(text: str, today: dt.date) -> list[Mention]:
+    """ISO dates, ``"14 May 2027"``, ``"March 3rd"``, ``"tomorrow"``, ``"next friday"``, ...
+
+    Dates without a year are the next such day on or after ``today``.
+    """
+    found: list[Mention] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            value = _resolve_date(match.groupdict(), today)
+            if value is None:
+                continue
+            start = (
+                match.start("weekday")
+                if match.groupdict().get("weekday") and not match.group("which")
+                else match.start()
+            )
+            mention = Mention("date", start, match.end(), value.isoformat())
+            if not any(mention.overlaps(m) for m in found):
+                found.append(mention)
+    return found
+
+
+def parse_date(value: str, today: dt.date) -> str | None:
+    """An ISO date from free text or an ISO string; ``None`` when none is found."""
+    found = find_dates(value, today)
+    return str(found[0].value) if found else None

@@ -1,0 +1,1 @@
+"""Route modules; each exposes a Powertools ``router`` that the handler includes."""

@@ -1,0 +1,35 @@
+"""``POST /chat``: one turn of conversation, per the contract in DESIGN.md."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from runtime import services
+from runtime.chat import TurnContext
+from runtime.http import base_url, json_response
+from runtime.validation import parse_chat_request
+
+router = APIGatewayRouter()
+
+RESERVED_MS = 1500  # kept back from the Lambda's remaining time for the history write and reply
+MAX_BUDGET_S = 10.0
+
+
+def _budget_s() -> float:
+    remaining = getattr(router.lambda_context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return MAX_BUDGET_S
+    left_ms = float(remaining())
+    return max(0.2, min(MAX_BUDGET_S, (left_ms - RESERVED_MS) / 1000))
+
+
+@router.post("/chat")
+def chat() -> Response[str]:
+    """Validate, converse, and answer with the contract's body."""
+    event = router.current_event
+    request = parse_chat_request(event.headers, event.body, bool(event.is_base64_encoded))
+    body = services.current().chat.chat(
+        request, TurnContext(base_url=base_url(event.raw_event), budget_s=_budget_s())
+    )
+    return json_response(200, body)

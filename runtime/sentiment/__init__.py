@@ -1,0 +1,1 @@
+"""Sentiment analysis: the provider interface and its implementations."""

@@ -1,0 +1,109 @@
+"""The collaborators one process needs, built once per cold start (or by the local server).
+
+The handler never constructs SDK clients or stores itself: it asks for the current
+:class:`Services`, which tests and the local server replace with :func:`configure`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from runtime.chat import ChatService
+from runtime.dialogue import DialogueManager
+from runtime.experiments import Experiments
+from runtime.fulfilment import Fulfiller
+from runtime.model import BotModel, default_model
+from runtime.nlu.embedded import EmbeddedNlu
+from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter, RateLimiter
+from runtime.sentiment.embedded import EmbeddedSentiment
+from runtime.settings import Settings
+from runtime.store.base import HistoryStore
+from runtime.store.sqlite import SqliteStore
+from runtime.understanding import EmbeddedUnderstander, Understander
+from runtime.weather import WeatherProvider
+
+DEFAULT_DATA_DIR = "/tmp/travelbot"  # noqa: S108 - Lambda's only writable path, used without DynamoDB
+
+
+@dataclass
+class Services:
+    """Everything a request handler uses."""
+
+    settings: Settings
+    model: BotModel
+    store: HistoryStore
+    rate_limiter: RateLimiter
+    chat: ChatService
+    embedded_nlu: EmbeddedNlu
+    clock: Callable[[], float] = time.time
+    admin_token: str = ""
+
+
+def build_services(
+    settings: Settings,
+    *,
+    store: HistoryStore | None = None,
+    rate_limiter: RateLimiter | None = None,
+    understander: Understander | None = None,
+    weather: WeatherProvider | None = None,
+    data_dir: Path | str | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Services:
+    """Wire the embedded default; any collaborator can be injected instead."""
+    model = default_model()
+    nlu = EmbeddedNlu(model)
+    if store is None:
+        directory = Path(data_dir or os.environ.get("TRAVELBOT_DATA_DIR", DEFAULT_DATA_DIR))
+        store = SqliteStore(
+            directory / "history.sqlite3", retention_days=settings.retention_days, clock=clock
+        )
+    if rate_limiter is None:
+        rate_limiter = InMemoryRateLimiter(
+            BucketPolicy(settings.rate_per_minute, settings.rate_burst)
+        )
+    if understander is None:
+        understander = EmbeddedUnderstander(nlu, EmbeddedSentiment())
+    fulfiller = Fulfiller(model, nlu.slots.gazetteer, store, weather)
+    chat = ChatService(
+        store=store,
+        understander=understander,
+        dialogue=DialogueManager(model, fulfiller),
+        experiments=Experiments.from_config(settings.experiments),
+        clock=clock,
+    )
+    return Services(
+        settings=settings,
+        model=model,
+        store=store,
+        rate_limiter=rate_limiter,
+        chat=chat,
+        embedded_nlu=nlu,
+        clock=clock,
+        admin_token=settings.admin_token,
+    )
+
+
+_current: Services | None = None
+_lock = threading.Lock()
+
+
+def configure(services: Services | None) -> None:
+    """Install the services the handler uses (the local server and tests call this)."""
+    global _current
+    with _lock:
+        _current = services
+
+
+def current() -> Services:
+    """The installed services, built from the environment on first use (Lambda cold start)."""
+    global _current
+    if _current is None:
+        with _lock:
+            if _current is None:
+                _current = build_services(Settings.from_env())
+    return _current

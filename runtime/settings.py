@@ -1,0 +1,168 @@
+"""Runtime settings, read once from environment variables (never secrets: those come from
+Secrets Manager, see ``TRAVELBOT_SECRET_ARN``).
+
+Each variable is documented on its field; a malformed value raises :class:`ConfigError` naming
+the variable. The Pulumi program sets exactly these names on the Lambda function.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from runtime.errors import ConfigError
+
+ENV = {
+    "stage": "TRAVELBOT_STAGE",
+    "store": "TRAVELBOT_STORE",
+    "table_name": "TRAVELBOT_TABLE_NAME",
+    "dynamodb_endpoint": "TRAVELBOT_DYNAMODB_ENDPOINT",
+    "retention_days": "TRAVELBOT_RETENTION_DAYS",
+    "spool_queue_url": "TRAVELBOT_SPOOL_QUEUE_URL",
+    "secret_arn": "TRAVELBOT_SECRET_ARN",
+    "rate_per_minute": "TRAVELBOT_RATE_PER_MINUTE",
+    "rate_burst": "TRAVELBOT_RATE_BURST",
+    "experiments": "TRAVELBOT_EXPERIMENTS",
+    "confidence_threshold": "TRAVELBOT_NLU_CONFIDENCE_THRESHOLD",
+    "lex_bot_id": "LEX_BOT_ID",
+    "lex_bot_alias_id": "LEX_BOT_ALIAS_ID",
+    "lex_locale_id": "LEX_LOCALE_ID",
+    "lex_region": "LEX_REGION",
+    "lex_endpoint": "LEX_ENDPOINT_URL",
+    "lex_timeout_s": "LEX_TIMEOUT_S",
+    "dialogflow_project_id": "DIALOGFLOW_PROJECT_ID",
+    "dialogflow_language": "DIALOGFLOW_LANGUAGE_CODE",
+    "dialogflow_endpoint": "DIALOGFLOW_API_ENDPOINT",
+    "dialogflow_timeout_s": "DIALOGFLOW_TIMEOUT_S",
+    "hedge_delay_ms": "DIALOGFLOW_HEDGE_DELAY_MS",
+    "azure_endpoint": "AZURE_LANGUAGE_ENDPOINT",
+    "azure_timeout_s": "AZURE_TIMEOUT_S",
+    "openweather_endpoint": "OPENWEATHER_ENDPOINT",
+    "weather_timeout_s": "OPENWEATHER_TIMEOUT_S",
+    "secrets_endpoint": "SECRETS_MANAGER_ENDPOINT_URL",
+    "admin_token": "TRAVELBOT_ADMIN_TOKEN",
+}
+
+
+def _text(env: Mapping[str, str], key: str, default: str = "") -> str:
+    return env.get(ENV[key], default).strip()
+
+
+def _number(env: Mapping[str, str], key: str, default: float, *, low: float, high: float) -> float:
+    raw = env.get(ENV[key], "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV[key]} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{ENV[key]} must be between {low} and {high}, got {raw!r}")
+    return value
+
+
+def _experiments(env: Mapping[str, str]) -> list[dict[str, Any]] | None:
+    raw = env.get(ENV["experiments"], "").strip()
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{ENV['experiments']} is not valid JSON: {exc.msg}") from None
+    if not isinstance(value, list):
+        raise ConfigError(f"{ENV['experiments']} must be a JSON list of experiments")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Every non-secret runtime setting. Empty strings mean "not configured"."""
+
+    stage: str = "local"
+    store: str = "sqlite"  # "sqlite" (local server) or "dynamodb"
+    table_name: str = ""
+    dynamodb_endpoint: str = ""  # only for local DynamoDB-compatible servers
+    retention_days: int = 90
+    spool_queue_url: str = ""
+    secret_arn: str = ""
+    rate_per_minute: float = 100.0
+    rate_burst: int = 200
+    experiments: list[dict[str, Any]] | None = None  # None: the shipped default experiment
+    confidence_threshold: float = 0.6
+    lex_bot_id: str = ""
+    lex_bot_alias_id: str = ""
+    lex_locale_id: str = "en_US"
+    lex_region: str = ""
+    lex_endpoint: str = ""
+    lex_timeout_s: float = 5.0
+    dialogflow_project_id: str = ""
+    dialogflow_language: str = "en"
+    dialogflow_endpoint: str = ""
+    dialogflow_timeout_s: float = 5.0
+    hedge_delay_ms: float | None = None  # None: derived from Lex's observed latency
+    azure_endpoint: str = ""
+    azure_timeout_s: float = 3.0
+    openweather_endpoint: str = "https://api.openweathermap.org"
+    weather_timeout_s: float = 3.0
+    secrets_endpoint: str = ""
+    admin_token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the environment; raises :class:`ConfigError` naming the variable."""
+        env = os.environ if env is None else env
+        store = _text(env, "store", "sqlite") or "sqlite"
+        if store not in ("sqlite", "dynamodb"):
+            raise ConfigError(f"{ENV['store']} must be 'sqlite' or 'dynamodb', got {store!r}")
+        hedge_raw = _text(env, "hedge_delay_ms")
+        return cls(
+            stage=_text(env, "stage", "local") or "local",
+            store=store,
+            table_name=_text(env, "table_name"),
+            dynamodb_endpoint=_text(env, "dynamodb_endpoint"),
+            retention_days=int(_number(env, "retention_days", 90, low=1, high=3650)),
+            spool_queue_url=_text(env, "spool_queue_url"),
+            secret_arn=_text(env, "secret_arn"),
+            rate_per_minute=_number(env, "rate_per_minute", 100, low=1, high=1_000_000),
+            rate_burst=int(_number(env, "rate_burst", 200, low=1, high=1_000_000)),
+            experiments=_experiments(env),
+            confidence_threshold=_number(env, "confidence_threshold", 0.6, low=0, high=1),
+            lex_bot_id=_text(env, "lex_bot_id"),
+            lex_bot_alias_id=_text(env, "lex_bot_alias_id"),
+            lex_locale_id=_text(env, "lex_locale_id", "en_US") or "en_US",
+            lex_region=_text(env, "lex_region") or env.get("AWS_REGION", ""),
+            lex_endpoint=_text(env, "lex_endpoint"),
+            lex_timeout_s=_number(env, "lex_timeout_s", 5.0, low=0.05, high=30),
+            dialogflow_project_id=_text(env, "dialogflow_project_id"),
+            dialogflow_language=_text(env, "dialogflow_language", "en") or "en",
+            dialogflow_endpoint=_text(env, "dialogflow_endpoint"),
+            dialogflow_timeout_s=_number(env, "dialogflow_timeout_s", 5.0, low=0.05, high=30),
+            hedge_delay_ms=(
+                _number(env, "hedge_delay_ms", 0, low=0, high=30_000) if hedge_raw else None
+            ),
+            azure_endpoint=_text(env, "azure_endpoint"),
+            azure_timeout_s=_number(env, "azure_timeout_s", 3.0, low=0.05, high=30),
+            openweather_endpoint=_text(env, "openweather_endpoint", cls.openweather_endpoint)
+            or cls.openweather_endpoint,
+            weather_timeout_s=_number(env, "weather_timeout_s", 3.0, low=0.05, high=30),
+            secrets_endpoint=_text(env, "secrets_endpoint"),
+            admin_token=_text(env, "admin_token"),
+        )
+
+    @property
+    def lex_enabled(self) -> bool:
+        """Lex is called only when its bot and alias are configured."""
+        return bool(self.lex_bot_id and self.lex_bot_alias_id)
+
+    @property
+    def dialogflow_configured(self) -> bool:
+        """Dialogflow also needs the service-account key from the secret."""
+        return bool(self.dialogflow_project_id)
+
+    @property
+    def azure_configured(self) -> bool:
+        """Azure also needs its key from the secret."""
+        return bool(self.azure_endpoint)

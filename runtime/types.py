@@ -1,0 +1,148 @@
+"""Value types shared by the NLU, dialogue, store and handler layers.
+
+They are plain frozen dataclasses with ``to_dict``/``from_dict`` so that every store (SQLite,
+DynamoDB, the spool file) persists exactly the same JSON shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+JsonValue = Any
+"""A JSON-compatible value (str, int, float, bool, None, list, dict)."""
+
+SlotValue = str | int | dict[str, Any]
+"""A normalised slot value: a canonical city or ISO date (str), whole days (int), or a budget
+``{"amount": int | float, "currency": "USD"}``."""
+
+SentimentLabel = Literal["positive", "neutral", "negative", "mixed"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NluContext:
+    """What the dialogue knows before a message is understood.
+
+    Providers use it to read a bare answer ("5 days", "Lisbon") in context: Lex gets it as
+    session state, the embedded NLU uses ``eliciting_slot`` to prefer the slot being asked for.
+    """
+
+    session_id: str
+    active_intent: str | None = None
+    eliciting_slot: str | None = None
+    slots: dict[str, SlotValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NluResult:
+    """One provider's reading of a message: intent, confidence in [0, 1] and normalised slots."""
+
+    intent: str
+    confidence: float
+    slots: dict[str, SlotValue]
+    provider: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sentiment:
+    """The mood of a message; ``score`` in [0, 1] is the confidence of ``label``."""
+
+    label: SentimentLabel
+    score: float
+    provider: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Understanding:
+    """What the NLU layer hands to the dialogue manager for one message."""
+
+    nlu: NluResult
+    sentiment: Sentiment
+    degraded: bool = False  # True when a cloud provider was wanted but the embedded one answered
+
+
+@dataclass(kw_only=True)
+class DialogueState:
+    """Per-session dialogue memory, stored between turns."""
+
+    intent: str | None = None
+    slots: dict[str, SlotValue] = field(default_factory=dict)
+    eliciting_slot: str | None = None
+    last_place: str | None = None
+    turn_count: int = 0
+    fallback_count: int = 0  # consecutive misunderstandings, to vary the fallback reply
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready copy."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DialogueState:
+        """Rebuild from :meth:`to_dict` output, ignoring unknown keys from newer versions."""
+        known = {
+            k: data[k]
+            for k in ("intent", "slots", "eliciting_slot", "last_place", "turn_count")
+            if k in data
+        }
+        state = cls(**known)
+        state.slots = dict(state.slots or {})
+        return state
+
+
+@dataclass(frozen=True, kw_only=True)
+class Turn:
+    """One user message and the bot's reply: the unit of history, analytics and GDPR export.
+
+    ``turn_key`` is time-ordered (``<13-digit epoch ms>#<random>``) so that a session's turns sort
+    chronologically in every store; ``date`` is the UTC day (``YYYY-MM-DD``) for analytics.
+    """
+
+    session_id: str
+    turn_key: str
+    timestamp_ms: int
+    date: str
+    message: str
+    reply: str
+    intent: str
+    slots: dict[str, SlotValue]
+    dialog_state: str
+    nlu_provider: str
+    nlu_confidence: float
+    sentiment_label: str
+    sentiment_score: float
+    latency_ms: int
+    variant: str = ""
+    degraded: bool = False
+    client_message_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready copy."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Turn:
+        """Rebuild from :meth:`to_dict` output (stores may add keys of their own)."""
+        names = cls.__dataclass_fields__.keys()
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlightLink:
+    """A flight-search deep link handed out in a reply and served through ``GET /go/{link_id}``."""
+
+    link_id: str
+    session_id: str
+    url: str
+    created_ms: int
+    variant: str = ""
+    clicked_ms: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready copy."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FlightLink:
+        """Rebuild from :meth:`to_dict` output."""
+        names = cls.__dataclass_fields__.keys()
+        return cls(**{k: v for k, v in data.items() if k in names})
