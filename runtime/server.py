@@ -92,6 +92,9 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
     """Turns each HTTP request into a proxy event and the handler's result into a response."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = (
+        True  # headers and body are separate writes: no 40 ms delayed-ACK stall
+    )
     server_version = "TravelBot"
     sys_version = ""
     quiet = False
