@@ -7,6 +7,7 @@ Every client error becomes ``{"error": {"code", "message"}}``; an unexpected fai
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -26,6 +27,9 @@ for module in (chat, sessions, pages):
     app.include_router(module.router)
 
 UNLIMITED_PATHS = frozenset({"/health"})
+
+# Health checks and page loads legitimately publish no metric; don't warn on every one.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 @app.exception_handler(RequestError)
