@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from runtime.cli_analytics import add_analytics_command, add_store_arguments
+
 
 def _serve(args: argparse.Namespace) -> int:
     # Local defaults, set before Powertools reads them at import time: EMF metrics off (they
@@ -22,13 +24,18 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("TRAVELBOT_STAGE", "local")
 
     from runtime import services
+    from runtime.cli_analytics import settings_from_args
     from runtime.server import make_server
-    from runtime.settings import Settings
+    from runtime.spool import FileSpool, ReplayWorker
 
-    settings = Settings.from_env()
+    settings = settings_from_args(args)
     data_dir = Path(args.data_dir)
     current = services.build_services(settings, data_dir=data_dir)
     services.configure(current)
+    spool = current.spool
+    worker = ReplayWorker(spool, current.store) if isinstance(spool, FileSpool) else None
+    if worker is not None:
+        worker.start()
     server = make_server(args.host, args.port, quiet=args.quiet)
     host, port = str(server.server_address[0]), int(server.server_address[1])
     print(
@@ -46,6 +53,8 @@ def _serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.server_close()
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -60,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve.add_argument("--data-dir", default=".data", help="where history is kept (default .data/)")
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    add_store_arguments(serve)
     serve.set_defaults(run=_serve)
+    add_analytics_command(commands)
     args = parser.parse_args(argv)
     result: int = args.run(args)
     return result

@@ -88,5 +88,9 @@ class ProviderError(TravelBotError):
         self.kind = kind  # "timeout", "throttled", "unavailable", "malformed", "error"
 
 
+class SpoolError(TravelBotError):
+    """The spool could not take or give back a message (or a message is malformed)."""
+
+
 class StoreError(TravelBotError):
     """The history store failed; the turn may be spooled and replayed later."""

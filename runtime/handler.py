@@ -18,12 +18,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from runtime import services
 from runtime.errors import RequestError
 from runtime.http import error_body, error_response, json_response, raw_error, source_ip
-from runtime.routes import chat, pages, sessions
+from runtime.routes import admin, chat, pages, sessions
 
 logger = Logger(service="travelbot")
 metrics = Metrics(namespace="TravelBot", service="travelbot")
 app = APIGatewayRestResolver()
-for module in (chat, sessions, pages):
+for module in (chat, sessions, pages, admin):
     app.include_router(module.router)
 
 UNLIMITED_PATHS = frozenset({"/health"})

@@ -19,11 +19,12 @@ from runtime.experiments import Experiments
 from runtime.fulfilment import Fulfiller
 from runtime.model import BotModel, default_model
 from runtime.nlu.embedded import EmbeddedNlu
-from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter, RateLimiter
+from runtime.ratelimit import RateLimiter
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
+from runtime.spool import Spool, spool_failures
 from runtime.store.base import HistoryStore
-from runtime.store.sqlite import SqliteStore
+from runtime.store.factory import build_rate_limiter, build_spool, build_store
 from runtime.understanding import EmbeddedUnderstander, Understander
 from runtime.weather import WeatherProvider
 
@@ -40,6 +41,7 @@ class Services:
     rate_limiter: RateLimiter
     chat: ChatService
     embedded_nlu: EmbeddedNlu
+    spool: Spool
     clock: Callable[[], float] = time.time
     admin_token: str = ""
 
@@ -51,21 +53,24 @@ def build_services(
     rate_limiter: RateLimiter | None = None,
     understander: Understander | None = None,
     weather: WeatherProvider | None = None,
+    spool: Spool | None = None,
     data_dir: Path | str | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
-    """Wire the embedded default; any collaborator can be injected instead."""
+    """Wire the process from settings; any collaborator can be injected instead.
+
+    The store, rate limiter and spool follow ``settings.store`` (SQLite, an in-process bucket
+    and a spool file locally; DynamoDB, a shared bucket and SQS in the cloud).
+    """
     model = default_model()
     nlu = EmbeddedNlu(model)
+    directory = Path(data_dir or os.environ.get("TRAVELBOT_DATA_DIR", DEFAULT_DATA_DIR))
     if store is None:
-        directory = Path(data_dir or os.environ.get("TRAVELBOT_DATA_DIR", DEFAULT_DATA_DIR))
-        store = SqliteStore(
-            directory / "history.sqlite3", retention_days=settings.retention_days, clock=clock
-        )
+        store = build_store(settings, data_dir=directory)
     if rate_limiter is None:
-        rate_limiter = InMemoryRateLimiter(
-            BucketPolicy(settings.rate_per_minute, settings.rate_burst)
-        )
+        rate_limiter = build_rate_limiter(settings)
+    if spool is None:
+        spool = build_spool(settings, directory)
     if understander is None:
         understander = EmbeddedUnderstander(nlu, EmbeddedSentiment())
     fulfiller = Fulfiller(model, nlu.slots.gazetteer, store, weather)
@@ -75,6 +80,7 @@ def build_services(
         dialogue=DialogueManager(model, fulfiller),
         experiments=Experiments.from_config(settings.experiments),
         clock=clock,
+        on_store_failure=spool_failures(spool),
     )
     return Services(
         settings=settings,
@@ -83,6 +89,7 @@ def build_services(
         rate_limiter=rate_limiter,
         chat=chat,
         embedded_nlu=nlu,
+        spool=spool,
         clock=clock,
         admin_token=settings.admin_token,
     )

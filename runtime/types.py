@@ -79,12 +79,8 @@ class DialogueState:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DialogueState:
         """Rebuild from :meth:`to_dict` output, ignoring unknown keys from newer versions."""
-        known = {
-            k: data[k]
-            for k in ("intent", "slots", "eliciting_slot", "last_place", "turn_count")
-            if k in data
-        }
-        state = cls(**known)
+        names = cls.__dataclass_fields__.keys()
+        state = cls(**{k: v for k, v in data.items() if k in names})
         state.slots = dict(state.slots or {})
         return state
 

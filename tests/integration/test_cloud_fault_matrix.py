@@ -1,0 +1,372 @@
+"""The whole bot, through the Lambda handler, with every cloud behind a wire-level fake.
+
+The seed's integration tests ("Lex fallback works", "Dialogflow timeout handling", "Azure
+sentiment analysis") and the fault matrix: each provider alone, and all at once, slower than its
+deadline / 5xx / 429 / connection reset / malformed body. Every reply must be a 200 within its
+bound, from the right provider, flagged degraded when a fallback stood in; threads must not pile
+up; no secret may reach a log line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from runtime.model import default_model
+from runtime.nlu.embedded import EmbeddedNlu
+from runtime.providers.factory import (
+    build_cloud_understander,
+    build_secrets,
+    build_weather,
+    orchestrator_config,
+)
+from runtime.providers.observability import InMemoryTelemetry, session_ref
+from runtime.providers.orchestrator import CloudUnderstander
+from runtime.sentiment.embedded import EmbeddedSentiment
+from tests.conftest import chat_event
+from tests.integration.cloud_support import CloudStack, service_account_info
+
+pytest_plugins = ["tests.integration.cloud_fixtures"]
+
+DEADLINE_S = 0.4
+HEDGE_MS = 150
+SLOW_S = DEADLINE_S + 2.0
+WEATHER_QUESTION = "What's the weather in Lisbon?"
+POOL_PREFIX = "travelbot-cloud"
+OUR_MESSAGES = ("message understood", "provider call failed", "circuit opened")
+
+
+@dataclass
+class CloudChat:
+    """The handler wired to the cloud providers, all pointed at the fakes."""
+
+    stack: CloudStack
+    understander: CloudUnderstander
+    telemetry: InMemoryTelemetry
+    services: Any
+    invoke: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]
+
+    def chat(self, message: str, session_id: str | None = None) -> tuple[int, Any, float]:
+        body: dict[str, str] = {"message": message}
+        if session_id:
+            body["sessionId"] = session_id
+        started = time.monotonic()
+        status, _, answer = self.invoke(chat_event(body))
+        return status, answer, time.monotonic() - started
+
+    def degraded(self, session_id: str) -> bool:
+        return bool(self.services.store.export_session(session_id)[-1].degraded)
+
+
+@pytest.fixture(scope="module")
+def nlu() -> EmbeddedNlu:
+    return EmbeddedNlu(default_model())
+
+
+def wire(
+    stack: CloudStack,
+    nlu: EmbeddedNlu,
+    runtime_services: Callable[..., Any],
+    invoke: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]],
+    **config: Any,
+) -> CloudChat:
+    settings = stack.settings(
+        LEX_TIMEOUT_S=str(DEADLINE_S),
+        DIALOGFLOW_TIMEOUT_S=str(DEADLINE_S),
+        AZURE_TIMEOUT_S=str(DEADLINE_S),
+        OPENWEATHER_TIMEOUT_S=str(DEADLINE_S),
+        DIALOGFLOW_HEDGE_DELAY_MS=str(HEDGE_MS),
+    )
+    secrets = build_secrets(settings)
+    telemetry = InMemoryTelemetry()
+    understander = build_cloud_understander(
+        settings,
+        nlu,
+        EmbeddedSentiment(),
+        secrets,
+        telemetry=telemetry,
+        config=dataclasses.replace(orchestrator_config(settings), warm_up_delay_s=None, **config),
+    )
+    assert understander is not None
+    assert understander.warm_up(), "every provider should load against the fakes"
+    services = runtime_services(
+        settings=settings, understander=understander, weather=build_weather(settings, secrets)
+    )
+    return CloudChat(stack, understander, telemetry, services, invoke)
+
+
+@pytest.fixture
+def cloud_chat(
+    cloud: CloudStack,
+    nlu: EmbeddedNlu,
+    runtime_services: Callable[..., Any],
+    invoke: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]],
+) -> Iterator[CloudChat]:
+    chat = wire(cloud, nlu, runtime_services, invoke)
+    yield chat
+    chat.understander.close()
+
+
+def inject(fake: Any, fault: str) -> None:
+    if fault == "slow":
+        fake.faults.latency_s = SLOW_S
+    elif fault == "5xx":
+        fake.faults.status = 503
+    elif fault == "429":
+        fake.faults.status = 429
+    elif fault == "reset":
+        fake.faults.reset = True
+    elif fault == "malformed":
+        fake.faults.malformed = True
+
+
+def weather_reply(template: str) -> str:
+    return default_model().intent("CheckWeather").responses[template].format(destination="Lisbon")
+
+
+# ------------------------------------------------------------------------------ seed's tests
+
+
+def test_with_every_cloud_healthy_lex_answers_and_the_weather_is_real(
+    cloud_chat: CloudChat,
+) -> None:
+    status, body, _ = cloud_chat.chat(WEATHER_QUESTION)
+    assert status == 200
+    assert body["nlu"]["provider"] == "lex"
+    assert body["intent"] == "CheckWeather"
+    assert body["slots"] == {"destination": "Lisbon"}
+    assert body["dialogState"] == "Fulfilled"
+    assert "°C" in body["reply"]
+    assert not cloud_chat.degraded(body["sessionId"])
+    assert cloud_chat.stack.dialogflow.requests == []  # the hedge was not needed
+
+
+def test_lex_fallback_works(cloud_chat: CloudChat) -> None:
+    # GIVEN Lex failing with 503s
+    cloud_chat.stack.lex.faults.status = 503
+
+    # WHEN the user asks for the weather
+    status, body, elapsed = cloud_chat.chat(WEATHER_QUESTION)
+
+    # THEN Dialogflow answers the same question at once: a full reply, not a degraded one
+    assert status == 200
+    assert body["nlu"]["provider"] == "dialogflow"
+    assert body["intent"] == "CheckWeather"
+    assert "°C" in body["reply"]
+    assert not cloud_chat.degraded(body["sessionId"])
+    assert elapsed < 1.0
+
+
+def test_dialogflow_timeout_handling(cloud_chat: CloudChat) -> None:
+    # GIVEN Lex unsure of the message and Dialogflow slower than its deadline
+    cloud_chat.stack.lex.respond("FallbackIntent", 0.2)
+    cloud_chat.stack.dialogflow.faults.latency_s = SLOW_S
+
+    # WHEN the user asks for the weather
+    status, body, elapsed = cloud_chat.chat(WEATHER_QUESTION)
+
+    # THEN the embedded NLU answers at Dialogflow's deadline, correctly, flagged degraded
+    assert status == 200
+    assert body["nlu"]["provider"] == "embedded"
+    assert body["intent"] == "CheckWeather"
+    assert cloud_chat.degraded(body["sessionId"])
+    assert DEADLINE_S <= elapsed < DEADLINE_S + 0.8
+
+
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [("I love Lisbon, it is wonderful!", "positive"), ("My flight was cancelled.", "negative")],
+)
+def test_azure_sentiment_analysis(cloud_chat: CloudChat, message: str, label: str) -> None:
+    status, body, _ = cloud_chat.chat(message)
+    assert status == 200
+    assert body["sentiment"]["label"] == label
+    assert cloud_chat.telemetry.count("SentimentAnswered", "azure") == 1
+    [request] = cloud_chat.stack.azure.requests
+    assert request.json["analysisInput"]["documents"][0]["text"] == message
+
+
+# ------------------------------------------------------------------------------ fault matrix
+
+TARGETS = ("lex", "dialogflow", "azure", "openweather", "all")
+FAULTS = ("slow", "5xx", "429", "reset", "malformed")
+EXPECTED_PROVIDER = {
+    "lex": "dialogflow",
+    "dialogflow": "embedded",
+    "azure": "lex",
+    "openweather": "lex",
+    "all": "embedded",
+}
+
+
+def bound_s(target: str, fault: str) -> float:
+    """How long the reply may take: processing slack plus every deadline on its path."""
+    if fault != "slow":
+        return 1.0
+    waits = {
+        "lex": HEDGE_MS / 1000,
+        "dialogflow": DEADLINE_S,
+        "azure": DEADLINE_S,
+        "openweather": DEADLINE_S,
+        "all": 2 * DEADLINE_S,  # understanding, then the weather lookup
+    }
+    return 0.8 + waits[target]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_fault_still_gets_a_bounded_correct_reply(
+    cloud_chat: CloudChat, target: str, fault: str
+) -> None:
+    # GIVEN one provider (or all) failing in one way; Lex unsure when Dialogflow is the target
+    stack = cloud_chat.stack
+    fakes = {
+        "lex": [stack.lex],
+        "dialogflow": [stack.dialogflow],
+        "azure": [stack.azure],
+        "openweather": [stack.openweather],
+        "all": [stack.lex, stack.dialogflow, stack.azure, stack.openweather],
+    }[target]
+    if target == "dialogflow":
+        stack.lex.respond("FallbackIntent", 0.2)
+    for fake in fakes:
+        inject(fake, fault)
+
+    # WHEN the user asks for the weather
+    status, body, elapsed = cloud_chat.chat(WEATHER_QUESTION)
+
+    # THEN a 200 arrives in time, from the expected provider, understood correctly
+    assert status == 200
+    assert elapsed < bound_s(target, fault)
+    assert body["nlu"]["provider"] == EXPECTED_PROVIDER[target]
+    assert body["intent"] == "CheckWeather"
+    assert body["slots"] == {"destination": "Lisbon"}
+    weather_down = target in ("openweather", "all")
+    assert (body["reply"] == weather_reply("unavailable")) is weather_down
+    # AND the turn is flagged degraded exactly when a fallback stood in for a failed cloud
+    assert cloud_chat.degraded(body["sessionId"]) is (target in ("dialogflow", "azure", "all"))
+
+
+# -------------------------------------------------------------------------- threads & breakers
+
+
+def pool_threads() -> int:
+    return sum(t.name.startswith(POOL_PREFIX) for t in threading.enumerate())
+
+
+def test_threads_do_not_pile_up_while_lex_hangs(
+    cloud: CloudStack,
+    nlu: EmbeddedNlu,
+    runtime_services: Callable[..., Any],
+    invoke: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]],
+) -> None:
+    # GIVEN Lex hanging, two calls per provider in flight at most, and no breaker to help
+    chat = wire(cloud, nlu, runtime_services, invoke, max_in_flight=2, breaker_failures=10_000)
+    cloud.lex.faults.hang = True
+    try:
+        # WHEN forty messages are sent
+        for _ in range(40):
+            status, body, elapsed = chat.chat(WEATHER_QUESTION)
+            assert status == 200
+            assert body["nlu"]["provider"] == "dialogflow"
+            assert elapsed < 1.5
+
+        # THEN the orchestrator's threads stayed within its pool (3 lanes x 2 + 1)
+        assert pool_threads() <= 3 * 2 + 1
+    finally:
+        chat.understander.close()
+
+
+def test_a_failing_lex_is_skipped_once_its_breaker_opens(cloud_chat: CloudChat) -> None:
+    # GIVEN Lex answering every request with a 500
+    cloud_chat.stack.lex.faults.status = 500
+
+    # WHEN ten messages are sent
+    for _ in range(10):
+        status, body, _ = cloud_chat.chat(WEATHER_QUESTION)
+        assert status == 200
+        assert body["nlu"]["provider"] == "dialogflow"
+
+    # THEN Lex saw five calls (each retried once) and then none: its breaker opened
+    assert len(cloud_chat.stack.lex.requests) == 5 * 2
+    assert cloud_chat.telemetry.count("CircuitOpened", "lex") == 1
+
+
+# ----------------------------------------------------------------------------------- logging
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    """Every log record of the process at DEBUG, formatted as the service's JSON lines."""
+    stream = io.StringIO()
+    service = logging.getLogger("travelbot")
+    formatter = service.handlers[0].formatter if service.handlers else None
+    handler = logging.StreamHandler(stream)
+    if formatter is not None:
+        handler.setFormatter(formatter)
+    children = [name for name in logging.root.manager.loggerDict if name.startswith("travelbot.")]
+    touched = [logging.getLogger(name) for name in ("", "travelbot", "urllib3", "botocore")]
+    touched += [logging.getLogger(name) for name in children]
+    levels = [logger.level for logger in touched]
+    for logger in touched:
+        logger.setLevel(logging.DEBUG)
+    logging.getLogger().addHandler(handler)
+    service.addHandler(handler)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+    service.removeHandler(handler)
+    for logger, level in zip(touched, levels, strict=True):
+        logger.setLevel(level)
+
+
+def test_no_secret_and_no_raw_session_or_message_reaches_a_log_line(
+    cloud_chat: CloudChat, captured_logs: io.StringIO
+) -> None:
+    # GIVEN every SDK logging at DEBUG, and faults that make SDKs complain about URLs
+    stack = cloud_chat.stack
+    session = "LogHygieneSession-0001"
+    message = "What's the weather in Lisbon?\r\nINJECTED LOG LINE"
+
+    # WHEN a healthy turn, a turn with the weather service resetting connections and a turn
+    # with every cloud down are served
+    cloud_chat.chat(message, session)
+    stack.openweather.faults.reset = True
+    cloud_chat.chat("What's the weather in Paris?", session)
+    for fake in (stack.lex, stack.dialogflow, stack.azure):
+        fake.faults.status = 503
+    cloud_chat.chat("And in Rome?", session)
+
+    # THEN no secret value is in any log line, though the SDKs logged plenty
+    text = captured_logs.getvalue()
+    assert "appid" in text  # urllib3 logged the OpenWeather URLs ...
+    assert stack.openweather.api_key not in text  # ... with the key scrubbed
+    google = service_account_info()
+    secrets = [stack.azure.key, google["private_key_id"]]
+    secrets += [line for line in google["private_key"].splitlines() if "-----" not in line]
+    for secret in secrets:
+        assert secret not in text
+    # AND the orchestrator's lines carry a hashed session and an escaped excerpt only
+    ours = [
+        json.loads(line)
+        for line in text.splitlines()
+        if line.startswith("{") and any(f'"message":"{m}"' in line for m in OUR_MESSAGES)
+    ]
+    understood = [line for line in ours if line["message"] == "message understood"]
+    assert len({line["excerpt"] for line in understood}) == 3
+    assert all(line["session"] == session_ref(session) for line in understood)
+    assert session not in "\n".join(json.dumps(line) for line in ours)
+    assert understood[0]["excerpt"].startswith("What's the weather in Lisbon?\\r\\nINJECTED")
+    assert {line["provider"] for line in ours if line["message"] == "provider call failed"} == {
+        "lex",
+        "dialogflow",
+        "azure",
+    }
