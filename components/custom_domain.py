@@ -1,0 +1,125 @@
+"""CustomDomain: the API on the operator's own name in one region, latency-routed.
+
+Per region: an ACM certificate validated through DNS in the hosted zone, a REGIONAL API Gateway
+domain name with TLS 1.2, the base path mapping to the stage, a Route53 health check on the
+region's ``/health`` and a latency record (one per region, same name) that stops sending users
+to a region whose health check fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+HEALTH_PATH = "/health"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomDomainArgs:
+    """Arguments of :class:`CustomDomain`."""
+
+    region: str
+    domain: str
+    hosted_zone_id: str
+    rest_api_id: pulumi.Input[str]
+    stage_name: pulumi.Input[str]
+
+
+class CustomDomain(pulumi.ComponentResource):
+    """Certificate, domain name, mapping, health check and latency record of one region."""
+
+    url: pulumi.Output[str]
+    health_check_id: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: CustomDomainArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        if "." not in args.domain or args.domain != args.domain.lower():
+            raise ValueError(f"CustomDomainArgs.domain must be a lower-case name: {args.domain!r}")
+        if not args.hosted_zone_id:
+            raise ValueError("CustomDomainArgs.hosted_zone_id is required")
+        super().__init__("travelbot:index:CustomDomain", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        certificate = aws.acm.Certificate(
+            f"{name}-certificate",
+            domain_name=args.domain,
+            validation_method="DNS",
+            key_algorithm="EC_prime256v1",
+            region=args.region,
+            opts=child,
+        )
+        option = certificate.domain_validation_options[0]
+        validation_record = aws.route53.Record(
+            f"{name}-validation-record",
+            zone_id=args.hosted_zone_id,
+            name=option.resource_record_name,
+            type=option.resource_record_type,
+            records=[option.resource_record_value],
+            ttl=300,
+            # Every region's certificate for the same name asks for the same record.
+            allow_overwrite=True,
+            opts=child,
+        )
+        validation = aws.acm.CertificateValidation(
+            f"{name}-validation",
+            certificate_arn=certificate.arn,
+            validation_record_fqdns=[validation_record.fqdn],
+            region=args.region,
+            opts=child,
+        )
+        domain = aws.apigateway.DomainName(
+            f"{name}-domain",
+            domain_name=args.domain,
+            regional_certificate_arn=validation.certificate_arn,
+            endpoint_configuration=aws.apigateway.DomainNameEndpointConfigurationArgs(
+                types="REGIONAL"
+            ),
+            security_policy="TLS_1_2",
+            region=args.region,
+            opts=child,
+        )
+        aws.apigateway.BasePathMapping(
+            f"{name}-mapping",
+            domain_name=domain.domain_name,
+            rest_api=args.rest_api_id,
+            stage_name=args.stage_name,
+            region=args.region,
+            opts=child,
+        )
+        health = aws.route53.HealthCheck(
+            f"{name}-health",
+            type="HTTPS",
+            fqdn=pulumi.Output.concat(
+                args.rest_api_id, f".execute-api.{args.region}.amazonaws.com"
+            ),
+            port=443,
+            resource_path=pulumi.Output.concat("/", args.stage_name, HEALTH_PATH),
+            request_interval=30,
+            failure_threshold=3,
+            measure_latency=True,
+            opts=child,
+        )
+        aws.route53.Record(
+            f"{name}-record",
+            zone_id=args.hosted_zone_id,
+            name=args.domain,
+            type="A",
+            set_identifier=args.region,
+            latency_routing_policies=[
+                aws.route53.RecordLatencyRoutingPolicyArgs(region=args.region)
+            ],
+            health_check_id=health.id,
+            aliases=[
+                aws.route53.RecordAliasArgs(
+                    name=domain.regional_domain_name,
+                    zone_id=domain.regional_zone_id,
+                    evaluate_target_health=True,
+                )
+            ],
+            opts=child,
+        )
+        self.url = pulumi.Output.from_input(f"https://{args.domain}/")
+        self.health_check_id = health.id
+        self.register_outputs({"url": self.url, "healthCheckId": self.health_check_id})
