@@ -50,6 +50,7 @@ CHAT_REQUEST_SCHEMA: dict[str, object] = {
     "properties": {
         "message": {"type": "string", "minLength": 1, "maxLength": 1000},
         "sessionId": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
+        "clientMessageId": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
     },
     "required": ["message"],
     "additionalProperties": False,
@@ -74,6 +75,12 @@ GATEWAY_RESPONSES: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
         {"gatewayresponse.header.Retry-After": "'1'"},
     ),
     "WAF_FILTERED": ("403", _error("forbidden", "The request was blocked."), {}),
+    # API Gateway answers an unknown route with "missing authentication token" (403).
+    "MISSING_AUTHENTICATION_TOKEN": (
+        "404",
+        _error("not_found", "No such route; see POST /chat."),
+        {},
+    ),
     "DEFAULT_4XX": ("", _error("bad_request", "The request was not accepted."), {}),
     "DEFAULT_5XX": ("", _error("internal_error", "The service failed; retry later."), {}),
 }

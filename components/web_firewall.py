@@ -153,13 +153,40 @@ class WebFirewall(pulumi.ComponentResource):
                     ),
                     statement=aws.wafv2.WebAclRuleStatementArgs(
                         managed_rule_group_statement=waf.WebAclRuleStatementManagedRuleGroupStatementArgs(
-                            name=group, vendor_name="AWS"
+                            name=group,
+                            vendor_name="AWS",
+                            rule_action_overrides=_count_instead_of_block(group),
                         )
                     ),
                     visibility_config=_rule_visibility(group),
                 )
             )
         return rules
+
+
+#: Managed rules whose block would pre-empt a clearer answer from the runtime: the common
+#: set's 8 KB body rule returns a bare 403 where the API contract promises a 413 with a JSON
+#: error, so it only counts (the runtime refuses bodies over 8 KB itself).
+COUNT_ONLY_RULES: dict[str, tuple[str, ...]] = {
+    "AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)
+}
+
+
+def _count_instead_of_block(
+    group: str,
+) -> list[waf.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs] | None:
+    names = COUNT_ONLY_RULES.get(group, ())
+    if not names:
+        return None
+    count = waf.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseArgs(
+        count=waf.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideActionToUseCountArgs()
+    )
+    return [
+        waf.WebAclRuleStatementManagedRuleGroupStatementRuleActionOverrideArgs(
+            name=name, action_to_use=count
+        )
+        for name in names
+    ]
 
 
 def _visibility(metric: str) -> aws.wafv2.WebAclVisibilityConfigArgs:

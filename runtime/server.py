@@ -22,7 +22,10 @@ from typing import Any
 from runtime.handler import lambda_handler
 
 LAMBDA_TIMEOUT_MS = 15_000
-MAX_READ_BYTES = 64 * 1024  # larger bodies are refused before reading them (413)
+MAX_READ_BYTES = 64 * 1024  # larger bodies are refused without being parsed (413)
+DRAIN_LIMIT = (
+    1024 * 1024
+)  # read and discard up to this much so the client sees the 413, not a reset
 PAYLOAD_TOO_LARGE = json.dumps(
     {"error": {"code": "payload_too_large", "message": "body must be at most 8192 bytes"}}
 ).encode()
@@ -106,6 +109,7 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0 or length > MAX_READ_BYTES:
+            self._drain(length)
             self._send_raw(
                 413,
                 PAYLOAD_TOO_LARGE,
@@ -124,6 +128,15 @@ class ChatRequestHandler(BaseHTTPRequestHandler):
             status = result["statusCode"]
             line = f"{self.client_address[0]} {self.command} {event['path']} {status} {took:.0f}ms"
             sys.stderr.write(line + "\n")
+
+    def _drain(self, length: int) -> None:
+        """Discard a refused body (up to a bound) so the client can read the answer."""
+        left = min(max(length, 0), DRAIN_LIMIT)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 64 * 1024))
+            if not chunk:
+                break
+            left -= len(chunk)
 
     def _send_result(self, result: dict[str, Any]) -> None:
         body = result.get("body") or ""
@@ -166,6 +179,7 @@ class ChatServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # bursts of new connections wait in the backlog instead of stalling
 
 
 def make_server(host: str, port: int, *, quiet: bool = False) -> ChatServer:

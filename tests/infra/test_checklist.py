@@ -131,6 +131,7 @@ def test_chat_bodies_are_validated_against_the_contract_before_the_function_runs
     schema = json.loads(model.inputs["schema"])
     assert schema["properties"]["message"] == {"type": "string", "minLength": 1, "maxLength": 1000}
     assert schema["properties"]["sessionId"]["pattern"] == "^[A-Za-z0-9_-]{8,64}$"
+    assert schema["properties"]["clientMessageId"]["pattern"] == "^[A-Za-z0-9_.:-]{1,64}$"
     assert schema["additionalProperties"] is False
     assert schema["required"] == ["message"]
     post = dev.one("aws:apigateway/method:Method", "post-chat")
@@ -142,6 +143,8 @@ def test_chat_bodies_are_validated_against_the_contract_before_the_function_runs
     error = json.loads(bad_body.inputs["responseTemplates"]["application/json"])
     assert bad_body.inputs["statusCode"] == "400"
     assert error["error"]["code"] == "invalid_request"
+    unknown_route = dev.one("aws:apigateway/response:Response", "missing-authentication-token")
+    assert unknown_route.inputs["statusCode"] == "404"
 
 
 # 4. Alarms and log retention -----------------------------------------------------------------
@@ -356,6 +359,10 @@ def test_a_regional_waf_with_managed_rules_and_redacted_logs_guards_each_stage(
             "AWSManagedRulesKnownBadInputsRuleSet",
             "AWSManagedRulesAmazonIpReputationList",
         }
+        common = next(r for r in acl.inputs["rules"] if r["name"] == "AWSManagedRulesCommonRuleSet")
+        overrides = common["statement"]["managedRuleGroupStatement"]["ruleActionOverrides"]
+        # The 8 KB body rule only counts: the runtime answers 413 with the contract's JSON error.
+        assert overrides == [{"name": "SizeRestrictions_BODY", "actionToUse": {"count": {}}}]
         logging = prod.one(
             "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", region=region
         )

@@ -1,0 +1,160 @@
+"""Fixtures for the end-to-end tests: the real local server, and Debian's chromium via Playwright.
+
+- ``server_url``: ``python -m runtime serve`` started once per session as a subprocess on a free
+  loopback port with a temporary data directory, stopped at the end.
+- ``browser``: one headless chromium per test module (``$CHROMIUM_PATH`` or ``/usr/bin/chromium``;
+  Playwright's own browser download cannot be fetched here). A missing chromium fails the browser
+  tests with a message saying how to install it, unless ``TRAVELBOT_SKIP_BROWSER=1``.
+- ``open_chat``: opens the chat page in a fresh browser context (its own localStorage) and
+  saves a screenshot under ``test-artifacts/browser/`` when the test ends; the paths are listed
+  at the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Error,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+
+from tests.e2e.browser_page import ChatPage
+from tests.smoke.local_server import LocalServer
+
+SKIP_ENV = "TRAVELBOT_SKIP_BROWSER"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests run as root in containers
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = ViewportSize(width=1280, height=800)
+SCREENSHOTS = pytest.StashKey[list[Path]]()
+# A noisy 2-core machine: generous waits, which only cost time when something is wrong.
+expect.set_options(timeout=15_000)
+
+OpenChat = Callable[..., ChatPage]
+
+
+def chromium_path() -> str | None:
+    """The chromium executable to drive: ``$CHROMIUM_PATH``, Debian's, or one on PATH."""
+    configured = os.environ.get("CHROMIUM_PATH", "").strip()
+    candidates = [configured] if configured else [*CHROMIUM_CANDIDATES, shutil.which("chromium")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a local chat server (subprocess, free port, temporary data directory)."""
+    with LocalServer(tmp_path_factory.mktemp("e2e-server")) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="module")
+def playwright_driver() -> Iterator[Playwright]:
+    """The Playwright driver (sync API), for one test module.
+
+    Module scope on purpose: while the sync driver runs, its event loop counts as running in
+    this thread, so a later test's ``asyncio.run`` would fail; it is stopped after the module.
+    """
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """Headless chromium for one test module; fails clearly when chromium is missing."""
+    if os.environ.get(SKIP_ENV) == "1":
+        pytest.skip(f"{SKIP_ENV}=1: browser tests skipped on request")
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(
+            "chromium was not found (CHROMIUM_PATH, /usr/bin/chromium, PATH), so the browser "
+            "tests cannot run: install Debian's chromium ('make system-deps' or 'apt-get install "
+            "chromium') or point CHROMIUM_PATH at a chromium binary; set "
+            f"{SKIP_ENV}=1 to skip these tests on purpose",
+            pytrace=False,
+        )
+    try:
+        launched = playwright_driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    except Error as exc:
+        pytest.fail(f"chromium at {executable} did not start: {exc}", pytrace=False)
+    yield launched
+    launched.close()
+
+
+def _artifact_path(config: pytest.Config, node_name: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name).strip("_")[:120]
+    return config.rootpath / "test-artifacts" / "browser" / f"{safe}.png"
+
+
+@pytest.fixture
+def open_chat(
+    browser: Browser, server_url: str, request: pytest.FixtureRequest
+) -> Iterator[OpenChat]:
+    """Open the chat page in a fresh context: ``open_chat(viewport=..., bypass_csp=...)``.
+
+    The options are those of ``Browser.new_context``. The last page opened is saved as a
+    screenshot when the test ends, pass or fail.
+    """
+    contexts: list[BrowserContext] = []
+    pages: list[ChatPage] = []
+
+    def open_page(
+        *,
+        viewport: ViewportSize | None = None,
+        is_mobile: bool = False,
+        has_touch: bool = False,
+        bypass_csp: bool = False,
+    ) -> ChatPage:
+        context = browser.new_context(
+            viewport=viewport or DESKTOP,
+            is_mobile=is_mobile,
+            has_touch=has_touch,
+            bypass_csp=bypass_csp,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        chat = ChatPage(context.new_page(), server_url)
+        chat.goto()
+        pages.append(chat)
+        return chat
+
+    yield open_page
+    if pages:
+        path = _artifact_path(request.config, request.node.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            pages[-1].page.screenshot(path=str(path), full_page=True)
+        except Error as exc:  # a crashed page must not hide the test's own outcome
+            warnings.warn(f"no screenshot for {request.node.name}: {exc}", stacklevel=1)
+        else:
+            request.config.stash.setdefault(SCREENSHOTS, []).append(path)
+    for context in contexts:
+        context.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the screenshots the browser tests saved."""
+    paths = terminalreporter.config.stash.get(SCREENSHOTS, [])
+    if paths:
+        terminalreporter.write_sep("-", f"browser screenshots ({len(paths)})")
+        for path in paths:
+            terminalreporter.write_line(str(path))
