@@ -186,7 +186,9 @@ def test_help_keeps_the_open_question(runtime_services: Any, invoke: Invoke) -> 
     assert say(invoke, "10 days", sid)["slots"] == {"destination": "Oslo", "duration": 10}
 
 
-def test_a_second_misunderstanding_gets_a_more_helpful_reply(runtime_services: Any, invoke: Invoke) -> None:
+def test_a_second_misunderstanding_gets_a_more_helpful_reply(
+    runtime_services: Any, invoke: Invoke
+) -> None:
     runtime_services()
     first = say(invoke, "how do I bake bread")
     again = say(invoke, "what is the capital of australia", first["sessionId"])
