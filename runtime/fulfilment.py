@@ -194,10 +194,9 @@ class Fulfiller:
             return Fulfilled(
                 self._template("CheckWeather", "unknown_city", destination=destination), "Failed"
             )
-        except ProviderError:
-            return Fulfilled(
-                self._template("CheckWeather", "unavailable", destination=destination), "Failed"
-            )
+        except ProviderError as exc:
+            key = "not_configured" if exc.kind == "unconfigured" else "unavailable"
+            return Fulfilled(self._template("CheckWeather", key, destination=destination), "Failed")
         if report is None:
             return Fulfilled(
                 self._template("CheckWeather", "not_configured", destination=destination), "Failed"

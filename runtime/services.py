@@ -19,6 +19,7 @@ from runtime.experiments import Experiments
 from runtime.fulfilment import Fulfiller
 from runtime.model import BotModel, default_model
 from runtime.nlu.embedded import EmbeddedNlu
+from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.ratelimit import RateLimiter
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
@@ -42,8 +43,18 @@ class Services:
     chat: ChatService
     embedded_nlu: EmbeddedNlu
     spool: Spool
+    telemetry: Telemetry
     clock: Callable[[], float] = time.time
     admin_token: str = ""
+
+
+def _clouds_configured(settings: Settings) -> bool:
+    return bool(
+        settings.lex_enabled
+        or settings.dialogflow_configured
+        or settings.azure_configured
+        or settings.secret_arn
+    )
 
 
 def build_services(
@@ -71,8 +82,21 @@ def build_services(
         rate_limiter = build_rate_limiter(settings)
     if spool is None:
         spool = build_spool(settings, directory)
+    sentiment = EmbeddedSentiment()
+    telemetry = EmfTelemetry()
+    if (understander is None or weather is None) and _clouds_configured(settings):
+        # Deferred import: the embedded default never loads the cloud SDK wrappers.
+        from runtime.providers.factory import build_cloud_understander, build_secrets, build_weather
+
+        secrets = build_secrets(settings)
+        if understander is None:
+            understander = build_cloud_understander(
+                settings, nlu, sentiment, secrets, telemetry=telemetry
+            )
+        if weather is None:
+            weather = build_weather(settings, secrets)
     if understander is None:
-        understander = EmbeddedUnderstander(nlu, EmbeddedSentiment())
+        understander = EmbeddedUnderstander(nlu, sentiment, telemetry)
     fulfiller = Fulfiller(model, nlu.slots.gazetteer, store, weather)
     chat = ChatService(
         store=store,
@@ -90,6 +114,7 @@ def build_services(
         chat=chat,
         embedded_nlu=nlu,
         spool=spool,
+        telemetry=telemetry,
         clock=clock,
         admin_token=settings.admin_token,
     )

@@ -7,9 +7,11 @@ Azure with deadlines and fallbacks) implements the same protocol.
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 from runtime.nlu.base import NluProvider
+from runtime.providers.observability import Telemetry
 from runtime.sentiment.base import SentimentProvider
 from runtime.types import NluContext, Understanding
 
@@ -23,14 +25,28 @@ class Understander(Protocol):
 
 
 class EmbeddedUnderstander:
-    """Local NLU and local sentiment: no network, always available."""
+    """Local NLU and local sentiment: no network, always available.
 
-    def __init__(self, nlu: NluProvider, sentiment: SentimentProvider) -> None:
+    Reports the same per-turn metrics as the cloud orchestrator (``Turns``, ``NluFallback``,
+    ``ProviderAnswered``), so dashboards and the fallback-rate alarm work for either.
+    """
+
+    def __init__(
+        self, nlu: NluProvider, sentiment: SentimentProvider, telemetry: Telemetry | None = None
+    ) -> None:
         self._nlu = nlu
         self._sentiment = sentiment
+        self._telemetry = telemetry
 
     def understand(self, text: str, context: NluContext, budget_s: float) -> Understanding:
         """Run both local models; ``budget_s`` is ignored because they take milliseconds."""
-        return Understanding(
-            nlu=self._nlu.recognize(text, context), sentiment=self._sentiment.analyze(text)
-        )
+        started = time.perf_counter()
+        nlu = self._nlu.recognize(text, context)
+        understanding = Understanding(nlu=nlu, sentiment=self._sentiment.analyze(text))
+        if self._telemetry is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self._telemetry.understood(
+                fallback=nlu.intent == "FallbackIntent", degraded=False, elapsed_ms=elapsed_ms
+            )
+            self._telemetry.provider_answered(nlu.provider)
+        return understanding

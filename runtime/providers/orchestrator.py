@@ -4,8 +4,9 @@ breakers and the embedded models as the fallback. Implements
 
 One message, step by step:
 
-1. Lex and Azure start at once on a reused thread pool; the embedded NLU runs meanwhile in the
-   calling thread (milliseconds), so a fallback is always ready.
+1. Lex and Azure start at once on a reused thread pool. The embedded NLU runs only if no cloud
+   is confident (in the calling thread, milliseconds once loaded: its first call loads a large
+   place list, which a cold start answered by Lex need not pay).
 2. Dialogflow is a hedge, paid for only when needed: it starts when Lex fails, answers without
    confidence, is skipped (open breaker), or has not answered within the hedge delay (fixed, or
    derived from Lex's recent latency). Without Lex it starts at once.
@@ -26,10 +27,10 @@ Cold start: SDK imports are CPU-bound and hold the GIL, so a provider whose SDK 
 slows every other thread. Azure is therefore not called until it is warm: a background warm-up
 (``warm_up_delay_s`` after a turn, retried after ``warm_retry_s`` if it failed) loads it, and
 meanwhile the embedded lexicon labels the sentiment (not degraded; degraded if the warm-up
-failed). Dialogflow is warmed the same way; a hedge that needs it calls it cold rather than not
-at all, but a merely slow Lex is hedged with a cold Dialogflow only after
-``cold_hedge_delay_s``. With ``warm_up_delay_s=None`` nothing warms in the background and cold
-providers are called on the reply path.
+failed). Dialogflow and the embedded NLU are warmed the same way; a hedge that needs
+Dialogflow calls it cold rather than not at all, but a merely slow Lex is hedged with a cold
+Dialogflow only after ``cold_hedge_delay_s``. With ``warm_up_delay_s=None`` nothing warms in
+the background and cold providers are called on the reply path.
 
 Threads cannot pile up: each provider has at most ``max_in_flight`` calls running (a hung one
 holds its slot until its SDK times out; beyond that the provider is skipped), the pool is sized
@@ -40,68 +41,28 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from runtime.errors import ProviderError
 from runtime.nlu.base import NluProvider
 from runtime.providers.breaker import CircuitBreaker
-from runtime.providers.failures import describe
 from runtime.providers.hedge import HedgeDelay, LatencyHedgeDelay
-from runtime.providers.observability import (
-    REDACTOR,
-    InMemoryTelemetry,
-    Telemetry,
-    excerpt,
-    session_ref,
-)
+from runtime.providers.lanes import Call, CloudNlu, CloudProvider, CloudSentiment, Lane, P
+from runtime.providers.observability import InMemoryTelemetry, Telemetry, excerpt, session_ref
 from runtime.sentiment.base import SentimentProvider
-from runtime.types import NluContext, NluResult, Sentiment, Understanding
+from runtime.types import NluContext, NluResult, Understanding
 
 logger = Logger(service="travelbot", child=True)
 
 FALLBACK_INTENT = "FallbackIntent"
 EMBEDDED = "embedded"
-T = TypeVar("T")
+WARM_UP_TEXT = "What is the weather like in Lisbon?"
 
-
-class CloudProvider(Protocol):
-    """What the orchestrator needs besides the call itself: is the SDK loaded, and load it."""
-
-    @property
-    def name(self) -> str:
-        """The provider's name in results, metrics and logs."""
-        ...
-
-    @property
-    def ready(self) -> bool:
-        """True when a call will not first import an SDK or build a client."""
-        ...
-
-    def warm(self) -> None:
-        """Import the SDK and build the client; raises ProviderError when it cannot."""
-        ...
-
-
-class CloudNlu(CloudProvider, Protocol):
-    """A cloud NLU provider (Lex, Dialogflow)."""
-
-    def recognize(self, text: str, context: NluContext) -> NluResult:
-        """See :class:`runtime.nlu.base.NluProvider`."""
-        ...
-
-
-class CloudSentiment(CloudProvider, Protocol):
-    """A cloud sentiment provider (Azure)."""
-
-    def analyze(self, text: str) -> Sentiment:
-        """See :class:`runtime.sentiment.base.SentimentProvider`."""
-        ...
+__all__ = ["CloudNlu", "CloudProvider", "CloudSentiment", "CloudUnderstander", "OrchestratorConfig"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,72 +91,37 @@ class OrchestratorConfig:
         return max(self.lex_timeout_s, self.dialogflow_timeout_s, self.azure_timeout_s)
 
 
-P = TypeVar("P", bound=CloudProvider)
-
-
-@dataclass
-class _Lane(Generic[P]):
-    """One provider's breaker, concurrency limit and timeout."""
-
-    name: str
-    provider: P
-    timeout_s: float
-    breaker: CircuitBreaker
-    slots: threading.BoundedSemaphore
-    warned_unconfigured: bool = False
-    warm_error: str | None = None  # kind of the last failed warm-up
-
-
-@dataclass(frozen=True)
-class _Outcome(Generic[T]):
-    value: T | None
-    failure: str | None  # a ProviderError kind, None on success
-    latency_s: float
-
-
-@dataclass
-class _Call(Generic[T]):
-    lane: _Lane[Any]
-    future: Future[_Outcome[T]]
-    deadline: float
-
-    def done(self) -> bool:
-        return self.future.done()
-
-    def value(self) -> T | None:
-        """The answer, if the call finished successfully."""
-        return self.future.result().value if self.future.done() else None
-
-    def failed(self, now: float, final: bool) -> bool:
-        """Finished without an answer, or out of time."""
-        if self.future.done():
-            return self.future.result().value is None
-        return final or now >= self.deadline
-
-    def pending(self, now: float, final: bool) -> bool:
-        return not self.future.done() and not final and now < self.deadline
-
-
 @dataclass
 class _Turn:
+    """One message's calls and what is known so far."""
+
     text: str
     context: NluContext
     started: float
     overall: float
     hedge_at: float
-    embedded: NluResult
-    lex: _Call[NluResult] | None = None
-    dialogflow: _Call[NluResult] | None = None
+    embedded_nlu: NluProvider
+    lex: Call[NluResult] | None = None
+    dialogflow: Call[NluResult] | None = None
     dialogflow_started: bool = False
-    azure: _Call[Sentiment] | None = None
-    skipped: dict[str, str] = field(default_factory=dict)  # lane -> "open" | "saturated"
+    azure: Call[Any] | None = None
+    skipped: dict[str, str] = field(default_factory=dict)  # lane -> why it was not called
+    _embedded: NluResult | None = None
 
-    def nlu_calls(self) -> list[_Call[NluResult]]:
+    def embedded(self) -> NluResult:
+        """The embedded NLU's reading, computed on first need."""
+        if self._embedded is None:
+            self._embedded = self.embedded_nlu.recognize(self.text, self.context)
+        return self._embedded
+
+    def nlu_calls(self) -> list[Call[NluResult]]:
         return [c for c in (self.lex, self.dialogflow) if c is not None]
 
+    def calls(self) -> list[Call[Any]]:
+        return [*self.nlu_calls(), *([self.azure] if self.azure else [])]
+
     def pending_futures(self, now: float) -> list[Future[Any]]:
-        calls: list[_Call[Any]] = [*self.nlu_calls(), *([self.azure] if self.azure else [])]
-        return [c.future for c in calls if c.pending(now, final=False)]
+        return [c.future for c in self.calls() if c.pending(now, final=False)]
 
 
 class CloudUnderstander:
@@ -220,20 +146,21 @@ class CloudUnderstander:
         self._embedded_sentiment = embedded_sentiment
         self._clock = clock
         cfg = self.config
-        self._lex = self._lane(lex, cfg.lex_timeout_s)
-        self._dialogflow = self._lane(dialogflow, cfg.dialogflow_timeout_s)
-        self._azure = self._lane(sentiment, cfg.azure_timeout_s)
         self.hedge: HedgeDelay | LatencyHedgeDelay = (
             HedgeDelay(cfg.hedge_delay_s)
             if cfg.hedge_delay_s is not None
             else LatencyHedgeDelay(floor_s=cfg.hedge_floor_s, ceiling_s=cfg.lex_timeout_s)
         )
+        self._lex = self._lane(lex, cfg.lex_timeout_s, self.hedge.observe)
+        self._dialogflow = self._lane(dialogflow, cfg.dialogflow_timeout_s)
+        self._azure = self._lane(sentiment, cfg.azure_timeout_s)
         lanes = sum(lane is not None for lane in self.lanes)
         self._executor = ThreadPoolExecutor(
             max_workers=max(1, lanes * cfg.max_in_flight + 1),
             thread_name_prefix="travelbot-cloud",
         )
         self._closing = threading.Event()
+        self._embedded_warm = threading.Event()
         self._warm_lock = threading.Lock()
         self._warming = False
         self._warm_retry_at = 0.0
@@ -241,7 +168,7 @@ class CloudUnderstander:
     # ------------------------------------------------------------------------------ public
 
     @property
-    def lanes(self) -> tuple[_Lane[CloudNlu] | None, _Lane[CloudNlu] | None, _Lane[Any] | None]:
+    def lanes(self) -> tuple[Lane[CloudNlu] | None, Lane[CloudNlu] | None, Lane[Any] | None]:
         """Lex, Dialogflow and Azure lanes (None when not configured)."""
         return (self._lex, self._dialogflow, self._azure)
 
@@ -260,19 +187,19 @@ class CloudUnderstander:
         """Understand ``text`` within ``budget_s`` seconds; never raises for provider faults."""
         now = self._clock()
         overall = now + max(0.0, min(budget_s, self.config.overall_s))
-        lex_call = self._start(self._lex, self._nlu_call(self._lex, text, context), now, overall)
+        lex_call = self._start_nlu(self._lex, text, context, now, overall)
         azure_call = None
-        if self._azure is not None and (
-            self._azure.provider.ready or self.config.warm_up_delay_s is None
-        ):
-            azure_call = self._start(self._azure, self._sentiment_call(text), now, overall)
+        azure = self._azure
+        if azure is not None and (azure.provider.ready or self.config.warm_up_delay_s is None):
+            provider = azure.provider
+            azure_call = azure.start(self._executor, lambda: provider.analyze(text), now, overall)
         turn = _Turn(
             text=text,
             context=context,
             started=now,
             overall=overall,
             hedge_at=now + self.hedge.delay_s() if lex_call else now,
-            embedded=self._embedded_nlu.recognize(text, context),
+            embedded_nlu=self._embedded_nlu,
             lex=lex_call,
             azure=azure_call,
         )
@@ -292,7 +219,9 @@ class CloudUnderstander:
             elif wake > now:
                 time.sleep(min(wake - now, 0.05))
         result = self._finish(turn)
-        if any(lane is not None and not lane.provider.ready for lane in self.lanes):
+        if not self._embedded_warm.is_set() or any(
+            lane is not None and not lane.provider.ready for lane in self.lanes
+        ):
             self._request_warm_up()
         return result
 
@@ -300,22 +229,17 @@ class CloudUnderstander:
         """Load every provider's SDK and client now, in this thread; True if all are ready.
 
         Failures are logged and remembered (an Azure that cannot warm up makes turns degraded).
+        The embedded NLU is warmed too: its first reading loads a large place list, which a
+        fallback under failure should not have to wait for.
         """
-        ready = True
-        for lane in self.lanes:
-            if lane is None or lane.provider.ready:
-                continue
+        results = [lane.warm() for lane in self.lanes if lane and not lane.provider.ready]
+        if not self._embedded_warm.is_set():
             try:
-                lane.provider.warm()
-                lane.warm_error = None
-            except Exception as exc:  # warming is best effort; calls report real failures
-                ready = False
-                lane.warm_error = exc.kind if isinstance(exc, ProviderError) else "error"
-                error = str(exc) if isinstance(exc, ProviderError) else describe(exc)
-                logger.info(
-                    "provider warm-up failed", extra={"provider": lane.name, "error": error}
-                )
-        return ready
+                self._embedded_nlu.recognize(WARM_UP_TEXT, NluContext(session_id="warm-up"))
+            except Exception as exc:  # best effort: the real call will report a real bug
+                logger.info("embedded NLU warm-up failed", extra={"error": type(exc).__name__})
+            self._embedded_warm.set()
+        return all(results)
 
     def close(self) -> None:
         """Stop the background warm-up and let the pool's threads end (does not wait)."""
@@ -324,100 +248,47 @@ class CloudUnderstander:
 
     # ------------------------------------------------------------------------------ lanes
 
-    def _lane(self, provider: P | None, timeout_s: float) -> _Lane[P] | None:
+    def _lane(
+        self,
+        provider: P | None,
+        timeout_s: float,
+        on_success: Callable[[float], None] | None = None,
+    ) -> Lane[P] | None:
         if provider is None:
             return None
-        name = provider.name
         breaker = CircuitBreaker(
-            name,
+            provider.name,
             failure_threshold=self.config.breaker_failures,
             cooldown_s=self.config.breaker_cooldown_s,
             clock=self._clock,
             on_open=self._opened,
         )
-        slots = threading.BoundedSemaphore(self.config.max_in_flight)
-        return _Lane(name, provider, timeout_s, breaker, slots)
+        return Lane(
+            provider,
+            timeout_s=timeout_s,
+            max_in_flight=self.config.max_in_flight,
+            breaker=breaker,
+            telemetry=self.telemetry,
+            clock=self._clock,
+            on_success=on_success,
+        )
 
     def _opened(self, name: str) -> None:
         self.telemetry.circuit_opened(name)
         logger.warning("circuit opened", extra={"provider": name})
 
-    @staticmethod
-    def _nlu_call(
-        lane: _Lane[CloudNlu] | None, text: str, context: NluContext
-    ) -> Callable[[], NluResult] | None:
+    def _start_nlu(
+        self,
+        lane: Lane[CloudNlu] | None,
+        text: str,
+        context: NluContext,
+        now: float,
+        overall: float,
+    ) -> Call[NluResult] | None:
         if lane is None:
             return None
         provider = lane.provider
-        return lambda: provider.recognize(text, context)
-
-    def _sentiment_call(self, text: str) -> Callable[[], Sentiment] | None:
-        if self._azure is None:
-            return None
-        provider = self._azure.provider
-        return lambda: provider.analyze(text)
-
-    def _start(
-        self, lane: _Lane[Any] | None, call: Callable[[], T] | None, now: float, overall: float
-    ) -> _Call[T] | None:
-        if lane is None or call is None:
-            return None
-        if not lane.slots.acquire(blocking=False):
-            return None
-        if not lane.breaker.allow():
-            lane.slots.release()
-            return None
-        try:
-            future = self._executor.submit(self._run, lane, call)
-        except RuntimeError:  # the pool is shut down
-            lane.slots.release()
-            lane.breaker.cancel()
-            return None
-        return _Call(lane, future, deadline=min(now + lane.timeout_s, overall))
-
-    def _run(self, lane: _Lane[Any], call: Callable[[], T]) -> _Outcome[T]:
-        """In a worker thread: make the call, then report it to breaker, hedge and telemetry."""
-        started = self._clock()
-        value: T | None = None
-        failure: str | None = None
-        try:
-            value = call()
-        except ProviderError as exc:
-            failure = exc.kind
-        except Exception as exc:  # a provider bug must not cost the user the reply
-            failure = "error"
-            logger.error(
-                "provider raised unexpectedly",
-                extra={
-                    "provider": lane.name,
-                    "error": type(exc).__name__,
-                    "trace": REDACTOR.scrub(traceback.format_exc(limit=8)),
-                },
-            )
-        finally:
-            lane.slots.release()
-        latency = self._clock() - started
-        self._report(lane, failure, latency)
-        return _Outcome(value if failure is None else None, failure, latency)
-
-    def _report(self, lane: _Lane[Any], failure: str | None, latency_s: float) -> None:
-        if failure == "unconfigured":
-            lane.breaker.cancel()
-            if not lane.warned_unconfigured:
-                lane.warned_unconfigured = True
-                logger.warning("provider not configured; skipped", extra={"provider": lane.name})
-            return
-        late = failure is None and latency_s > lane.timeout_s
-        kind = "timeout" if late else failure
-        lane.breaker.record(kind is None)
-        if kind is None and lane is self._lex:
-            self.hedge.observe(latency_s)
-        self.telemetry.provider_call(lane.name, latency_s * 1000, kind)
-        if kind is not None:
-            logger.warning(
-                "provider call failed",
-                extra={"provider": lane.name, "kind": kind, "latency_ms": round(latency_s * 1000)},
-            )
+        return lane.start(self._executor, lambda: provider.recognize(text, context), now, overall)
 
     # ------------------------------------------------------------------------------ decisions
 
@@ -437,10 +308,11 @@ class CloudUnderstander:
         if lex is not None and lex.pending(now, final=False) and now < self._hedge_at(turn):
             return
         turn.dialogflow_started = True
-        call = self._nlu_call(self._dialogflow, turn.text, turn.context)
-        turn.dialogflow = self._start(self._dialogflow, call, now, turn.overall)
+        turn.dialogflow = self._start_nlu(
+            self._dialogflow, turn.text, turn.context, now, turn.overall
+        )
         if turn.dialogflow is None:
-            turn.skipped[self._dialogflow.name] = self._skip_reason(self._dialogflow)
+            turn.skipped[self._dialogflow.name] = self._dialogflow.skip_reason()
         elif self._lex is not None:
             self.telemetry.hedge_fired()
 
@@ -462,8 +334,9 @@ class CloudUnderstander:
                 return None
         if any(call.pending(now, final) for call in turn.nlu_calls()):
             return None
-        if turn.embedded.intent != FALLBACK_INTENT:
-            return turn.embedded
+        embedded = turn.embedded()
+        if embedded.intent != FALLBACK_INTENT:
+            return embedded
         for call in turn.nlu_calls():
             value = call.value()
             if value is not None:
@@ -475,7 +348,7 @@ class CloudUnderstander:
                     slots={},
                     provider=value.provider,
                 )
-        return turn.embedded
+        return embedded
 
     def _sentiment_settled(self, turn: _Turn, now: float) -> bool:
         call = turn.azure
@@ -532,30 +405,23 @@ class CloudUnderstander:
         return Understanding(nlu=nlu, sentiment=sentiment, degraded=degraded)
 
     def _failures(self, turn: _Turn, now: float) -> dict[str, str]:
+        """Provider -> why it did not help: a failure kind, ``deadline``, or why it was skipped."""
         failures = dict(turn.skipped)
-        calls: list[_Call[Any]] = [*turn.nlu_calls(), *([turn.azure] if turn.azure else [])]
-        for call in calls:
-            if call.done():
-                outcome = call.future.result()
-                if outcome.failure is not None and outcome.failure != "unconfigured":
-                    failures[call.lane.name] = outcome.failure
-            elif call.failed(now, final=True):
-                failures[call.lane.name] = "deadline"
+        for call in turn.calls():
+            failure = call.failure() if call.done() else "deadline"
+            if failure is not None and failure != "unconfigured":
+                failures[call.lane.name] = failure
         return failures
 
     def _note_skips(self, turn: _Turn) -> None:
         lex, azure = self._lex, self._azure
         if lex is not None and turn.lex is None:
-            turn.skipped[lex.name] = self._skip_reason(lex)
+            turn.skipped[lex.name] = lex.skip_reason()
         if azure is not None and turn.azure is None:
             if azure.provider.ready or self.config.warm_up_delay_s is None:
-                turn.skipped[azure.name] = self._skip_reason(azure)
+                turn.skipped[azure.name] = azure.skip_reason()
             elif azure.warm_error not in (None, "unconfigured"):
                 turn.skipped[azure.name] = f"warm-up {azure.warm_error}"
-
-    @staticmethod
-    def _skip_reason(lane: _Lane[Any]) -> str:
-        return "open" if lane.breaker.state.value != "closed" else "saturated"
 
     # ------------------------------------------------------------------------------ warm-up
 

@@ -3,7 +3,7 @@
 The secret (``TRAVELBOT_SECRET_ARN``) is a JSON object::
 
     {"openweather_api_key": "...", "azure_language_key": "...",
-     "google_credentials": {<service-account key JSON>} or "<the same as a JSON string>"}
+     "google_credentials": {<service-account key file>} or its JSON text (or base64 of it)}
 
 It is read through Powertools parameters (``SecretsProvider``, cached for ``max_age_s`` and then
 fetched again, so a rotated key is picked up) on first use, not at import: Lex needs no secret,
@@ -16,6 +16,7 @@ line, and :class:`BotSecrets` hides its values from ``repr``.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -41,10 +42,15 @@ GOOGLE_FIELD = "google_credentials"
 
 
 def _google(raw: Any) -> Mapping[str, Any] | None:
+    """A service-account key: an object, its JSON text, or that text base64-encoded (as
+    ``gcp.serviceaccount.Key.private_key`` gives it)."""
     if isinstance(raw, str) and raw.strip():
+        text = raw.strip()
         try:
-            raw = json.loads(raw)
-        except ValueError:
+            if not text.startswith("{"):
+                text = base64.b64decode(text, validate=True).decode("utf-8")
+            raw = json.loads(text)
+        except (ValueError, UnicodeDecodeError):
             return None
     if isinstance(raw, Mapping) and raw.get("private_key") and raw.get("client_email"):
         return dict(raw)

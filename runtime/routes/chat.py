@@ -29,7 +29,9 @@ def chat() -> Response[str]:
     """Validate, converse, and answer with the contract's body."""
     event = router.current_event
     request = parse_chat_request(event.headers, event.body, bool(event.is_base64_encoded))
-    body = services.current().chat.chat(
+    current = services.current()
+    body = current.chat.chat(
         request, TurnContext(base_url=base_url(event.raw_event), budget_s=_budget_s())
     )
+    current.telemetry.turn_completed(float(body["latencyMs"]))
     return json_response(200, body)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -37,11 +37,10 @@ class CountingSource:
     """Powertools' SecretsProvider on moto, counting the GetSecretValue calls that go out."""
 
     def __init__(self, endpoint: str) -> None:
-        self.provider: Any = powertools_source(region=REGION, endpoint_url=endpoint)
+        self.provider = cast(Any, powertools_source(region=REGION, endpoint_url=endpoint))
+        client = self.provider.client
         self.fetches = 0
-        self.provider.client.meta.events.register(
-            "before-call.secrets-manager.GetSecretValue", self._count
-        )
+        client.meta.events.register("before-call.secrets-manager.GetSecretValue", self._count)
 
     def _count(self, **_: Any) -> None:
         self.fetches += 1

@@ -220,7 +220,12 @@ def test_health_page_and_unknown_routes(invoke: Invoke) -> None:
     )
 
 
-def test_the_rate_limit_keys_on_the_source_ip_not_x_forwarded_for(invoke: Invoke) -> None:
+def test_the_rate_limit_keys_on_the_source_ip_not_x_forwarded_for(
+    runtime_services: Any, invoke: Invoke
+) -> None:
+    from runtime.ratelimit import InMemoryRateLimiter
+
+    runtime_services(rate_limiter=InMemoryRateLimiter(clock=lambda: 1000.0))  # no refill mid-test
     statuses = []
     for n in range(205):
         event = chat_event(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -314,7 +316,7 @@ def test_the_secret_reads_keys_and_google_credentials_given_as_text_or_object() 
         {
             "openweather_api_key": " ow-key-123 ",
             "azure_language_key": "az-key-456",
-            "google_credentials": __import__("json").dumps(google),
+            "google_credentials": json.dumps(google),
         }
     )
     as_object = BotSecrets.from_value({"google_credentials": google})
@@ -322,6 +324,12 @@ def test_the_secret_reads_keys_and_google_credentials_given_as_text_or_object() 
     assert as_text.azure_language_key == "az-key-456"
     assert as_text.google_credentials == google
     assert as_object.google_credentials == google
+
+
+def test_google_credentials_may_be_the_key_file_base64_encoded() -> None:
+    google = {"client_email": "bot@x.iam.gserviceaccount.com", "private_key": "-----KEY-----"}
+    encoded = base64.b64encode(json.dumps(google).encode()).decode()
+    assert BotSecrets.from_value({"google_credentials": encoded}).google_credentials == google
 
 
 def test_missing_or_malformed_fields_are_empty_and_values_never_show_in_repr() -> None:

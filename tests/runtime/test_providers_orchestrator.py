@@ -162,6 +162,23 @@ def test_a_confident_lex_answers_alone_and_dialogflow_is_never_paid_for() -> Non
     assert metrics(cloud).count("HedgeFired") == 0
 
 
+def test_the_embedded_nlu_runs_only_when_no_cloud_is_confident() -> None:
+    # GIVEN an embedded NLU whose first call is expensive (it loads a large place list)
+    embedded = StubNlu("embedded", "CheckWeather", 0.7)
+    cloud = understander(lex=StubNlu("lex"), embedded=embedded)
+
+    # WHEN Lex answers confidently, then is unsure
+    timed(cloud)
+    calls_while_confident = embedded.calls
+    cloud_unsure = understander(lex=StubNlu("lex", "FallbackIntent", 0.0), embedded=embedded)
+    _, result = timed(cloud_unsure)
+
+    # THEN the embedded NLU was not run for the confident answer, only for the unsure one
+    assert calls_while_confident == 0
+    assert embedded.calls == 1
+    assert result.nlu.provider == "embedded"
+
+
 def test_an_unsure_lex_fires_the_hedge_at_once(gate: threading.Event) -> None:
     # GIVEN Lex answering the fallback intent
     lex = StubNlu("lex", "FallbackIntent", 0.0)
