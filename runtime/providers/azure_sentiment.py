@@ -9,12 +9,12 @@ and read timeouts are explicit.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from runtime.errors import ProviderError
 from runtime.providers.failures import describe, kind_for_status, malformed
+from runtime.providers.lazy import LazyClient
 from runtime.providers.retry import RetryPolicy
 from runtime.types import Sentiment
 
@@ -80,16 +80,15 @@ class AzureSentiment:
         timeout_s: float = 3.0,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self._client_source = client_source
+        self._lazy = LazyClient(NAME, client_source)
         self._language = language
         self._timeout_s = timeout_s
         self._retry = retry or RetryPolicy()
-        self._ready = threading.Event()
 
     @property
     def ready(self) -> bool:
         """True once the SDK is imported and a client was built."""
-        return self._ready.is_set()
+        return self._lazy.ready
 
     def warm(self) -> None:
         """Import the SDK and build the client now.
@@ -97,7 +96,7 @@ class AzureSentiment:
         Raises:
             ProviderError: when the client cannot be built (missing key: ``unconfigured``).
         """
-        self._client()
+        self._lazy.get()
 
     def analyze(self, text: str) -> Sentiment:
         """Label and confidence of ``text``.
@@ -105,19 +104,9 @@ class AzureSentiment:
         Raises:
             ProviderError: on timeout, throttling, 5xx, connection failure or malformed answer.
         """
-        client = self._client()
+        client = self._lazy.get()
         document = {"id": "1", "text": text, "language": self._language}
         return self._retry.run(lambda: self._analyze(client, document), budget_s=self._timeout_s)
-
-    def _client(self) -> TextAnalyticsClient:
-        try:
-            client = self._client_source()
-        except ProviderError:
-            raise
-        except Exception as exc:
-            raise ProviderError(NAME, f"client setup failed ({describe(exc)})") from exc
-        self._ready.set()
-        return client
 
     def _analyze(self, client: TextAnalyticsClient, document: dict[str, str]) -> Sentiment:
         from azure.core import exceptions as azure_errors

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from runtime.errors import ProviderError
 from runtime.model import BotModel
 from runtime.nlu.slots import SlotReader
 from runtime.providers.failures import describe, malformed, status_error
+from runtime.providers.lazy import LazyClient
 from runtime.providers.retry import RetryPolicy
 from runtime.types import NluContext, NluResult, SlotValue
 
@@ -131,19 +131,18 @@ class DialogflowNlu:
         timeout_s: float = 5.0,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self._client_source = client_source
+        self._lazy = LazyClient(NAME, client_source)
         self._project_id = project_id
         self._language_code = language_code
         self._model = model
         self._slots = slots
         self._timeout_s = timeout_s
         self._retry = retry or RetryPolicy()
-        self._ready = threading.Event()
 
     @property
     def ready(self) -> bool:
         """True once the SDK is imported and a client was built."""
-        return self._ready.is_set()
+        return self._lazy.ready
 
     def warm(self) -> None:
         """Import the SDK and build the client now (from a background thread).
@@ -151,7 +150,7 @@ class DialogflowNlu:
         Raises:
             ProviderError: when the client cannot be built (missing or bad credentials).
         """
-        self._client()
+        self._lazy.get()
 
     def recognize(self, text: str, context: NluContext) -> NluResult:
         """Understand ``text`` (Dialogflow keeps its own slot-filling context per session).
@@ -162,7 +161,7 @@ class DialogflowNlu:
         """
         from google.cloud import dialogflow_v2
 
-        client = self._client()
+        client = self._lazy.get()
         request = dialogflow_v2.DetectIntentRequest(
             session=client.session_path(self._project_id, dialogflow_session(context.session_id)),
             query_input=dialogflow_v2.QueryInput(
@@ -171,16 +170,6 @@ class DialogflowNlu:
         )
         result = self._retry.run(lambda: self._detect(client, request), budget_s=self._timeout_s)
         return read_query_result(result, self._model, self._slots)
-
-    def _client(self) -> SessionsClient:
-        try:
-            client = self._client_source()
-        except ProviderError:
-            raise
-        except Exception as exc:  # a bad key surfaces as ValueError, TypeError, ...
-            raise ProviderError(NAME, f"client setup failed ({describe(exc)})") from exc
-        self._ready.set()
-        return client
 
     def _detect(self, client: SessionsClient, request: Any) -> Any:
         import requests
