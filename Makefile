@@ -46,7 +46,7 @@ typecheck: $(VENV)/.stamp-dev
 	$(VENV)/bin/mypy
 
 pytest: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest --cov=runtime --cov=components --cov=policy --cov-report=term:skip-covered
 
 ## What CI runs: lint, types and every test.
 test: install-dev lint typecheck pytest
