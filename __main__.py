@@ -1,8 +1,9 @@
 """The travelbot Pulumi program: read the stack config, wire the components, export outputs.
 
 Stack-wide pieces live in the first region of ``travelbot:regions`` (the table, replicated to
-the other regions as a global table; the secret, replicated likewise); everything that serves
-traffic is built once per region.
+the other regions as a global table; the secret, replicated likewise), and so do Dialogflow
+(GCP) and Azure Language when they are on; everything that serves traffic, Lex included, is
+built once per region. See :mod:`components.ai_services` for how the clouds are wired.
 """
 
 from __future__ import annotations
@@ -34,9 +35,13 @@ from components import (
     WebFirewall,
     WebFirewallArgs,
     lambda_archive,
+    lex_environment,
+    lex_exports,
+    lex_statements,
     load_stack_config,
+    regional_lex,
+    stack_services,
 )
-from components.bot_secrets import OPENWEATHER_FIELD
 
 cfg = load_stack_config()
 archive = lambda_archive(Path(__file__).resolve().parent)
@@ -65,12 +70,13 @@ table = ConversationTable(
         backup_retention_days=cfg.backup_retention_days,
     ),
 )
+clouds = stack_services(cfg)
 secrets = BotSecrets(
     "secrets",
     BotSecretsArgs(
         region=primary,
         kms_key_arn=keys[primary].arn,
-        values={OPENWEATHER_FIELD: cfg.secrets.get("openweatherApiKey", pulumi.Output.secret(""))},
+        values=clouds.secret_fields(cfg.secrets.get("openweatherApiKey", pulumi.Output.secret(""))),
         replicas=[SecretReplica(region=r, kms_key_arn=keys[r].arn) for r in replica_regions],
         recovery_window_days=30 if cfg.deletion_protection else 7,
     ),
@@ -80,6 +86,7 @@ regional: dict[str, dict[str, pulumi.Output[str]]] = {}
 custom_domain_url: pulumi.Output[str] | None = None
 for region in cfg.regions:
     key_arn = keys[region].arn
+    lex = regional_lex(cfg, region, account_id=account_id, kms_key_arn=key_arn)
     function = ChatFunction(
         f"chat-{region}",
         ChatFunctionArgs(
@@ -100,6 +107,8 @@ for region in cfg.regions:
             rate_limit_per_minute=cfg.rate_limit_per_minute,
             rate_limit_burst=cfg.rate_limit_burst,
             analytics_schedule=cfg.analytics_schedule,
+            environment={**clouds.environment(), **lex_environment(lex, region)},
+            extra_statements=lex_statements(lex),
         ),
     )
     api = ChatApi(
@@ -186,6 +195,7 @@ for region in cfg.regions:
         "codeDeployApplication": deployment.application_name,
         "codeDeployDeploymentGroup": deployment.deployment_group_name,
         "dashboardUrl": monitoring.dashboard_url,
+        **lex_exports(lex),
     }
 
 for output, value in regional[primary].items():
@@ -194,5 +204,7 @@ if custom_domain_url is not None:
     pulumi.export("customDomainUrl", custom_domain_url)
 pulumi.export("tableName", table.name)
 pulumi.export("secretArn", secrets.arn)
+for output, value in clouds.exports().items():
+    pulumi.export(output, value)
 pulumi.export("regions", list(cfg.regions))
 pulumi.export("regional", regional)

@@ -11,12 +11,15 @@ Secrets are not fields of the dataclass: :func:`load_stack_config` reads them wi
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import botocore.session
 import pulumi
 
 NAMESPACE = "travelbot"
@@ -56,6 +59,18 @@ DEFAULTS: dict[str, Any] = {
     "customDomain": "",
     "hostedZoneId": "",
     "manageApiGatewayAccount": True,
+    "nluConfidenceThreshold": "",
+    "lexEnabled": True,
+    "lexConversationLogs": False,
+    "dialogflowEnabled": False,
+    "gcpProject": "",
+    "dialogflowMatchMode": "MATCH_MODE_HYBRID",
+    "dialogflowTimeZone": "Etc/UTC",
+    "azureEnabled": False,
+    "azureLocation": "westeurope",
+    "azureLanguageSku": "F0",
+    "azureLanguageSubdomain": "",
+    "azureAllowedIpRanges": [],
 }
 
 #: Keys read with ``get_secret`` (declared in ``Pulumi.yaml`` too, default empty).
@@ -76,6 +91,12 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _SCHEDULE = re.compile(r"^(cron|rate)\(.+\)$")
+_GCP_PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+_TIME_ZONE = re.compile(r"^[A-Za-z]+(/[A-Za-z0-9_+-]+){1,2}$")  # IANA: Etc/UTC, Europe/Paris
+_AZURE_LOCATION = re.compile(r"^[a-z][a-z0-9]+$")
+_AZURE_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")
+DIALOGFLOW_MATCH_MODES = ("MATCH_MODE_HYBRID", "MATCH_MODE_ML_ONLY")
+AZURE_LANGUAGE_SKUS = ("F0", "S")
 
 
 class ConfigError(ValueError):
@@ -91,6 +112,32 @@ class TableCapacity:
     write_min: int
     write_max: int
     target_utilization_percent: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LexConfig:
+    """Lex V2 is on: one bot per served region."""
+
+    conversation_logs: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialogflowConfig:
+    """Dialogflow ES is on: one agent per stack in this GCP project."""
+
+    project: str
+    match_mode: str
+    time_zone: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureConfig:
+    """Azure AI Language is on: one account per stack."""
+
+    location: str
+    sku: str
+    subdomain: str
+    allowed_ip_ranges: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +174,13 @@ class StackConfig:
     custom_domain: str
     hosted_zone_id: str
     manage_api_gateway_account: bool
+    #: None: the bot model's threshold (Lex, Dialogflow and the runtime then keep their own).
+    nlu_confidence_threshold: float | None = None
+    lex: LexConfig | None = None  # None: switched off
+    dialogflow: DialogflowConfig | None = None
+    azure: AzureConfig | None = None
+    #: ``aws:defaultTags`` tags, for providers that do not read that key (aws-native).
+    aws_default_tags: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -163,6 +217,7 @@ class StackConfig:
                 f"({reserved}), got {provisioned}"
             )
         burst = r.integer("rateLimitBurst", 1, 1_000_000)
+        regions = r.regions()
         custom_domain = r.text("customDomain", pattern=_HOSTNAME, allow_empty=True)
         hosted_zone = r.text("hostedZoneId", allow_empty=True)
         if custom_domain and not hosted_zone:
@@ -171,7 +226,7 @@ class StackConfig:
             project=project,
             stack=stack,
             environment=r.choice("environment", ENVIRONMENTS),
-            regions=r.regions(),
+            regions=regions,
             log_level=r.choice("logLevel", LOG_LEVELS),
             lambda_memory_mb=memory,
             lambda_timeout_s=timeout,
@@ -200,6 +255,10 @@ class StackConfig:
             custom_domain=custom_domain,
             hosted_zone_id=hosted_zone,
             manage_api_gateway_account=r.boolean("manageApiGatewayAccount"),
+            nlu_confidence_threshold=r.threshold("nluConfidenceThreshold"),
+            lex=r.lex(regions=regions),
+            dialogflow=r.dialogflow(),
+            azure=r.azure(),
             secrets=dict(secrets or {}),
         )
 
@@ -294,6 +353,68 @@ class _Reader:
                 )
         return countries
 
+    def threshold(self, key: str) -> float | None:
+        value = self._raw(key)
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                value = float(value.strip())
+            except ValueError:
+                raise ConfigError(f"{_key(key)} must be a number, got {value!r}") from None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{_key(key)} must be a number, got {value!r}")
+        # 0 would mean "Dialogflow's default" there and "accept anything" in Lex.
+        if not 0 < value <= 1:
+            raise ConfigError(f"{_key(key)} must be above 0 and at most 1, got {value}")
+        return float(value)
+
+    def lex(self, *, regions: Sequence[str]) -> LexConfig | None:
+        if not self.boolean("lexEnabled"):
+            return None
+        available = lex_regions()
+        for region in regions:
+            if available and region not in available:
+                raise ConfigError(
+                    f"{_key('lexEnabled')} is true but Lex V2 is not offered in {region} "
+                    f"(one of {_key('regions')}); it is in {', '.join(sorted(available))}"
+                )
+        return LexConfig(conversation_logs=self.boolean("lexConversationLogs"))
+
+    def dialogflow(self) -> DialogflowConfig | None:
+        if not self.boolean("dialogflowEnabled"):
+            return None
+        if not self.text("gcpProject", allow_empty=True):
+            raise ConfigError(f"{_key('gcpProject')} is required when dialogflowEnabled is true")
+        return DialogflowConfig(
+            project=self.text("gcpProject", pattern=_GCP_PROJECT),
+            match_mode=self.choice("dialogflowMatchMode", DIALOGFLOW_MATCH_MODES),
+            time_zone=self.text("dialogflowTimeZone", pattern=_TIME_ZONE),
+        )
+
+    def azure(self) -> AzureConfig | None:
+        if not self.boolean("azureEnabled"):
+            return None
+        if not self.text("azureLanguageSubdomain", allow_empty=True):
+            raise ConfigError(
+                f"{_key('azureLanguageSubdomain')} is required when azureEnabled is true"
+            )
+        return AzureConfig(
+            location=self.text("azureLocation", pattern=_AZURE_LOCATION),
+            sku=self.choice("azureLanguageSku", AZURE_LANGUAGE_SKUS),
+            subdomain=self.text("azureLanguageSubdomain", pattern=_AZURE_SUBDOMAIN),
+            allowed_ip_ranges=self.ip_ranges("azureAllowedIpRanges"),
+        )
+
+    def ip_ranges(self, key: str) -> tuple[str, ...]:
+        ranges = self.string_list(key)
+        for value in ranges:
+            try:
+                ipaddress.IPv4Network(value, strict=True)
+            except ValueError:
+                raise ConfigError(f"{_key(key)} has an invalid IPv4 range {value!r}") from None
+        return ranges
+
     def table_capacity(self) -> TableCapacity | None:
         if self.choice("tableCapacityMode", ("on-demand", "provisioned")) == "on-demand":
             return None
@@ -311,6 +432,16 @@ class _Reader:
         return capacity
 
 
+@functools.cache
+def lex_regions() -> frozenset[str]:
+    """Regions that offer Lex V2, from botocore's bundled endpoint data (empty if unknown)."""
+    session = botocore.session.get_session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("lexv2-models", partition_name=partition))
+    return frozenset(regions)
+
+
 def load_stack_config() -> StackConfig:
     """Read the current stack's configuration once; raises ConfigError naming the bad key."""
     config = pulumi.Config(NAMESPACE)
@@ -323,7 +454,14 @@ def load_stack_config() -> StackConfig:
     config_ = StackConfig.from_values(
         values, project=pulumi.get_project(), stack=pulumi.get_stack(), secrets=secrets
     )
-    provider_region = pulumi.Config("aws").get("region")
+    aws_config = pulumi.Config("aws")
+    default_tags = aws_config.get_object("defaultTags") or {}
+    tags = default_tags.get("tags") if isinstance(default_tags, dict) else None
+    if tags is not None:
+        if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+            raise ConfigError(f"aws:defaultTags must hold a map of string tags, got {tags!r}")
+        config_ = replace(config_, aws_default_tags=dict(tags))
+    provider_region = aws_config.get("region")
     if provider_region and provider_region != config_.primary_region:
         raise ConfigError(
             f"aws:region is {provider_region!r} but the first of {_key('regions')} is "

@@ -46,7 +46,7 @@ class CustomDomain(pulumi.ComponentResource):
             f"{name}-certificate",
             domain_name=args.domain,
             validation_method="DNS",
-            key_algorithm="EC_prime256v1",
+            key_algorithm="RSA_2048",  # the safe choice for API Gateway custom domains
             region=args.region,
             opts=child,
         )

@@ -6,10 +6,9 @@ under exactly the same mocks as the tests; this module keeps the names the tests
 
 from __future__ import annotations
 
+from tools.mock_outputs import ACCOUNT, DEFAULT_REGION, mock_outputs
 from tools.mocked_stack import (
-    ACCOUNT,
     AZURE_KEYS,
-    DEFAULT_REGION,
     PROJECT,
     ROOT,
     TEST_SECRETS,
@@ -17,7 +16,6 @@ from tools.mocked_stack import (
     RecordingMocks,
     RecordingMonitor,
     StackRun,
-    mock_outputs,
     run_program,
     stack_config,
 )

@@ -30,6 +30,11 @@ NON_SECRET_ENV = {
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_METRICS_NAMESPACE",
     "LOG_LEVEL",
+    # dev has Lex on: the region's bot (ids, not secrets)
+    "LEX_BOT_ID",
+    "LEX_BOT_ALIAS_ID",
+    "LEX_LOCALE_ID",
+    "LEX_REGION",
 }
 
 
@@ -219,7 +224,7 @@ def test_each_function_role_is_inline_least_privilege_scoped_to_arns(dev: StackR
         "xray:PutTelemetryRecords", "dynamodb:GetItem", "dynamodb:PutItem",
         "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
         "dynamodb:BatchWriteItem", "secretsmanager:GetSecretValue", "sqs:SendMessage",
-        "kms:Decrypt", "kms:GenerateDataKey",
+        "kms:Decrypt", "kms:GenerateDataKey", "lex:RecognizeText",
     }  # fmt: skip
     assert statement(document, "ReadAndWriteConversations")["Resource"] == [
         table, f"{table}/index/*"

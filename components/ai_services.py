@@ -1,0 +1,163 @@
+"""The three clouds' NLU and sentiment services, built from config and wired into the AWS half.
+
+Each service is on or off by config (:class:`components.config.StackConfig` ``lex``,
+``dialogflow``, ``azure``); an AWS-only stack is a valid stack. The wiring rules:
+
+- **Dialogflow and Azure** are built once per stack (:func:`stack_services`): their secrets
+  (the GCP service-account key file, the Azure key) go into the Secrets Manager secret
+  (:meth:`StackServices.secret_fields`); their non-secret settings (project id, language code,
+  endpoint) into every region's function environment (:meth:`StackServices.environment`).
+- **Lex** is built per region (:func:`regional_lex`) through an aws-native provider for that
+  region (aws-native has no per-resource ``region``); the function gets the bot id, alias id,
+  locale and region (:func:`lex_environment`) and ``lex:RecognizeText`` on that alias only
+  (:func:`lex_statements`).
+
+A service that is off contributes no resource, no secret field, no environment variable and no
+permission. Variable names come from :data:`runtime.settings.ENV`, the runtime's own table, so
+the program and the runtime cannot disagree on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws_native as aws_native
+
+from components import iam
+from components.azure_language import AzureLanguage, AzureLanguageArgs
+from components.bot_secrets import (
+    AZURE_KEY_FIELD,
+    GOOGLE_CREDENTIALS_FIELD,
+    OPENWEATHER_FIELD,
+)
+from components.config import StackConfig
+from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs
+from components.lex_bot import LexBot, LexBotArgs
+from runtime.settings import ENV
+
+Environment = dict[str, pulumi.Input[str]]
+
+
+@dataclass(frozen=True)
+class StackServices:
+    """The stack-wide AI services; None where switched off."""
+
+    dialogflow: DialogflowAgent | None
+    azure: AzureLanguage | None
+    nlu_confidence_threshold: float | None = None
+
+    def secret_fields(self, openweather_api_key: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+        """The secret's JSON fields: OpenWeather always, the others when their cloud is on."""
+        fields: dict[str, pulumi.Input[str]] = {OPENWEATHER_FIELD: openweather_api_key}
+        if self.dialogflow is not None:
+            fields[GOOGLE_CREDENTIALS_FIELD] = self.dialogflow.credentials_json
+        if self.azure is not None:
+            fields[AZURE_KEY_FIELD] = self.azure.key
+        return fields
+
+    def environment(self) -> Environment:
+        """Non-secret settings every region's functions get (nothing when both are off)."""
+        env: Environment = {}
+        if self.nlu_confidence_threshold is not None:
+            env[ENV["confidence_threshold"]] = str(self.nlu_confidence_threshold)
+        if self.dialogflow is not None:
+            env[ENV["dialogflow_project_id"]] = self.dialogflow.project_id
+            env[ENV["dialogflow_language"]] = self.dialogflow.language_code
+        if self.azure is not None:
+            env[ENV["azure_endpoint"]] = self.azure.endpoint
+        return env
+
+    def exports(self) -> dict[str, pulumi.Output[str]]:
+        """Stack outputs for CI and operators (non-secret only)."""
+        outputs: dict[str, pulumi.Output[str]] = {}
+        if self.dialogflow is not None:
+            outputs["dialogflowProjectId"] = self.dialogflow.project_id
+        if self.azure is not None:
+            outputs["azureLanguageEndpoint"] = self.azure.endpoint
+        return outputs
+
+
+def stack_services(cfg: StackConfig) -> StackServices:
+    """Build Dialogflow and Azure Language if config switches them on."""
+    dialogflow = None
+    if cfg.dialogflow is not None:
+        dialogflow = DialogflowAgent(
+            "dialogflow",
+            DialogflowAgentArgs(
+                project=cfg.dialogflow.project,
+                stage=cfg.stack,
+                time_zone=cfg.dialogflow.time_zone,
+                match_mode=cfg.dialogflow.match_mode,
+                classification_threshold=cfg.nlu_confidence_threshold,
+            ),
+        )
+    azure = None
+    if cfg.azure is not None:
+        azure = AzureLanguage(
+            "azure-language",
+            AzureLanguageArgs(
+                location=cfg.azure.location,
+                stage=cfg.stack,
+                custom_subdomain=cfg.azure.subdomain,
+                sku=cfg.azure.sku,
+                allowed_ip_ranges=cfg.azure.allowed_ip_ranges,
+                tags={"environment": cfg.environment},
+            ),
+        )
+    return StackServices(dialogflow, azure, cfg.nlu_confidence_threshold)
+
+
+def regional_lex(
+    cfg: StackConfig,
+    region: str,
+    *,
+    account_id: pulumi.Input[str],
+    kms_key_arn: pulumi.Input[str],
+) -> LexBot | None:
+    """The region's Lex bot through its own aws-native provider, or None if Lex is off."""
+    if cfg.lex is None:
+        return None
+    provider = aws_native.Provider(
+        f"aws-native-{region}",
+        region=region,
+        default_tags={"tags": dict(cfg.aws_default_tags)} if cfg.aws_default_tags else None,
+    )
+    return LexBot(
+        f"lex-{region}",
+        LexBotArgs(
+            region=region,
+            account_id=account_id,
+            stage=cfg.stack,
+            nlu_confidence_threshold=cfg.nlu_confidence_threshold,
+            conversation_logs=cfg.lex.conversation_logs,
+            kms_key_arn=kms_key_arn,
+            log_retention_days=cfg.log_retention_days,
+        ),
+        opts=pulumi.ResourceOptions(providers={"aws-native": provider}),
+    )
+
+
+def lex_environment(bot: LexBot | None, region: str) -> Environment:
+    """What the runtime needs to call the region's bot (nothing when Lex is off)."""
+    if bot is None:
+        return {}
+    return {
+        ENV["lex_bot_id"]: bot.bot_id,
+        ENV["lex_bot_alias_id"]: bot.bot_alias_id,
+        ENV["lex_locale_id"]: bot.locale_id,
+        ENV["lex_region"]: region,
+    }
+
+
+def lex_statements(bot: LexBot | None) -> list[iam.Statement]:
+    """``lex:RecognizeText`` on the region's alias ``live`` (nothing when Lex is off)."""
+    return [] if bot is None else [bot.recognize_text_statement()]
+
+
+def lex_exports(bot: LexBot | None) -> Mapping[str, pulumi.Output[str]]:
+    """Per-region stack outputs of the bot (nothing when Lex is off)."""
+    if bot is None:
+        return {}
+    return {"lexBotId": bot.bot_id, "lexBotAliasId": bot.bot_alias_id}
