@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from runtime import services
 from runtime.chat import TurnContext
 from runtime.http import base_url, json_response
+from runtime.providers.observability import excerpt, session_ref
 from runtime.validation import parse_chat_request
 
 router = APIGatewayRouter()
+logger = Logger(service="travelbot", child=True)
 
 RESERVED_MS = 1500  # kept back from the Lambda's remaining time for the history write and reply
 MAX_BUDGET_S = 10.0
@@ -34,4 +37,16 @@ def chat() -> Response[str]:
         request, TurnContext(base_url=base_url(event.raw_event), budget_s=_budget_s())
     )
     current.telemetry.turn_completed(float(body["latencyMs"]))
+    # One line per turn: the session only as a hash, the message only as a capped excerpt.
+    logger.info(
+        "chat turn",
+        extra={
+            "session": session_ref(body["sessionId"]),
+            "excerpt": excerpt(request.message),
+            "intent": body["intent"],
+            "dialog_state": body["dialogState"],
+            "nlu_provider": body["nlu"]["provider"],
+            "latency_ms": body["latencyMs"],
+        },
+    )
     return json_response(200, body)

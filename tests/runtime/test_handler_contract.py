@@ -243,3 +243,21 @@ def test_the_rate_limit_keys_on_the_source_ip_not_x_forwarded_for(
         invoke(load_event("health", requestContext={"identity": {"sourceIp": "198.51.100.7"}}))[0]
         == 200
     )
+
+
+def test_each_turn_is_logged_without_the_session_id_or_the_full_message(
+    invoke: Invoke, caplog: pytest.LogCaptureFixture
+) -> None:
+    long_message = "weather in Paris\r\nFAKE LOG LINE " + "x" * 300
+    body = {"message": long_message, "sessionId": "secret-session-42"}
+    with caplog.at_level("INFO", logger="travelbot.runtime.routes.chat"):
+        status, _, reply = invoke(chat_event(body))
+    assert status == 200
+    [record] = [r for r in caplog.records if r.getMessage() == "chat turn"]
+    fields = {k: getattr(record, k) for k in ("session", "excerpt", "intent", "nlu_provider")}
+    assert "secret-session-42" not in json.dumps(fields)
+    assert len(fields["session"]) == 16
+    assert "\r" not in fields["excerpt"] and "\n" not in fields["excerpt"]
+    assert len(fields["excerpt"]) < 100
+    assert fields["excerpt"].startswith("weather in Paris\\r\\n")
+    assert fields["intent"] == reply["intent"]
