@@ -51,8 +51,11 @@ pytest: install-dev
 ## What CI runs: lint, types and every test.
 test: install-dev lint typecheck pytest
 
+BENCHES := handler nlu_accuracy fanout coldstart store load program
+
+## Every benchmark; each prints one JSON object as its last line.
 bench: install-dev
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules build .mypy_cache .pytest_cache .ruff_cache
