@@ -16,6 +16,13 @@ from runtime.model import BotModel, Intent
 from runtime.types import DialogueState, SlotValue, Understanding
 
 TASK_INTENTS = ("PlanTrip", "CheckWeather", "FindFlights")
+ACCEPT_RE = re.compile(
+    r"(yes|yeah|yep|yup|sure|ok|okay|please|please do|go ahead|why not|sounds good)"
+    r"(,? (please|thanks|thank you|do|sure))?",
+    re.IGNORECASE,
+)
+DECLINE_RE = re.compile(r"(no|nope|nah|not now|maybe later)(,? (thanks|thank you))?", re.IGNORECASE)
+OFFERS = {"PlanTrip": "FindFlights"}  # PlanTrip's reply ends by offering flights there
 PLACE_REFERENCE_RE = re.compile(
     r"\b(there|that city|that place|same place|same city)\b", re.IGNORECASE
 )
@@ -56,7 +63,16 @@ class DialogueManager:
         """The outcome of one user message; ``state`` is not modified."""
         state = replace(state, slots=dict(state.slots), turn_count=state.turn_count + 1)
         nlu = understanding.nlu
-        if nlu.intent in TASK_INTENTS:
+        answer = self._answer_to_offer(state, nlu.intent, message)
+        if answer is not None:
+            outcome = (
+                answer
+                if isinstance(answer, DialogueOutcome)
+                else self._task(
+                    state, answer, {"destination": state.last_place or ""}, message, ctx
+                )
+            )
+        elif nlu.intent in TASK_INTENTS:
             outcome = self._task(state, nlu.intent, dict(nlu.slots), message, ctx)
         elif nlu.intent == "FallbackIntent":
             outcome = self._fallback(state)
@@ -67,6 +83,21 @@ class DialogueManager:
             if empathy:
                 outcome = replace(outcome, reply=f"{empathy} {outcome.reply}")
         return outcome
+
+    def _answer_to_offer(
+        self, state: DialogueState, intent: str, message: str
+    ) -> str | DialogueOutcome | None:
+        """A yes (the offered intent) or a no (a polite close) to the last reply's offer."""
+        if state.offer is None or not state.last_place or intent in TASK_INTENTS:
+            return None
+        text = message.strip().rstrip(".!")
+        if ACCEPT_RE.fullmatch(text):
+            return state.offer
+        if DECLINE_RE.fullmatch(text):
+            reply = self._model.responses["offer_declined"]
+            kept = DialogueState(last_place=state.last_place, turn_count=state.turn_count)
+            return DialogueOutcome(reply, intent, {}, "Fulfilled", kept)
+        return None
 
     # ------------------------------------------------------------------ task intents
     def _task(
@@ -110,7 +141,8 @@ class DialogueManager:
                 reply=f"{result.reply}",
                 state=replace(elicited.state, last_place=last_place),
             )
-        new_state = DialogueState(last_place=last_place, turn_count=state.turn_count)
+        offer = OFFERS.get(name) if result.dialog_state == "Fulfilled" else None
+        new_state = DialogueState(last_place=last_place, turn_count=state.turn_count, offer=offer)
         return DialogueOutcome(result.reply, name, merged, result.dialog_state, new_state)
 
     def _elicit(

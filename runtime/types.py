@@ -71,6 +71,7 @@ class DialogueState:
     last_place: str | None = None
     turn_count: int = 0
     fallback_count: int = 0  # consecutive misunderstandings, to vary the fallback reply
+    offer: str | None = None  # an intent the last reply offered ("find flights there too?")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""

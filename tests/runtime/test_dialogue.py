@@ -195,3 +195,26 @@ def test_a_second_misunderstanding_gets_a_more_helpful_reply(
     assert first["intent"] == again["intent"] == "FallbackIntent"
     assert first["reply"].startswith("Sorry, I didn't get that.")
     assert again["reply"].startswith("I'm still not sure what you mean.")
+
+
+def test_yes_to_the_flights_offer_after_a_plan_starts_a_flight_search_there(
+    runtime_services: Any, invoke: Invoke
+) -> None:
+    runtime_services()
+    plan = say(invoke, "plan a 5 day trip to Lisbon with $1500")
+    assert plan["reply"].endswith("Want me to find flights to Lisbon too?")
+    flights = say(invoke, "yes please", plan["sessionId"])
+    assert (flights["intent"], flights["slots"]) == ("FindFlights", {"destination": "Lisbon"})
+    assert flights["reply"] == "Which city are you flying from?"
+
+
+def test_no_to_the_offer_closes_politely_and_ok_thanks_thats_all_is_not_a_yes(
+    runtime_services: Any, invoke: Invoke
+) -> None:
+    runtime_services()
+    sid = say(invoke, "plan a week in Rome with 2k euros")["sessionId"]
+    declined = say(invoke, "no thanks", sid)
+    assert declined["reply"].startswith("No problem.")
+    assert declined["intent"] != "FindFlights"
+    sid = say(invoke, "plan a week in Rome with 2k euros")["sessionId"]
+    assert say(invoke, "ok thanks that's all", sid)["intent"] == "Goodbye"
