@@ -84,6 +84,7 @@ secrets = BotSecrets(
 
 regional: dict[str, dict[str, pulumi.Output[str]]] = {}
 custom_domain_url: pulumi.Output[str] | None = None
+home_domain: CustomDomain | None = None
 for region in cfg.regions:
     key_arn = keys[region].arn
     lex = regional_lex(cfg, region, account_id=account_id, kms_key_arn=key_arn)
@@ -184,9 +185,11 @@ for region in cfg.regions:
                 hosted_zone_id=cfg.hosted_zone_id,
                 rest_api_id=api.api_id,
                 stage_name=api.stage_name,
+                shared_validation_fqdn=home_domain.validation_fqdn if home_domain else None,
             ),
         )
-        custom_domain_url = domain.url
+        home_domain = home_domain or domain
+        custom_domain_url = home_domain.url
     regional[region] = {
         "apiUrl": api.url,
         "functionName": function.function_name,

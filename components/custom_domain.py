@@ -25,6 +25,10 @@ class CustomDomainArgs:
     hosted_zone_id: str
     rest_api_id: pulumi.Input[str]
     stage_name: pulumi.Input[str]
+    #: The DNS validation record another region's CustomDomain declared for the same name. ACM
+    #: asks every region for the same record, so it is declared once (by the home region):
+    #: removing a secondary region then never deletes a record the others renew with.
+    shared_validation_fqdn: pulumi.Input[str] | None = None
 
 
 class CustomDomain(pulumi.ComponentResource):
@@ -32,6 +36,7 @@ class CustomDomain(pulumi.ComponentResource):
 
     url: pulumi.Output[str]
     health_check_id: pulumi.Output[str]
+    validation_fqdn: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: CustomDomainArgs, opts: pulumi.ResourceOptions | None = None
@@ -50,22 +55,24 @@ class CustomDomain(pulumi.ComponentResource):
             region=args.region,
             opts=child,
         )
-        option = certificate.domain_validation_options[0]
-        validation_record = aws.route53.Record(
-            f"{name}-validation-record",
-            zone_id=args.hosted_zone_id,
-            name=option.resource_record_name,
-            type=option.resource_record_type,
-            records=[option.resource_record_value],
-            ttl=300,
-            # Every region's certificate for the same name asks for the same record.
-            allow_overwrite=True,
-            opts=child,
-        )
+        if args.shared_validation_fqdn is None:
+            option = certificate.domain_validation_options[0]
+            validation_fqdn = aws.route53.Record(
+                f"{name}-validation-record",
+                zone_id=args.hosted_zone_id,
+                name=option.resource_record_name,
+                type=option.resource_record_type,
+                records=[option.resource_record_value],
+                ttl=300,
+                allow_overwrite=True,  # a record left by an earlier stack is taken over
+                opts=child,
+            ).fqdn
+        else:
+            validation_fqdn = pulumi.Output.from_input(args.shared_validation_fqdn)
         validation = aws.acm.CertificateValidation(
             f"{name}-validation",
             certificate_arn=certificate.arn,
-            validation_record_fqdns=[validation_record.fqdn],
+            validation_record_fqdns=[validation_fqdn],
             region=args.region,
             opts=child,
         )
@@ -122,4 +129,11 @@ class CustomDomain(pulumi.ComponentResource):
         )
         self.url = pulumi.Output.from_input(f"https://{args.domain}/")
         self.health_check_id = health.id
-        self.register_outputs({"url": self.url, "healthCheckId": self.health_check_id})
+        self.validation_fqdn = validation_fqdn
+        self.register_outputs(
+            {
+                "url": self.url,
+                "healthCheckId": self.health_check_id,
+                "validationFqdn": validation_fqdn,
+            }
+        )

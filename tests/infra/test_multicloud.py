@@ -168,10 +168,10 @@ def test_prod_serves_both_regions_with_the_same_set_and_keeps_stack_wide_pieces_
     # AND apart from the stack-wide pieces the two regions hold exactly the same resources
     assert first - Counter(dict.fromkeys(PRIMARY_ONLY, 1)) == second
     assert not any(second[t] for t in PRIMARY_ONLY)
-    # AND health checks and latency records are global, one per region (+ validation records)
+    # AND health checks and latency records are global, one per region (+ one validation record)
     global_ = per_placement(prod, "aws:global")
     assert global_["aws:route53/healthCheck:HealthCheck"] == 2
-    assert global_["aws:route53/record:Record"] == 4
+    assert global_["aws:route53/record:Record"] == 3
     # AND Dialogflow and Azure exist once for the stack
     assert dict(per_placement(prod, "gcp:global")) == GCP
     assert dict(per_placement(prod, "azure:westeurope")) == AZURE
@@ -231,6 +231,18 @@ def test_each_region_has_its_own_certificate_domain_mapping_health_check_and_lat
         assert record.inputs["healthCheckId"] == check.id
         assert record.inputs["aliases"][0]["name"] == name.outputs["regionalDomainName"]
     assert prod.exports["customDomainUrl"] == f"https://{domain}/"
+
+
+def test_the_dns_validation_record_is_declared_once_and_shared_by_every_regions_certificate(
+    prod: StackRun,
+) -> None:
+    # GIVEN prod's validation records (ACM asks each region for the same CNAME)
+    [record] = [r for r in prod.of_type("aws:route53/record:Record") if "validation" in r.name]
+    assert record.name.startswith(f"domain-{PRIMARY}-")
+    # THEN both regions' validations use that one record, so dropping eu-west-1 cannot delete it
+    for region in (PRIMARY, SECONDARY):
+        validation = prod.one("aws:acm/certificateValidation:CertificateValidation", region=region)
+        assert validation.inputs["validationRecordFqdns"] == [record.outputs["fqdn"]]
 
 
 def test_each_regions_function_uses_its_regions_table_replica_and_secret_replica(
