@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
 
 from runtime.errors import SpoolError, StoreError
 from runtime.store.base import HistoryStore
@@ -167,6 +166,8 @@ class SqsSpool:
 
     def put(self, entry: SpooledTurn) -> None:
         """Send one message (bodies are at most a few KB: a turn is bounded by the contract)."""
+        from botocore.exceptions import BotoCoreError, ClientError  # only the SQS spool needs it
+
         try:
             self._retry.call(
                 lambda: self._client.send_message(

@@ -14,22 +14,21 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import boto3
-from botocore.config import Config
-
 from runtime.errors import ConfigError
 from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter, RateLimiter
-from runtime.ratelimit_dynamodb import DynamoDbRateLimiter, MetricSink
 from runtime.settings import ENV, Settings
-from runtime.spool import FileSpool, Spool, SqsSpool
+from runtime.spool import FileSpool, Spool
 from runtime.store.base import HistoryStore
-from runtime.store.dynamodb import DynamoDbStore
-from runtime.store.schema import create_table_if_missing
 from runtime.store.sqlite import SqliteStore
 
+# The AWS modules are imported where the dynamodb/SQS branches need them: boto3 alone costs
+# about 100 ms of a local server's start-up, which the SQLite default never uses.
 if TYPE_CHECKING:
+    from botocore.config import Config
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_sqs.client import SQSClient
+
+    from runtime.ratelimit_dynamodb import MetricSink
 
 LOCAL_TABLE = "travelbot-local"
 LOCAL_REGION = "us-east-1"
@@ -38,6 +37,8 @@ SPOOL_FILE = "spool.jsonl"
 
 
 def _client_config(connect_timeout_s: float, read_timeout_s: float) -> Config:
+    from botocore.config import Config
+
     # One retry loop only: ours (runtime.store.retry), bounded and jittered.
     return Config(
         connect_timeout=connect_timeout_s,
@@ -56,6 +57,8 @@ def dynamodb_client(
     dummy keys: a local server checks no signature, and the dummies spare the credential
     chain's network probes.
     """
+    import boto3
+
     endpoint = settings.dynamodb_endpoint or None
     region = key = secret = None
     if endpoint:
@@ -96,6 +99,9 @@ def build_store(
     """
     if settings.store == "sqlite":
         return SqliteStore(Path(data_dir) / SQLITE_FILE, retention_days=settings.retention_days)
+    from runtime.store.dynamodb import DynamoDbStore
+    from runtime.store.schema import create_table_if_missing
+
     name = table_name(settings)
     client = client or dynamodb_client(settings)
     if create_table if create_table is not None else bool(settings.dynamodb_endpoint):
@@ -113,6 +119,8 @@ def build_rate_limiter(
     policy = BucketPolicy(settings.rate_per_minute, settings.rate_burst)
     if settings.store != "dynamodb":
         return InMemoryRateLimiter(policy)
+    from runtime.ratelimit_dynamodb import DynamoDbRateLimiter
+
     # The bucket check runs before every request: tighter timeouts than the history writes.
     client = client or dynamodb_client(settings, connect_timeout_s=0.5, read_timeout_s=0.5)
     return DynamoDbRateLimiter(client, table_name(settings), policy, metrics=metrics)
@@ -123,6 +131,10 @@ def build_spool(
 ) -> Spool:
     """SQS when ``TRAVELBOT_SPOOL_QUEUE_URL`` is set, else a spool file in ``data_dir``."""
     if settings.spool_queue_url:
+        import boto3
+
+        from runtime.spool import SqsSpool
+
         if client is None:
             client = boto3.session.Session().client("sqs", config=_client_config(1.0, 3.0))
         return SqsSpool(client, settings.spool_queue_url)
