@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,54 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.smoke.local_server import LocalServer
 
 
 @contextmanager
-def running_server(data_dir: Path, port: int) -> Iterator[str]:
-    """``python -m runtime serve`` as a subprocess; yields its base URL once /health answers."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "runtime",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read() if process.stdout else ""
-                    raise RuntimeError(f"server did not start: {output}") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def running_server(data_dir: Path) -> Iterator[str]:
+    """``python -m runtime serve`` as a subprocess on ``data_dir``; yields its base URL."""
+    with LocalServer(data_dir) as server:
+        yield server.base_url
 
 
 def request(
@@ -84,8 +40,7 @@ def request(
 
 
 def test_a_conversation_survives_a_restart_and_erase_removes_it(tmp_path: Path) -> None:
-    port = free_port()
-    with running_server(tmp_path, port) as base:
+    with running_server(tmp_path) as base:
         status, headers, first = request("POST", f"{base}/chat", {"message": "plan a trip"})
         assert status == 200 and first["dialogState"] == "ElicitSlot"
         assert (
@@ -95,7 +50,7 @@ def test_a_conversation_survives_a_restart_and_erase_removes_it(tmp_path: Path) 
         sid = first["sessionId"]
         for message in ("Lisbon", "5 days"):
             assert request("POST", f"{base}/chat", {"message": message, "sessionId": sid})[0] == 200
-    with running_server(tmp_path, port) as base:
+    with running_server(tmp_path) as base:
         status, _, exported = request("GET", f"{base}/sessions/{sid}")
         assert status == 200
         assert [t["message"] for t in exported["turns"]] == ["plan a trip", "Lisbon", "5 days"]
@@ -108,14 +63,14 @@ def test_a_conversation_survives_a_restart_and_erase_removes_it(tmp_path: Path) 
         }
         assert request("DELETE", f"{base}/sessions/{sid}")[0] == 200
         assert request("GET", f"{base}/sessions/{sid}")[0] == 404
-    with running_server(tmp_path, port) as base:
+    with running_server(tmp_path) as base:
         assert request("GET", f"{base}/sessions/{sid}")[0] == 404
 
 
 def test_the_server_serves_many_clients_at_once_and_refuses_huge_bodies(tmp_path: Path) -> None:
     import concurrent.futures
 
-    with running_server(tmp_path, free_port()) as base:
+    with running_server(tmp_path) as base:
         with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
             results = list(
                 pool.map(
