@@ -13,38 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runtime.contract import ENV
 from runtime.errors import ConfigError
-
-ENV = {
-    "stage": "TRAVELBOT_STAGE",
-    "store": "TRAVELBOT_STORE",
-    "table_name": "TRAVELBOT_TABLE_NAME",
-    "dynamodb_endpoint": "TRAVELBOT_DYNAMODB_ENDPOINT",
-    "retention_days": "TRAVELBOT_RETENTION_DAYS",
-    "spool_queue_url": "TRAVELBOT_SPOOL_QUEUE_URL",
-    "secret_arn": "TRAVELBOT_SECRET_ARN",
-    "rate_per_minute": "TRAVELBOT_RATE_PER_MINUTE",
-    "rate_burst": "TRAVELBOT_RATE_BURST",
-    "experiments": "TRAVELBOT_EXPERIMENTS",
-    "confidence_threshold": "TRAVELBOT_NLU_CONFIDENCE_THRESHOLD",
-    "lex_bot_id": "LEX_BOT_ID",
-    "lex_bot_alias_id": "LEX_BOT_ALIAS_ID",
-    "lex_locale_id": "LEX_LOCALE_ID",
-    "lex_region": "LEX_REGION",
-    "lex_endpoint": "LEX_ENDPOINT_URL",
-    "lex_timeout_s": "LEX_TIMEOUT_S",
-    "dialogflow_project_id": "DIALOGFLOW_PROJECT_ID",
-    "dialogflow_language": "DIALOGFLOW_LANGUAGE_CODE",
-    "dialogflow_endpoint": "DIALOGFLOW_API_ENDPOINT",
-    "dialogflow_timeout_s": "DIALOGFLOW_TIMEOUT_S",
-    "hedge_delay_ms": "DIALOGFLOW_HEDGE_DELAY_MS",
-    "azure_endpoint": "AZURE_LANGUAGE_ENDPOINT",
-    "azure_timeout_s": "AZURE_TIMEOUT_S",
-    "openweather_endpoint": "OPENWEATHER_ENDPOINT",
-    "weather_timeout_s": "OPENWEATHER_TIMEOUT_S",
-    "secrets_endpoint": "SECRETS_MANAGER_ENDPOINT_URL",
-    "admin_token": "TRAVELBOT_ADMIN_TOKEN",
-}
 
 
 def _text(env: Mapping[str, str], key: str, default: str = "") -> str:

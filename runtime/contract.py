@@ -1,0 +1,143 @@
+"""The names the runtime and the infrastructure share, spelled once.
+
+The Pulumi program (``components/``) imports this module and nothing else of the runtime, so a
+renamed metric, secret field, environment variable or handler is renamed for both sides at once:
+an alarm can never watch a metric the runtime stopped publishing while every test passes.
+
+- **Metrics**: the CloudWatch namespace, the ``service`` dimension value, every metric name the
+  runtime publishes (:class:`Metric`) and the extra dimensions (:class:`Dimension`).
+- **The secret**: the field names of the stack's one Secrets Manager secret (:class:`SecretField`).
+- **Environment**: the variable each runtime setting is read from (:data:`ENV`).
+- **Entry points**: the Lambda handlers the functions are configured with.
+- **The bot model**: the one file the embedded NLU, the Lex bot and the Dialogflow agent are all
+  generated from (:func:`bot_model` and its types).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+from runtime.model import BotModel, Intent, Slot, SlotType, default_model
+
+METRIC_NAMESPACE: Final = "TravelBot"
+SERVICE_NAME: Final = "travelbot"
+
+
+class Metric(StrEnum):
+    """Every metric the runtime publishes (EMF) in :data:`METRIC_NAMESPACE`."""
+
+    # Per turn (runtime.providers.observability)
+    TURNS = "Turns"
+    NLU_FALLBACK = "NluFallback"
+    DEGRADED_TURNS = "DegradedTurns"
+    UNDERSTAND_MS = "UnderstandMs"
+    RESPONSE_TIME_MS = "ResponseTimeMs"
+    # Per provider call (dimension ``provider``)
+    PROVIDER_LATENCY_MS = "ProviderLatencyMs"
+    PROVIDER_TIMEOUT = "ProviderTimeout"
+    PROVIDER_ERROR = "ProviderError"
+    PROVIDER_ANSWERED = "ProviderAnswered"
+    SENTIMENT_ANSWERED = "SentimentAnswered"
+    HEDGE_FIRED = "HedgeFired"
+    CIRCUIT_OPENED = "CircuitOpened"
+    # Rate limiter (runtime.ratelimit)
+    RATE_LIMITER_FAIL_OPEN = "RateLimiterFailOpen"
+    # Daily analytics job (runtime.analytics.metrics)
+    DAILY_ACTIVE_SESSIONS = "DailyActiveSessions"
+    DAILY_MESSAGES = "DailyMessages"
+    CONVERSION_RATE = "ConversionRate"
+    FALLBACK_RATE = "FallbackRate"
+    DEGRADED_RATE = "DegradedRate"
+    RESPONSE_TIME_P50 = "ResponseTimeP50"
+    RESPONSE_TIME_P95 = "ResponseTimeP95"
+    RESPONSE_TIME_P99 = "ResponseTimeP99"
+    DESTINATION_REQUESTS = "DestinationRequests"
+    PROVIDER_SHARE = "ProviderShare"
+    SENTIMENT_SHARE = "SentimentShare"
+
+
+class Dimension(StrEnum):
+    """Metric dimensions besides ``service`` (which Powertools adds to every metric)."""
+
+    SERVICE = "service"
+    PROVIDER = "provider"
+    VARIANT = "variant"
+    DESTINATION = "destination"
+    SENTIMENT = "sentiment"
+
+
+class SecretField(StrEnum):
+    """The JSON fields of the stack's Secrets Manager secret (all optional)."""
+
+    OPENWEATHER_API_KEY = "openweather_api_key"
+    AZURE_LANGUAGE_KEY = "azure_language_key"
+    GOOGLE_CREDENTIALS = "google_credentials"
+
+
+ENV: Final = {
+    "stage": "TRAVELBOT_STAGE",
+    "store": "TRAVELBOT_STORE",
+    "table_name": "TRAVELBOT_TABLE_NAME",
+    "dynamodb_endpoint": "TRAVELBOT_DYNAMODB_ENDPOINT",
+    "data_dir": "TRAVELBOT_DATA_DIR",
+    "retention_days": "TRAVELBOT_RETENTION_DAYS",
+    "spool_queue_url": "TRAVELBOT_SPOOL_QUEUE_URL",
+    "secret_arn": "TRAVELBOT_SECRET_ARN",
+    "rate_per_minute": "TRAVELBOT_RATE_PER_MINUTE",
+    "rate_burst": "TRAVELBOT_RATE_BURST",
+    "experiments": "TRAVELBOT_EXPERIMENTS",
+    "confidence_threshold": "TRAVELBOT_NLU_CONFIDENCE_THRESHOLD",
+    "lex_bot_id": "LEX_BOT_ID",
+    "lex_bot_alias_id": "LEX_BOT_ALIAS_ID",
+    "lex_locale_id": "LEX_LOCALE_ID",
+    "lex_region": "LEX_REGION",
+    "lex_endpoint": "LEX_ENDPOINT_URL",
+    "lex_timeout_s": "LEX_TIMEOUT_S",
+    "dialogflow_project_id": "DIALOGFLOW_PROJECT_ID",
+    "dialogflow_language": "DIALOGFLOW_LANGUAGE_CODE",
+    "dialogflow_endpoint": "DIALOGFLOW_API_ENDPOINT",
+    "dialogflow_timeout_s": "DIALOGFLOW_TIMEOUT_S",
+    "hedge_delay_ms": "DIALOGFLOW_HEDGE_DELAY_MS",
+    "azure_endpoint": "AZURE_LANGUAGE_ENDPOINT",
+    "azure_timeout_s": "AZURE_TIMEOUT_S",
+    "openweather_endpoint": "OPENWEATHER_ENDPOINT",
+    "weather_timeout_s": "OPENWEATHER_TIMEOUT_S",
+    "secrets_endpoint": "SECRETS_MANAGER_ENDPOINT_URL",
+    "admin_token": "TRAVELBOT_ADMIN_TOKEN",
+}
+"""Runtime setting -> the environment variable it is read from (see runtime.settings)."""
+
+#: Powertools' own variables, set on every function so logs and metrics agree with the above.
+POWERTOOLS_ENV: Final = {
+    "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+    "POWERTOOLS_METRICS_NAMESPACE": METRIC_NAMESPACE,
+}
+
+CHAT_HANDLER: Final = "runtime.api.handler.lambda_handler"
+ANALYTICS_HANDLER: Final = "runtime.analytics.job.analytics_handler"
+REPLAY_HANDLER: Final = "runtime.spool.job.replay_handler"
+
+
+def bot_model() -> BotModel:
+    """The shipped bot model (parsed once, cached)."""
+    return default_model()
+
+
+__all__ = [
+    "ANALYTICS_HANDLER",
+    "CHAT_HANDLER",
+    "ENV",
+    "METRIC_NAMESPACE",
+    "POWERTOOLS_ENV",
+    "REPLAY_HANDLER",
+    "SERVICE_NAME",
+    "BotModel",
+    "Dimension",
+    "Intent",
+    "Metric",
+    "SecretField",
+    "Slot",
+    "SlotType",
+    "bot_model",
+]
