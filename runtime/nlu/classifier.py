@@ -1,7 +1,7 @@
 """Intent classification learned from the bot model's sample utterances.
 
 A multinomial naive Bayes over word unigrams, bigrams and in-word character trigrams (which
-make it tolerant of typos such as "wether" or "flihgts"). Slot values are replaced by type
+make it tolerant of typos such as "weahter" or "fligths"). Slot values are replaced by type
 placeholders (``__place__``, ``__money__``, ...) both in training and at inference, so "trip to
 Lisbon" and "trip to Oslo" look the same to the classifier.
 

@@ -1,7 +1,7 @@
 """Validate the held-out NLU evaluation set in ``tests/data/heldout.jsonl``.
 
 The set is data, so these tests check its shape against the ``/chat`` contract in
-``DESIGN.md``: known intents, the slots each intent may carry and how slot values are
+README.md ("The chat API"): known intents, the slots each intent may carry and how slot values are
 normalised. Each rule is a small function that returns the problems it finds; the rules are
 run over the real file and over hand-made bad records, so a rule that never fires is caught.
 """
@@ -359,3 +359,41 @@ def test_texts_differing_only_in_case_and_spacing_count_as_duplicates() -> None:
     # WHEN both are normalised
     # THEN they are equal
     assert normalised_text("Hello  There") == normalised_text("hello there")
+
+
+# -------------------------------------------------------------------- held out from training
+
+
+def fold_utterance(text: str) -> str:
+    """Case, accents' composition, punctuation and spacing folded, as the overlap check needs."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[^\w\s{}]", " ", folded).split())
+
+
+def training_overlap(held: list[str], training: list[str]) -> list[str]:
+    """The held-out lines that are also training utterances once folded."""
+    trained = {fold_utterance(u) for u in training}
+    return [text for text in held if fold_utterance(text) in trained]
+
+
+def test_no_held_out_line_is_a_training_utterance(records: list[Record]) -> None:
+    from runtime.model import default_model
+
+    # GIVEN every sample utterance the embedded NLU, Lex and Dialogflow are trained on
+    training = [u for intent in default_model().intents.values() for u in intent.utterances]
+    held = [str(record["text"]) for record in records]
+
+    # WHEN the held-out lines are compared with them, folded
+    overlap = training_overlap(held, training)
+
+    # THEN none is shared: the held-out figures measure generalisation, not recall
+    assert overlap == []
+
+
+def test_the_overlap_check_sees_through_case_and_punctuation() -> None:
+    assert training_overlap(["Good evening!", "hiya :)", "new line"], ["good evening", "hiya"]) == [
+        "Good evening!",
+        "hiya :)",
+    ]
