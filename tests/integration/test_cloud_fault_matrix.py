@@ -1,10 +1,10 @@
 """The whole bot, through the Lambda handler, with every cloud behind a wire-level fake.
 
-The seed's integration tests ("Lex fallback works", "Dialogflow timeout handling", "Azure
-sentiment analysis") and the fault matrix: each provider alone, and all at once, slower than its
-deadline / 5xx / 429 / connection reset / malformed body. Every reply must be a 200 within its
-bound, from the right provider, flagged degraded when a fallback stood in; threads must not pile
-up; no secret may reach a log line.
+The integration tests a production checklist asks for ("Lex fallback works", "Dialogflow
+timeout handling", "Azure sentiment analysis") and the fault matrix: each provider alone, and
+all at once, slower than its deadline / 5xx / 429 / connection reset / malformed body. Every
+reply must be a 200 within its bound, from the right provider, flagged degraded when a fallback
+stood in; threads must not pile up; no secret may reach a log line.
 """
 
 from __future__ import annotations
@@ -32,12 +32,15 @@ from runtime.providers.factory import (
 from runtime.providers.observability import InMemoryTelemetry, session_ref
 from runtime.providers.orchestrator import CloudUnderstander
 from runtime.sentiment.embedded import EmbeddedSentiment
+from runtime.types import NluContext
 from tests.conftest import chat_event
-from tests.integration.cloud_support import CloudStack, service_account_info
+from tests.support.cloud import CloudStack, service_account_info
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 
-DEADLINE_S = 0.4
+# Room for a healthy provider on a cold, shared 2-core CI machine: an SDK call that misses its
+# deadline there hands the turn to a fallback and the test fails for the wrong reason.
+DEADLINE_S = 1.0
 HEDGE_MS = 150
 SLOW_S = DEADLINE_S + 2.0
 WEATHER_QUESTION = "What's the weather in Lisbon?"
@@ -98,6 +101,18 @@ def wire(
     )
     assert understander is not None
     assert understander.warm_up(), "every provider should load against the fakes"
+    # A first call pays for the SDKs' lazy loading and the connections; the tests measure
+    # warm turns, so make one, then forget the requests and metrics it left behind.
+    # Lex fails first (Dialogflow answers: the hedge is warm too), then succeeds, which leaves
+    # its breaker with no failure counted.
+    warm_up = NluContext(session_id="warm-up-session")
+    stack.lex.faults.status = 503
+    understander.understand(WEATHER_QUESTION, warm_up, budget_s=10)
+    stack.lex.faults.clear()
+    understander.understand(WEATHER_QUESTION, warm_up, budget_s=10)
+    for fake in (stack.lex, stack.dialogflow, stack.azure, stack.openweather):
+        fake.reset()
+    telemetry.reset()
     services = runtime_services(
         settings=settings, understander=understander, weather=build_weather(settings, secrets)
     )
@@ -133,7 +148,7 @@ def weather_reply(template: str) -> str:
     return default_model().intent("CheckWeather").responses[template].format(destination="Lisbon")
 
 
-# ------------------------------------------------------------------------------ seed's tests
+# ------------------------------------------------------------------------- checklist tests
 
 
 def test_with_every_cloud_healthy_lex_answers_and_the_weather_is_real(
