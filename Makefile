@@ -55,7 +55,7 @@ BENCHES := handler nlu_accuracy fanout coldstart store load program
 
 ## Every benchmark; each prints one JSON object as its last line.
 bench: install-dev
-	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(PY) bench/$$b.py || exit 1; done
+	@for b in $(BENCHES); do echo "== python -m bench.$$b"; $(PY) -m bench.$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules build .mypy_cache .pytest_cache .ruff_cache

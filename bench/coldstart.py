@@ -6,9 +6,9 @@ that imports the runtime, builds its services from the environment, and answers 
 server builds it); the clock stops when the reply line arrives on the child's stdout.
 
 - ``cold_first_reply_ms``: Lex, Dialogflow and Azure (and OpenWeather and Secrets Manager)
-  configured against the local fakes (``bench/cloud_fakes.py``), SQLite history. The message
-  is one Lex understands, so the reply needs Lex only: Dialogflow's and Azure's SDKs, the
-  secret and the embedded NLU's place list load in the background afterwards (see
+  configured against the local fakes (``python -m tests.support.cloud``), SQLite history.
+  The message is one Lex understands, so the reply needs Lex only: Dialogflow's and Azure's
+  SDKs, the secret and the embedded NLU's place list load in the background afterwards (see
   ``runtime/providers/orchestrator.py``). ``cold_first_reply_nlu`` names who answered.
 - ``embedded_cold_first_reply_ms``: the same with no cloud configured (the embedded default).
 - ``baseline_boto3_ms``: ``python -c "import boto3; boto3.client('dynamodb', ...)"``, spawn to
@@ -40,11 +40,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from tests.support.cloud import AWS_TEST_ENV, cloud_stack
 
-from tests.integration.cloud_support import AWS_TEST_ENV, cloud_stack  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 MARKER = "COLDSTART_REPLY "
 BASELINE = "import boto3; boto3.client('dynamodb', region_name='us-east-1')"
@@ -52,9 +50,9 @@ MESSAGE = "I want to plan a trip to Lisbon"
 
 CHILD = r"""
 import json, os, sys, tempfile
-from runtime.handler import lambda_handler
+from runtime.api.handler import lambda_handler
 from runtime import services
-from runtime.server import LocalContext, build_event
+from runtime.api.server import LocalContext, build_event
 from runtime.settings import Settings
 
 settings = Settings.from_env()

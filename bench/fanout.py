@@ -1,10 +1,11 @@
 """Fan-out latency of the cloud orchestrator against the wire-level fakes.
 
-The fakes answer Lex in 300 ms, Dialogflow in 400 ms and Azure in 200 ms (``bench/cloud_fakes.py``
-starts them, with moto's Secrets Manager holding their keys). The real SDK clients are built by
-``runtime.providers.factory`` with the production timeouts (Lex 5 s, Dialogflow 5 s, Azure 3 s)
-and a hedge delay derived from Lex's observed latency. What is timed is
-``CloudUnderstander.understand`` (the fan-out and the decision), not the rest of a chat turn.
+The fakes answer Lex in 300 ms, Dialogflow in 400 ms and Azure in 200 ms
+(``python -m tests.support.cloud`` starts them, with moto's Secrets Manager holding their keys).
+The real SDK clients are built by ``runtime.providers.factory`` with the production timeouts
+(Lex 5 s, Dialogflow 5 s, Azure 3 s) and a hedge delay derived from Lex's observed latency.
+What is timed is ``CloudUnderstander.understand`` (the fan-out and the decision), not the rest
+of a chat turn.
 
 - ``lex_confident_p50_ms``: Lex answers confidently (target <= 315).
 - ``lex_hang_p50_ms``: Lex never answers; Dialogflow, fired after the hedge delay, does
@@ -26,27 +27,22 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from aws_lambda_powertools import Logger
 
-from aws_lambda_powertools import Logger  # noqa: E402
-
-from runtime.model import default_model  # noqa: E402
-from runtime.nlu.embedded import EmbeddedNlu  # noqa: E402
-from runtime.providers.factory import (  # noqa: E402
+from runtime.model import default_model
+from runtime.nlu.embedded import EmbeddedNlu
+from runtime.providers.factory import (
     build_cloud_understander,
     build_secrets,
     orchestrator_config,
 )
-from runtime.providers.observability import InMemoryTelemetry  # noqa: E402
-from runtime.providers.orchestrator import CloudUnderstander  # noqa: E402
-from runtime.sentiment.embedded import EmbeddedSentiment  # noqa: E402
-from runtime.types import NluContext  # noqa: E402
-from tests.integration.cloud_support import AWS_TEST_ENV, cloud_stack  # noqa: E402
+from runtime.providers.observability import InMemoryTelemetry
+from runtime.providers.orchestrator import CloudUnderstander
+from runtime.sentiment.embedded import EmbeddedSentiment
+from runtime.types import NluContext
+from tests.support.cloud import AWS_TEST_ENV, cloud_stack
 
 LEX_S, DIALOGFLOW_S, AZURE_S = 0.300, 0.400, 0.200
 MESSAGE = "What is the weather in Lisbon?"

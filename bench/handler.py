@@ -15,23 +15,19 @@ import http.client
 import json
 import os
 import statistics
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
-from runtime import services  # noqa: E402
-from runtime.handler import lambda_handler  # noqa: E402
-from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter  # noqa: E402
-from runtime.server import LocalContext, serve_in_thread  # noqa: E402
-from runtime.settings import Settings  # noqa: E402
+from runtime import services
+from runtime.api.handler import lambda_handler
+from runtime.api.server import LocalContext, serve_in_thread
+from runtime.ratelimit.base import BucketPolicy
+from runtime.ratelimit.memory import InMemoryRateLimiter
+from runtime.settings import Settings
 
 MESSAGES = [
     "plan a 5 day trip to Lisbon with $1500",

@@ -11,17 +11,13 @@ import json
 import logging
 import os
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from components.packaging import PREBUILT_ENV, build_package  # noqa: E402
-from tests.infra.harness import run_program  # noqa: E402
+from components.packaging import PREBUILT_ENV, build_package
+from tools.mocked_stack import ROOT, run_program
 
 RUNS = 5
 logging.getLogger().setLevel(logging.ERROR)  # the mocked engine logs program warnings here

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import secrets
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -22,18 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter, RateLimiter  # noqa: E402
-from runtime.ratelimit_dynamodb import DynamoDbRateLimiter  # noqa: E402
-from runtime.store.base import HistoryStore  # noqa: E402
-from runtime.store.dynamodb import DynamoDbStore  # noqa: E402
-from runtime.store.schema import create_table_if_missing  # noqa: E402
-from runtime.store.sqlite import SqliteStore  # noqa: E402
-from runtime.types import DialogueState, Turn  # noqa: E402
-from tests.integration.dynalite import DynaliteServer, local_client  # noqa: E402
+from runtime.ratelimit.base import BucketPolicy, RateLimiter
+from runtime.ratelimit.dynamodb import DynamoDbRateLimiter
+from runtime.ratelimit.memory import InMemoryRateLimiter
+from runtime.store.base import HistoryStore
+from runtime.store.dynamodb import DynamoDbStore
+from runtime.store.schema import create_table_if_missing
+from runtime.store.sqlite import SqliteStore
+from runtime.types import DialogueState, Turn
+from tests.support.dynalite import DynaliteServer, local_client
 
 TURNS = 300
 DECISIONS = 1000

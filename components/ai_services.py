@@ -35,7 +35,7 @@ from components.bot_secrets import (
 from components.config import StackConfig
 from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs
 from components.lex_bot import LexBot, LexBotArgs
-from runtime.settings import ENV
+from runtime.contract import ENV
 
 Environment = dict[str, pulumi.Input[str]]
 

@@ -20,14 +20,11 @@ import pulumi_aws as aws
 from components import iam
 from components.packaging import LambdaArchive
 from components.queues import encrypted_queue
-from runtime.settings import ENV
+from runtime.contract import ANALYTICS_HANDLER, CHAT_HANDLER, ENV, REPLAY_HANDLER
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
 ALIAS_NAME = "live"
-CHAT_HANDLER = "runtime.handler.lambda_handler"
-ANALYTICS_HANDLER = "runtime.jobs.analytics_handler"
-REPLAY_HANDLER = "runtime.jobs.replay_handler"
 REPLAY_BATCH_SIZE = 5
 REPLAY_MAX_RECEIVES = 5
 REPLAY_TIMEOUT_S = 60

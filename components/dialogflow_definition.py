@@ -33,7 +33,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from runtime.model import BotModel, Intent, Slot, SlotType
+from runtime.contract import BotModel, Intent, Slot, SlotType
 
 FALLBACK_INTENT = "FallbackIntent"
 ENTITY_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,29}$")

@@ -47,7 +47,7 @@ from typing import Any
 
 from pulumi_aws_native import lex
 
-from runtime.model import BotModel, Intent, Slot, SlotType
+from runtime.contract import BotModel, Intent, Slot, SlotType
 
 FALLBACK_INTENT = "FallbackIntent"
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from runtime.cli_analytics import add_analytics_command, add_store_arguments
+from runtime.analytics.cli import add_analytics_command, add_store_arguments
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -24,9 +24,9 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("TRAVELBOT_STAGE", "local")
 
     from runtime import services
-    from runtime.cli_analytics import settings_from_args
-    from runtime.server import make_server
-    from runtime.spool import FileSpool, ReplayWorker
+    from runtime.analytics.cli import settings_from_args
+    from runtime.api.server import make_server
+    from runtime.spool.file import FileSpool, ReplayWorker
 
     settings = settings_from_args(args)
     data_dir = Path(args.data_dir)

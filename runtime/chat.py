@@ -17,14 +17,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from runtime.dialogue import DialogueManager
+from runtime.dialogue.fulfilment import FulfilmentContext
+from runtime.dialogue.manager import DialogueManager
 from runtime.errors import StoreError
 from runtime.experiments import Experiments
-from runtime.fulfilment import FulfilmentContext
-from runtime.store.base import HistoryStore
-from runtime.types import DialogueState, NluContext, Turn
+from runtime.store.base import ConversationStore
+from runtime.types import ChatRequest, DialogueState, NluContext, Turn
 from runtime.understanding import Understander
-from runtime.validation import ChatRequest
 
 logger = Logger(child=True)
 
@@ -77,7 +76,7 @@ class ChatService:
     def __init__(
         self,
         *,
-        store: HistoryStore,
+        store: ConversationStore,
         understander: Understander,
         dialogue: DialogueManager,
         experiments: Experiments,

@@ -8,6 +8,8 @@ an alarm can never watch a metric the runtime stopped publishing while every tes
   runtime publishes (:class:`Metric`) and the extra dimensions (:class:`Dimension`).
 - **The secret**: the field names of the stack's one Secrets Manager secret (:class:`SecretField`).
 - **Environment**: the variable each runtime setting is read from (:data:`ENV`).
+- **The table**: key, TTL and index names of the DynamoDB table (:class:`Table`).
+- **The request**: the ``/chat`` body limits and id patterns API Gateway validates first.
 - **Entry points**: the Lambda handlers the functions are configured with.
 - **The bot model**: the one file the embedded NLU, the Lex bot and the Dialogflow agent are all
   generated from (:func:`bot_model` and its types).
@@ -41,7 +43,7 @@ class Metric(StrEnum):
     SENTIMENT_ANSWERED = "SentimentAnswered"
     HEDGE_FIRED = "HedgeFired"
     CIRCUIT_OPENED = "CircuitOpened"
-    # Rate limiter (runtime.ratelimit)
+    # Rate limiter (runtime.ratelimit.base)
     RATE_LIMITER_FAIL_OPEN = "RateLimiterFailOpen"
     # Daily analytics job (runtime.analytics.metrics)
     DAILY_ACTIVE_SESSIONS = "DailyActiveSessions"
@@ -74,6 +76,22 @@ class SecretField(StrEnum):
     AZURE_LANGUAGE_KEY = "azure_language_key"
     GOOGLE_CREDENTIALS = "google_credentials"
 
+
+class Table:
+    """The history table's key schema, shared by the store, the rate limiter and the component."""
+
+    PARTITION_KEY: Final = "sessionId"
+    SORT_KEY: Final = "sk"
+    TTL_ATTRIBUTE: Final = "ttl"
+    ANALYTICS_INDEX: Final = "AnalyticsIndex"
+    ANALYTICS_PARTITION_KEY: Final = "date"
+    ANALYTICS_SORT_KEY: Final = "timestamp"
+
+
+MAX_BODY_BYTES: Final = 8 * 1024
+MAX_MESSAGE_CHARS: Final = 1000
+SESSION_ID_PATTERN: Final = r"^[A-Za-z0-9_-]{8,64}$"
+CLIENT_MESSAGE_ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
 
 ENV: Final = {
     "stage": "TRAVELBOT_STAGE",
@@ -127,11 +145,15 @@ def bot_model() -> BotModel:
 __all__ = [
     "ANALYTICS_HANDLER",
     "CHAT_HANDLER",
+    "CLIENT_MESSAGE_ID_PATTERN",
     "ENV",
+    "MAX_BODY_BYTES",
+    "MAX_MESSAGE_CHARS",
     "METRIC_NAMESPACE",
     "POWERTOOLS_ENV",
     "REPLAY_HANDLER",
     "SERVICE_NAME",
+    "SESSION_ID_PATTERN",
     "BotModel",
     "Dimension",
     "Intent",
@@ -139,5 +161,6 @@ __all__ = [
     "SecretField",
     "Slot",
     "SlotType",
+    "Table",
     "bot_model",
 ]

@@ -24,6 +24,10 @@ class RequestError(TravelBotError):
         if code is not None:
             self.code = code
 
+    def headers(self) -> dict[str, str]:
+        """Response headers the status calls for (none by default)."""
+        return {}
+
 
 class ValidationError(RequestError):
     """A field of the request is missing, of the wrong type or out of range."""
@@ -54,10 +58,18 @@ class NotFoundError(RequestError):
 
 
 class UnauthorizedError(RequestError):
-    """A protected route was called without the right token."""
+    """A protected route was called without the right token; ``realm`` names the scheme."""
 
     status = 401
     code = "unauthorized"
+
+    def __init__(self, message: str, *, realm: str) -> None:
+        super().__init__(message)
+        self.realm = realm
+
+    def headers(self) -> dict[str, str]:
+        """``WWW-Authenticate``, as RFC 9110 requires on a 401."""
+        return {"WWW-Authenticate": self.realm}
 
 
 class RateLimitedError(RequestError):
@@ -69,6 +81,10 @@ class RateLimitedError(RequestError):
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+    def headers(self) -> dict[str, str]:
+        """``Retry-After`` in whole seconds."""
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 class ModelError(TravelBotError):

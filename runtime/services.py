@@ -6,7 +6,7 @@ The handler never constructs SDK clients or stores itself: it asks for the curre
 
 from __future__ import annotations
 
-import os
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -14,22 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runtime.chat import ChatService
-from runtime.dialogue import DialogueManager
+from runtime.dialogue.fulfilment import Fulfiller
+from runtime.dialogue.manager import DialogueManager
 from runtime.experiments import Experiments
-from runtime.fulfilment import Fulfiller
 from runtime.model import BotModel, default_model
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.observability import EmfTelemetry, Telemetry
-from runtime.ratelimit import RateLimiter
+from runtime.providers.weather.base import WeatherProvider
+from runtime.ratelimit.base import RateLimiter
+from runtime.ratelimit.factory import build_rate_limiter
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
-from runtime.spool import Spool, spool_failures
+from runtime.spool.base import Spool, spool_failures
+from runtime.spool.factory import build_spool
 from runtime.store.base import HistoryStore
-from runtime.store.factory import build_rate_limiter, build_spool, build_store
+from runtime.store.factory import build_store, table_name
 from runtime.understanding import EmbeddedUnderstander, Understander
-from runtime.weather import WeatherProvider
-
-DEFAULT_DATA_DIR = "/tmp/travelbot"  # noqa: S108 - Lambda's only writable path, used without DynamoDB
 
 
 @dataclass
@@ -71,17 +71,20 @@ def build_services(
     """Wire the process from settings; any collaborator can be injected instead.
 
     The store, rate limiter and spool follow ``settings.store`` (SQLite, an in-process bucket
-    and a spool file locally; DynamoDB, a shared bucket and SQS in the cloud).
+    and a spool file locally; DynamoDB, a shared bucket and SQS in the cloud); ``data_dir``
+    overrides ``settings.data_dir``.
     """
+    if data_dir is not None:
+        settings = dataclasses.replace(settings, data_dir=str(data_dir))
     model = default_model()
     nlu = EmbeddedNlu(model)
-    directory = Path(data_dir or os.environ.get("TRAVELBOT_DATA_DIR", DEFAULT_DATA_DIR))
     if store is None:
-        store = build_store(settings, data_dir=directory)
+        store = build_store(settings)
     if rate_limiter is None:
-        rate_limiter = build_rate_limiter(settings)
+        shared_table = table_name(settings) if settings.store == "dynamodb" else ""
+        rate_limiter = build_rate_limiter(settings, table_name=shared_table)
     if spool is None:
-        spool = build_spool(settings, directory)
+        spool = build_spool(settings)
     sentiment = EmbeddedSentiment()
     telemetry = EmfTelemetry()
     if (understander is None or weather is None) and _clouds_configured(settings):

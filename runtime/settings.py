@@ -55,6 +55,8 @@ class Settings:
     store: str = "sqlite"  # "sqlite" (local server) or "dynamodb"
     table_name: str = ""
     dynamodb_endpoint: str = ""  # only for local DynamoDB-compatible servers
+    # SQLite history and the spool file without DynamoDB; /tmp is Lambda's only writable path.
+    data_dir: str = "/tmp/travelbot"  # noqa: S108
     retention_days: int = 90
     spool_queue_url: str = ""
     secret_arn: str = ""
@@ -93,6 +95,7 @@ class Settings:
             store=store,
             table_name=_text(env, "table_name"),
             dynamodb_endpoint=_text(env, "dynamodb_endpoint"),
+            data_dir=_text(env, "data_dir") or cls.data_dir,
             retention_days=int(_number(env, "retention_days", 90, low=1, high=3650)),
             spool_queue_url=_text(env, "spool_queue_url"),
             secret_arn=_text(env, "secret_arn"),

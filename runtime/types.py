@@ -19,6 +19,15 @@ SlotValue = str | int | dict[str, Any]
 SentimentLabel = Literal["positive", "neutral", "negative", "mixed"]
 
 
+@dataclass(frozen=True)
+class ChatRequest:
+    """A validated ``POST /chat`` body (see :mod:`runtime.api.validation`)."""
+
+    message: str
+    session_id: str | None
+    client_message_id: str | None
+
+
 @dataclass(frozen=True, kw_only=True)
 class NluContext:
     """What the dialogue knows before a message is understood.

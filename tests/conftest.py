@@ -17,7 +17,7 @@ os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "travelbot")
 
-pytest_plugins = ["tests.fakes.fixtures", "tests.integration.dynamo_fixtures"]
+pytest_plugins = ["tests.support.fakes.fixtures", "tests.integration.dynamo_fixtures"]
 
 EVENTS = Path(__file__).with_name("events")
 
@@ -74,7 +74,7 @@ def invoke(
     lambda_context: FakeContext,
 ) -> Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]:
     """Calls the real Lambda handler; returns status, headers and the parsed JSON body (or text)."""
-    from runtime.handler import lambda_handler
+    from runtime.api.handler import lambda_handler
 
     def call(event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         result = lambda_handler(event, lambda_context)

@@ -2,7 +2,7 @@
 
 Also the store options shared with ``serve`` (``--store``, ``--dynamodb-endpoint``, ``--table``),
 which override the ``TRAVELBOT_*`` environment. Runs standalone too:
-``python -m runtime.cli_analytics analytics --date 2026-03-01``.
+``python -m runtime.analytics.cli analytics --date 2026-03-01``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 # Only light modules at import time: ``python -m runtime`` sets Powertools' environment
 # defaults before anything that reads them (boto3, Powertools) is imported.
-from runtime.analytics import analyse, format_table, parse_date, yesterday
+from runtime.analytics.report import analyse, format_table, parse_date, yesterday
 from runtime.errors import ConfigError, StoreError
 from runtime.settings import Settings
 
@@ -88,7 +88,7 @@ def run_analytics(args: argparse.Namespace) -> int:
     """Compute and print the report; 1 with a one-line message when the store fails."""
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    from runtime.analytics_report import render_report
+    from runtime.analytics.html import render_report
     from runtime.store.factory import SQLITE_FILE, build_store
 
     day = args.date or yesterday(dt.datetime.now(dt.UTC))
@@ -116,7 +116,7 @@ def run_analytics(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Standalone entry point (``python -m runtime.cli_analytics analytics ...``)."""
+    """Standalone entry point (``python -m runtime.analytics.cli analytics ...``)."""
     parser = argparse.ArgumentParser(prog="python -m runtime", description="Travel Bot runtime")
     commands = parser.add_subparsers(dest="command", required=True)
     add_analytics_command(commands)

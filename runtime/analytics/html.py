@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from runtime.analytics import DailyReport
+from runtime.analytics.report import DailyReport
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1d2733; }

@@ -28,12 +28,13 @@ from collections.abc import Iterator
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
-from runtime.analytics import DailyReport
+from runtime.analytics.report import DailyReport
+from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME, Dimension, Metric
 
 logger = Logger(child=True)
 
-NAMESPACE = "TravelBot"
-SERVICE = "travelbot"
+NAMESPACE = METRIC_NAMESPACE
+SERVICE = SERVICE_NAME
 MAX_AGE = dt.timedelta(days=14) - dt.timedelta(hours=1)  # a margin for clock skew
 
 Point = tuple[str, MetricUnit, float, dict[str, str]]
@@ -52,12 +53,12 @@ def _percent(value: float | None) -> float | None:
 
 def points(report: DailyReport) -> Iterator[Point]:
     """Every data point of the report: (name, unit, value, extra dimensions)."""
-    yield "DailyActiveSessions", MetricUnit.Count, report.active_sessions, {}
-    yield "DailyMessages", MetricUnit.Count, report.messages, {}
+    yield Metric.DAILY_ACTIVE_SESSIONS, MetricUnit.Count, report.active_sessions, {}
+    yield Metric.DAILY_MESSAGES, MetricUnit.Count, report.messages, {}
     rates = {
-        "ConversionRate": report.conversion_rate,
-        "FallbackRate": report.fallback_rate,
-        "DegradedRate": report.degraded_rate,
+        Metric.CONVERSION_RATE: report.conversion_rate,
+        Metric.FALLBACK_RATE: report.fallback_rate,
+        Metric.DEGRADED_RATE: report.degraded_rate,
     }
     for name, rate in rates.items():
         value = _percent(rate)
@@ -65,17 +66,27 @@ def points(report: DailyReport) -> Iterator[Point]:
             yield name, MetricUnit.Percent, value, {}
     for key, latency in report.latency_ms.items():
         if latency is not None:
-            yield f"ResponseTime{key.upper()}", MetricUnit.Milliseconds, latency, {}
+            yield Metric(f"ResponseTime{key.upper()}"), MetricUnit.Milliseconds, latency, {}
     for destination, sessions in report.destinations:
-        yield "DestinationRequests", MetricUnit.Count, sessions, {"destination": destination}
+        yield (
+            Metric.DESTINATION_REQUESTS,
+            MetricUnit.Count,
+            sessions,
+            {Dimension.DESTINATION: destination},
+        )
     for provider, share in report.provider_share.items():
-        yield "ProviderShare", MetricUnit.Percent, share * 100, {"provider": provider}
+        yield Metric.PROVIDER_SHARE, MetricUnit.Percent, share * 100, {Dimension.PROVIDER: provider}
     for label, share in report.sentiment_mix.items():
-        yield "SentimentShare", MetricUnit.Percent, share * 100, {"sentiment": label}
+        yield Metric.SENTIMENT_SHARE, MetricUnit.Percent, share * 100, {Dimension.SENTIMENT: label}
     for variant in report.variants:
         value = _percent(variant.rate)
         if value is not None and variant.variant:
-            yield "ConversionRate", MetricUnit.Percent, value, {"variant": variant.variant}
+            yield (
+                Metric.CONVERSION_RATE,
+                MetricUnit.Percent,
+                value,
+                {Dimension.VARIANT: variant.variant},
+            )
 
 
 def publish_metrics(report: DailyReport, *, now: dt.datetime | None = None) -> int:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from runtime.store.base import HistoryStore
+from runtime.store.base import AnalyticsSource
 from runtime.types import FlightLink, Turn
 
 INQUIRY_INTENTS = frozenset({"FindFlights", "PlanTrip"})
@@ -173,7 +173,7 @@ def _by_variant(
     ]
 
 
-def analyse(store: HistoryStore, date: str) -> DailyReport:
+def analyse(store: AnalyticsSource, date: str) -> DailyReport:
     """The report of ``date`` (``YYYY-MM-DD``) from the store's analytics queries.
 
     Raises ``ValueError`` for a malformed date and :class:`runtime.errors.StoreError` when the

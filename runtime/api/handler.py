@@ -16,12 +16,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from runtime import services
-from runtime.errors import RequestError
-from runtime.http import error_body, error_response, json_response, raw_error, source_ip
-from runtime.routes import admin, chat, pages, sessions
+from runtime.api.http import error_body, error_response, error_result, json_response, source_ip
+from runtime.api.routes import admin, chat, pages, sessions
+from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME
+from runtime.errors import RateLimitedError, RequestError
 
-logger = Logger(service="travelbot")
-metrics = Metrics(namespace="TravelBot", service="travelbot")
+logger = Logger(service=SERVICE_NAME)
+metrics = Metrics(namespace=METRIC_NAMESPACE, service=SERVICE_NAME)
 app = APIGatewayRestResolver()
 for module in (chat, sessions, pages, admin):
     app.include_router(module.router)
@@ -59,11 +60,11 @@ def _rate_limited(event: dict[str, Any]) -> dict[str, Any] | None:
     decision = services.current().rate_limiter.acquire(source_ip(event))
     if decision.allowed:
         return None
-    return raw_error(
-        429,
-        "rate_limited",
-        f"too many requests; retry after {decision.retry_after_s} s",
-        {"Retry-After": str(decision.retry_after_s)},
+    return error_result(
+        RateLimitedError(
+            f"too many requests; retry after {decision.retry_after_s} s",
+            retry_after_s=decision.retry_after_s,
+        )
     )
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from runtime.errors import RateLimitedError, RequestError
-from runtime.validation import header
+from runtime.api.validation import header
+from runtime.errors import RequestError
 
 JSON_HEADERS = {
     "Content-Type": "application/json",
@@ -39,21 +39,16 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 
 def error_response(error: RequestError) -> Response[str]:
-    """The response for a client error, with ``Retry-After`` on 429."""
-    extra = {"Retry-After": str(error.retry_after_s)} if isinstance(error, RateLimitedError) else {}
-    return json_response(error.status, error_body(error.code, error.message), extra)
+    """The response for a client error, with the headers its status calls for."""
+    return json_response(error.status, error_body(error.code, error.message), error.headers())
 
 
-def raw_error(
-    status: int, code: str, message: str, extra_headers: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """An error as a proxy-integration result, for answers given before routing (rate limit)."""
-    headers = dict(JSON_HEADERS)
-    headers.update(extra_headers or {})
+def error_result(error: RequestError) -> dict[str, Any]:
+    """A client error as a proxy-integration result, for answers given before routing."""
     return {
-        "statusCode": status,
-        "headers": headers,
-        "body": json.dumps(error_body(code, message)),
+        "statusCode": error.status,
+        "headers": {**JSON_HEADERS, **error.headers()},
+        "body": json.dumps(error_body(error.code, error.message)),
         "isBase64Encoded": False,
     }
 

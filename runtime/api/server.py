@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from runtime.handler import lambda_handler
+from runtime.api.handler import lambda_handler
 
 LAMBDA_TIMEOUT_MS = 15_000
 MAX_READ_BYTES = 64 * 1024  # larger bodies are refused without being parsed (413)

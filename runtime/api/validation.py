@@ -1,4 +1,4 @@
-"""Validation of ``POST /chat`` requests, exactly per the contract in DESIGN.md.
+"""Validation of ``POST /chat`` requests, exactly per the contract in README.md ("The chat API").
 
 Every failure raises a :class:`runtime.errors.RequestError` subclass whose message says what is
 wrong (never echoing the offending value back, which could be hostile markup).
@@ -12,27 +12,22 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from runtime.contract import (
+    CLIENT_MESSAGE_ID_PATTERN,
+    MAX_BODY_BYTES,
+    MAX_MESSAGE_CHARS,
+    SESSION_ID_PATTERN,
+)
 from runtime.errors import PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from runtime.types import ChatRequest
 
-MAX_BODY_BYTES = 8 * 1024
-MAX_MESSAGE_CHARS = 1000
-SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-CLIENT_MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+SESSION_ID_RE = re.compile(SESSION_ID_PATTERN)
+CLIENT_MESSAGE_ID_RE = re.compile(CLIENT_MESSAGE_ID_PATTERN)
 LINK_ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 ALLOWED_FIELDS = ("message", "sessionId", "clientMessageId")
 ALLOWED_CONTROLS = {"\n", "\t", "\r"}
-
-
-@dataclass(frozen=True)
-class ChatRequest:
-    """A validated chat request."""
-
-    message: str
-    session_id: str | None
-    client_message_id: str | None
 
 
 def header(headers: Mapping[str, str] | None, name: str) -> str:

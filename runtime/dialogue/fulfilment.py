@@ -15,9 +15,9 @@ from typing import Any
 from runtime.errors import NotFoundError, ProviderError, StoreError
 from runtime.model import BotModel
 from runtime.nlu.gazetteer import Gazetteer
-from runtime.store.base import HistoryStore
+from runtime.providers.weather.base import WeatherProvider, WeatherReport
+from runtime.store.base import LinkStore
 from runtime.types import FlightLink, SlotValue
-from runtime.weather import WeatherProvider, WeatherReport
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # Rough USD value of one unit, only to pick a budget tier (not for prices shown to anyone).
@@ -104,7 +104,7 @@ class Fulfiller:
         self,
         model: BotModel,
         gazetteer: Gazetteer,
-        store: HistoryStore,
+        store: LinkStore,
         weather: WeatherProvider | None,
         *,
         token: Callable[[], str] = lambda: secrets.token_urlsafe(9),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from runtime.fulfilment import Fulfiller, FulfilmentContext, format_money
+from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext, format_money
 from runtime.model import BotModel, Intent
 from runtime.types import DialogueState, SlotValue, Understanding
 

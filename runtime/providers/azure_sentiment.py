@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from runtime.errors import ProviderError
 from runtime.providers.failures import describe, kind_for_status, malformed
 from runtime.providers.lazy import LazyClient
-from runtime.providers.retry import RetryPolicy
+from runtime.providers.retry import provider_retry
+from runtime.retry import RetryPolicy
 from runtime.types import Sentiment
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class AzureSentiment:
         self._lazy = LazyClient(NAME, client_source)
         self._language = language
         self._timeout_s = timeout_s
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or provider_retry()
 
     @property
     def ready(self) -> bool:

@@ -24,7 +24,8 @@ from runtime.model import BotModel
 from runtime.nlu.slots import SlotReader
 from runtime.providers.failures import describe, malformed, status_error
 from runtime.providers.lazy import LazyClient
-from runtime.providers.retry import RetryPolicy
+from runtime.providers.retry import provider_retry
+from runtime.retry import RetryPolicy
 from runtime.types import NluContext, NluResult, SlotValue
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class DialogflowNlu:
         self._model = model
         self._slots = slots
         self._timeout_s = timeout_s
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or provider_retry()
 
     @property
     def ready(self) -> bool:

@@ -21,14 +21,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from runtime.contract import ENV
 from runtime.errors import ProviderError
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.orchestrator import CloudUnderstander, OrchestratorConfig
 from runtime.providers.secrets import BotSecrets, SecretsStore, powertools_source, region_of
+from runtime.providers.weather.base import WeatherProvider
 from runtime.sentiment.base import SentimentProvider
-from runtime.settings import ENV, Settings
-from runtime.weather import WeatherProvider
+from runtime.settings import Settings
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -165,7 +166,7 @@ def build_weather(settings: Settings, secrets: SecretsStore | None) -> WeatherPr
     """
     if secrets is None or not settings.openweather_endpoint:
         return None
-    from runtime.providers.openweather import OpenWeatherProvider
+    from runtime.providers.weather.openweather import OpenWeatherProvider
 
     store = secrets
     return OpenWeatherProvider(

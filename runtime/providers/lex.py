@@ -30,7 +30,8 @@ from runtime.errors import ProviderError
 from runtime.model import BotModel
 from runtime.nlu.slots import SlotReader
 from runtime.providers.failures import describe, malformed, status_error
-from runtime.providers.retry import RetryPolicy
+from runtime.providers.retry import provider_retry
+from runtime.retry import RetryPolicy
 from runtime.types import NluContext, NluResult, SlotValue
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ class LexNlu:
         self._model = model
         self._slots = slots
         self._timeout_s = timeout_s
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or provider_retry()
 
     def warm(self) -> None:
         """Nothing to do: the client exists."""

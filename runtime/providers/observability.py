@@ -36,8 +36,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-NAMESPACE = "TravelBot"
-SERVICE = "travelbot"
+from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME, Dimension, Metric
+
+NAMESPACE = METRIC_NAMESPACE
+SERVICE = SERVICE_NAME
 EXCERPT_CHARS = 48
 MIN_SECRET_CHARS = 8  # shorter strings are not secrets worth scrubbing and would mangle logs
 
@@ -98,7 +100,7 @@ class EmfTelemetry:
     ) -> None:
         sink = self._factory(namespace=self._namespace, service=self._service)
         if provider is not None:
-            sink.add_dimension(name="provider", value=provider)
+            sink.add_dimension(name=Dimension.PROVIDER, value=provider)
         for name, unit, value in metrics:
             sink.add_metric(name=name, unit=unit, value=value)
         for key, note in (metadata or {}).items():
@@ -108,45 +110,45 @@ class EmfTelemetry:
     def provider_call(self, provider: str, latency_ms: float, failure: str | None) -> None:
         """``ProviderLatencyMs`` plus ``ProviderTimeout`` or ``ProviderError`` on failure."""
         metrics: list[tuple[str, Any, float]] = [
-            ("ProviderLatencyMs", self._unit.Milliseconds, round(latency_ms, 1))
+            (Metric.PROVIDER_LATENCY_MS, self._unit.Milliseconds, round(latency_ms, 1))
         ]
         if failure == "timeout":
-            metrics.append(("ProviderTimeout", self._unit.Count, 1))
+            metrics.append((Metric.PROVIDER_TIMEOUT, self._unit.Count, 1))
         elif failure is not None:
-            metrics.append(("ProviderError", self._unit.Count, 1))
+            metrics.append((Metric.PROVIDER_ERROR, self._unit.Count, 1))
         self._emit(metrics, provider, {"kind": failure} if failure else None)
 
     def provider_answered(self, provider: str) -> None:
         """``ProviderAnswered``."""
-        self._emit([("ProviderAnswered", self._unit.Count, 1)], provider)
+        self._emit([(Metric.PROVIDER_ANSWERED, self._unit.Count, 1)], provider)
 
     def sentiment_answered(self, provider: str) -> None:
         """``SentimentAnswered``."""
-        self._emit([("SentimentAnswered", self._unit.Count, 1)], provider)
+        self._emit([(Metric.SENTIMENT_ANSWERED, self._unit.Count, 1)], provider)
 
     def hedge_fired(self) -> None:
         """``HedgeFired``."""
-        self._emit([("HedgeFired", self._unit.Count, 1)])
+        self._emit([(Metric.HEDGE_FIRED, self._unit.Count, 1)])
 
     def circuit_opened(self, provider: str) -> None:
         """``CircuitOpened``."""
-        self._emit([("CircuitOpened", self._unit.Count, 1)], provider)
+        self._emit([(Metric.CIRCUIT_OPENED, self._unit.Count, 1)], provider)
 
     def understood(self, *, fallback: bool, degraded: bool, elapsed_ms: float) -> None:
         """``Turns``, ``NluFallback``, ``DegradedTurns`` and ``UnderstandMs`` in one document."""
         count = self._unit.Count
         self._emit(
             [
-                ("Turns", count, 1),
-                ("NluFallback", count, int(fallback)),
-                ("DegradedTurns", count, int(degraded)),
-                ("UnderstandMs", self._unit.Milliseconds, round(elapsed_ms, 1)),
+                (Metric.TURNS, count, 1),
+                (Metric.NLU_FALLBACK, count, int(fallback)),
+                (Metric.DEGRADED_TURNS, count, int(degraded)),
+                (Metric.UNDERSTAND_MS, self._unit.Milliseconds, round(elapsed_ms, 1)),
             ]
         )
 
     def turn_completed(self, response_ms: float) -> None:
         """``ResponseTimeMs``."""
-        self._emit([("ResponseTimeMs", self._unit.Milliseconds, round(response_ms, 1))])
+        self._emit([(Metric.RESPONSE_TIME_MS, self._unit.Milliseconds, round(response_ms, 1))])
 
 
 class InMemoryTelemetry:
@@ -159,6 +161,11 @@ class InMemoryTelemetry:
     def _add(self, name: str, value: float, provider: str | None = None) -> None:
         with self._lock:
             self._values[(name, provider)].append(value)
+
+    def reset(self) -> None:
+        """Forget every recorded value (a test warms the providers up, then measures)."""
+        with self._lock:
+            self._values.clear()
 
     def count(self, name: str, provider: str | None = None) -> float:
         """Sum of metric ``name`` (for ``provider``, or over every provider when None)."""
@@ -176,38 +183,38 @@ class InMemoryTelemetry:
 
     def provider_call(self, provider: str, latency_ms: float, failure: str | None) -> None:
         """Record latency and failure."""
-        self._add("ProviderLatencyMs", latency_ms, provider)
+        self._add(Metric.PROVIDER_LATENCY_MS, latency_ms, provider)
         if failure == "timeout":
-            self._add("ProviderTimeout", 1, provider)
+            self._add(Metric.PROVIDER_TIMEOUT, 1, provider)
         elif failure is not None:
-            self._add("ProviderError", 1, provider)
+            self._add(Metric.PROVIDER_ERROR, 1, provider)
 
     def provider_answered(self, provider: str) -> None:
         """Record the answering NLU provider."""
-        self._add("ProviderAnswered", 1, provider)
+        self._add(Metric.PROVIDER_ANSWERED, 1, provider)
 
     def sentiment_answered(self, provider: str) -> None:
         """Record the answering sentiment provider."""
-        self._add("SentimentAnswered", 1, provider)
+        self._add(Metric.SENTIMENT_ANSWERED, 1, provider)
 
     def hedge_fired(self) -> None:
         """Record a hedge."""
-        self._add("HedgeFired", 1)
+        self._add(Metric.HEDGE_FIRED, 1)
 
     def circuit_opened(self, provider: str) -> None:
         """Record an opened breaker."""
-        self._add("CircuitOpened", 1, provider)
+        self._add(Metric.CIRCUIT_OPENED, 1, provider)
 
     def understood(self, *, fallback: bool, degraded: bool, elapsed_ms: float) -> None:
         """Record one understood turn."""
-        self._add("Turns", 1)
-        self._add("NluFallback", int(fallback))
-        self._add("DegradedTurns", int(degraded))
-        self._add("UnderstandMs", elapsed_ms)
+        self._add(Metric.TURNS, 1)
+        self._add(Metric.NLU_FALLBACK, int(fallback))
+        self._add(Metric.DEGRADED_TURNS, int(degraded))
+        self._add(Metric.UNDERSTAND_MS, elapsed_ms)
 
     def turn_completed(self, response_ms: float) -> None:
         """Record a turn's response time."""
-        self._add("ResponseTimeMs", response_ms)
+        self._add(Metric.RESPONSE_TIME_MS, response_ms)
 
 
 # ---------------------------------------------------------------------------------- log fields

@@ -1,4 +1,4 @@
-"""Per-client token buckets: the interface, and the in-process bucket of the local server.
+"""Per-client token buckets: the decision, the policy and the interface every limiter implements.
 
 The contract is 100 requests per minute refill with a burst of 200, keyed on the caller's
 source IP (``requestContext.identity.sourceIp``, never ``X-Forwarded-For``, which a client can
@@ -8,10 +8,6 @@ forge). The DynamoDB-backed limiter shares buckets across Lambda instances.
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,40 +48,3 @@ class BucketPolicy:
     def retry_after(self, tokens: float) -> int:
         """Whole seconds until one token is available (at least 1)."""
         return max(1, math.ceil((1.0 - tokens) / self.rate_per_second))
-
-
-class InMemoryRateLimiter:
-    """A thread-safe token bucket per key for one process (the local server).
-
-    Keeps at most ``max_keys`` buckets (least recently used evicted) so that a flood of
-    distinct addresses cannot exhaust memory.
-    """
-
-    def __init__(
-        self,
-        policy: BucketPolicy | None = None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 100_000,
-    ) -> None:
-        self.policy = policy or BucketPolicy()
-        self._clock = clock
-        self._max_keys = max_keys
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def acquire(self, key: str) -> RateDecision:
-        """Take a token from ``key``'s bucket if one is left."""
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (float(self.policy.burst), now))
-            tokens = self.policy.refill(tokens, now - last)
-            allowed = tokens >= 1.0
-            if allowed:
-                tokens -= 1.0
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > self._max_keys:
-                self._buckets.popitem(last=False)
-        if allowed:
-            return RateDecision(True, 0, tokens)
-        return RateDecision(False, self.policy.retry_after(tokens), tokens)

@@ -34,16 +34,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 from aws_lambda_powertools import Logger, Metrics
 from botocore.exceptions import BotoCoreError, ClientError
 
-from runtime.ratelimit import BucketPolicy, RateDecision
-from runtime.store.dynamodb import n, number, s
-from runtime.store.retry import CONDITION_FAILED, RetryPolicy, error_code
+from runtime.aws import CONDITION_FAILED, aws_retry, error_code, n, number, s
+from runtime.contract import METRIC_NAMESPACE, Metric
+from runtime.ratelimit.base import BucketPolicy, RateDecision
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+    from runtime.retry import RetryPolicy
+
 logger = Logger(child=True)
 
-FAIL_OPEN_METRIC = "RateLimiterFailOpen"
+FAIL_OPEN_METRIC = Metric.RATE_LIMITER_FAIL_OPEN.value
 MICROS = 1_000_000
 TTL_MARGIN_S = 60
 
@@ -87,8 +89,8 @@ class DynamoDbRateLimiter:
         self.policy = policy or BucketPolicy()
         self._interval_us = max(1, round(60 * MICROS / self.policy.rate_per_minute))
         self._clock = clock
-        self._retry = retry or RetryPolicy(attempts=3)
-        self._metrics: MetricSink = metrics or Metrics(namespace="TravelBot")
+        self._retry = retry or aws_retry(3)
+        self._metrics: MetricSink = metrics or Metrics(namespace=METRIC_NAMESPACE)
         self._cooldown_s = cooldown_s
         self._monotonic = monotonic
         self._open_until = 0.0
@@ -152,7 +154,7 @@ class DynamoDbRateLimiter:
         (DynamoDB returns it with ``ReturnValuesOnConditionCheckFailure``; dynalite does not).
         """
         try:
-            response = self._retry.call(
+            response = self._retry.run(
                 lambda: self._client.update_item(
                     TableName=self.table_name,
                     Key=key,
@@ -174,7 +176,7 @@ class DynamoDbRateLimiter:
         return number(response.get("Attributes", {}), "tat") or 0
 
     def _read_tat(self, key: dict[str, Any]) -> int:
-        item = self._retry.call(
+        item = self._retry.run(
             lambda: self._client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True)
         ).get("Item", {})
         return number(item, "tat") or 0

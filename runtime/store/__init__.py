@@ -1,6 +1,20 @@
-"""History stores: one interface, a SQLite implementation for the local server and DynamoDB
-for the cloud."""
+"""History stores: the role interfaces (``base``), SQLite for the local server (``sqlite``),
+DynamoDB for the cloud (``dynamodb``, its table in ``schema``) and the ``factory``."""
 
-from runtime.store.base import HistoryStore
+from runtime.store.base import (
+    AnalyticsSource,
+    ConversationStore,
+    HistoryStore,
+    LinkStore,
+    StateStore,
+    TurnStore,
+)
 
-__all__ = ["HistoryStore"]
+__all__ = [
+    "AnalyticsSource",
+    "ConversationStore",
+    "HistoryStore",
+    "LinkStore",
+    "StateStore",
+    "TurnStore",
+]

@@ -1,6 +1,10 @@
-"""The history-store interface every backend implements (SQLite locally, DynamoDB in the cloud).
+"""The history-store interfaces, one per role, and the whole every backend implements.
 
-The conformance suite in ``tests/`` runs the same tests against every implementation.
+Callers ask for the role they use: the chat turn needs :class:`ConversationStore` (turns and
+dialogue state), fulfilment a :class:`LinkStore`, the daily job an :class:`AnalyticsSource`, the
+session routes a :class:`TurnStore`. SQLite (local server) and DynamoDB (cloud) implement all of
+them as one :class:`HistoryStore`; the conformance suite in ``tests/`` runs the same tests
+against both. Every method raises :class:`runtime.errors.StoreError` when the backend fails.
 """
 
 from __future__ import annotations
@@ -11,11 +15,8 @@ from typing import Protocol
 from runtime.types import DialogueState, FlightLink, Turn
 
 
-class HistoryStore(Protocol):
-    """Conversation history, dialogue state, flight links and what analytics needs.
-
-    Every method raises :class:`runtime.errors.StoreError` when the backend fails.
-    """
+class TurnStore(Protocol):
+    """A session's turns: appended once, exported and erased on request (GDPR)."""
 
     def append_turn(self, turn: Turn) -> Turn:
         """Store ``turn`` without overwriting anything.
@@ -29,14 +30,6 @@ class HistoryStore(Protocol):
         """The turn stored earlier for this client message id, if any."""
         ...
 
-    def get_state(self, session_id: str) -> DialogueState | None:
-        """The session's dialogue state, or ``None`` for an unknown (or expired) session."""
-        ...
-
-    def put_state(self, session_id: str, state: DialogueState) -> None:
-        """Replace the session's dialogue state."""
-        ...
-
     def export_session(self, session_id: str) -> list[Turn]:
         """Every unexpired turn of the session, oldest first (GDPR access)."""
         ...
@@ -45,9 +38,25 @@ class HistoryStore(Protocol):
         """Delete every item of the session (turns, state, links); returns how many were deleted."""
         ...
 
-    def turns_on(self, date: str) -> Iterator[Turn]:
-        """Every turn whose UTC ``date`` is ``YYYY-MM-DD`` (analytics)."""
+
+class StateStore(Protocol):
+    """The dialogue state carried from one turn of a session to the next."""
+
+    def get_state(self, session_id: str) -> DialogueState | None:
+        """The session's dialogue state, or ``None`` for an unknown (or expired) session."""
         ...
+
+    def put_state(self, session_id: str, state: DialogueState) -> None:
+        """Replace the session's dialogue state."""
+        ...
+
+
+class ConversationStore(TurnStore, StateStore, Protocol):
+    """What one chat turn (and a replay of a spooled one) reads and writes."""
+
+
+class LinkStore(Protocol):
+    """Flight-search deep links handed out in replies, and their clicks."""
 
     def save_link(self, link: FlightLink) -> None:
         """Remember a deep link handed out in a reply."""
@@ -61,6 +70,18 @@ class HistoryStore(Protocol):
         """Mark the link as opened (first click wins) and return it, or ``None`` when unknown."""
         ...
 
+
+class AnalyticsSource(Protocol):
+    """A day's turns and links, for the daily report."""
+
+    def turns_on(self, date: str) -> Iterator[Turn]:
+        """Every turn whose UTC ``date`` is ``YYYY-MM-DD`` (analytics)."""
+        ...
+
     def links_on(self, date: str) -> Iterator[FlightLink]:
         """Every link created on the UTC ``date`` (analytics: conversions)."""
         ...
+
+
+class HistoryStore(ConversationStore, LinkStore, AnalyticsSource, Protocol):
+    """Every role at once: what a backend (SQLite, DynamoDB) implements."""

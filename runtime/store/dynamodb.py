@@ -12,7 +12,7 @@ Data model (one table; the infra component builds it exactly so, the rate limite
     <session id>       link#<link id>       ttl  (pointer: erasing the session finds the link)
     link#<link id>     link                 data (S: FlightLink JSON), date, timestamp (created ms),
                                             ttl, clickedMs (N: set once, by the first click)
-    ratelimit#<ip>     bucket               tat (N), ttl  (see runtime.ratelimit_dynamodb)
+    ratelimit#<ip>     bucket               tat (N), ttl  (see runtime.ratelimit.dynamodb)
 
 ``<turn key>`` is :attr:`Turn.turn_key` (``<13-digit epoch ms>#<random>``), so a session's turns
 sort chronologically. Session ids never contain ``#``, so the ``link#``/``ratelimit#``
@@ -41,19 +41,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from runtime.aws import CONDITION_FAILED, aws_retry, error_code, n, number, s, text
+from runtime.contract import Table
 from runtime.errors import StoreError
-from runtime.store.retry import CONDITION_FAILED, RetryPolicy, error_code
 from runtime.types import DialogueState, FlightLink, Turn
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
+    from runtime.retry import RetryPolicy
+
     Item = dict[str, AttributeValueTypeDef]
 
 T = TypeVar("T")
 
-ANALYTICS_INDEX = "AnalyticsIndex"
+ANALYTICS_INDEX = Table.ANALYTICS_INDEX
 BATCH_SIZE = 25  # BatchWriteItem's limit
 TTL_NAMES = {"#ttl": "ttl"}  # "ttl", "date", "timestamp" and "data" are DynamoDB reserved words
 NOT_STORED = "attribute_not_exists(sk) OR #ttl <= :now"  # absent, or expired but not yet deleted
@@ -61,28 +64,6 @@ NOT_STORED = "attribute_not_exists(sk) OR #ttl <= :now"  # absent, or expired bu
 
 class _ConditionFailedError(Exception):
     """A conditional write found the item in the way (an answer, not a failure)."""
-
-
-def s(value: str) -> AttributeValueTypeDef:
-    """A string attribute value."""
-    return {"S": value}
-
-
-def n(value: int) -> AttributeValueTypeDef:
-    """A number attribute value."""
-    return {"N": str(value)}
-
-
-def text(item: Mapping[str, Any], name: str) -> str | None:
-    """A string attribute of ``item``, or ``None``."""
-    value = item.get(name)
-    return str(value["S"]) if value and "S" in value else None
-
-
-def number(item: Mapping[str, Any], name: str) -> int | None:
-    """A whole-number attribute of ``item``, or ``None``."""
-    value = item.get(name)
-    return int(value["N"]) if value and "N" in value else None
 
 
 def _day(ms: int) -> str:
@@ -110,7 +91,7 @@ class DynamoDbStore:
         self.table_name = table_name
         self._retention_s = retention_days * 86400
         self._clock = clock
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or aws_retry()
         self._page_size = page_size
 
     # ------------------------------------------------------------------ plumbing
@@ -123,7 +104,7 @@ class DynamoDbStore:
 
     def _call(self, what: str, operation: Callable[[], T]) -> T:
         try:
-            return self._retry.call(operation)
+            return self._retry.run(operation)
         except ClientError as exc:
             if error_code(exc) == CONDITION_FAILED:
                 raise _ConditionFailedError from exc
@@ -309,7 +290,7 @@ class DynamoDbStore:
     def _delete_batch(self, keys: list[Item]) -> None:
         """Delete up to 25 keys, retrying what DynamoDB leaves unprocessed (bounded)."""
         requests: list[Any] = [{"DeleteRequest": {"Key": key}} for key in keys]
-        for attempt in range(self._retry.attempts + 2):
+        for attempt in range(1, self._retry.max_attempts + 3):
             response = self._call(
                 "BatchWriteItem",
                 lambda batch=requests: self._client.batch_write_item(  # type: ignore[misc]
@@ -319,7 +300,7 @@ class DynamoDbStore:
             requests = list(response.get("UnprocessedItems", {}).get(self.table_name, []))
             if not requests:
                 return
-            self._retry.sleep(self._retry.delay(attempt))
+            self._retry.sleep(self._retry.delay_s(attempt))
         raise StoreError(f"erase incomplete: {len(requests)} items stayed unprocessed")
 
     # ------------------------------------------------------------------ links

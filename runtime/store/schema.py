@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from runtime.aws import error_code
+from runtime.contract import Table
 from runtime.errors import StoreError
-from runtime.store.dynamodb import ANALYTICS_INDEX
-from runtime.store.retry import error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-TTL_ATTRIBUTE = "ttl"
 UNSUPPORTED_CODES = frozenset({"UnknownOperationException", "UnrecognizedClientException"})
 
 
@@ -44,21 +43,21 @@ def create_table_if_missing(
                 client.create_table(
                     TableName=table_name,
                     KeySchema=[
-                        {"AttributeName": "sessionId", "KeyType": "HASH"},
-                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                        {"AttributeName": Table.PARTITION_KEY, "KeyType": "HASH"},
+                        {"AttributeName": Table.SORT_KEY, "KeyType": "RANGE"},
                     ],
                     AttributeDefinitions=[
-                        {"AttributeName": "sessionId", "AttributeType": "S"},
-                        {"AttributeName": "sk", "AttributeType": "S"},
-                        {"AttributeName": "date", "AttributeType": "S"},
-                        {"AttributeName": "timestamp", "AttributeType": "N"},
+                        {"AttributeName": Table.PARTITION_KEY, "AttributeType": "S"},
+                        {"AttributeName": Table.SORT_KEY, "AttributeType": "S"},
+                        {"AttributeName": Table.ANALYTICS_PARTITION_KEY, "AttributeType": "S"},
+                        {"AttributeName": Table.ANALYTICS_SORT_KEY, "AttributeType": "N"},
                     ],
                     GlobalSecondaryIndexes=[
                         {
-                            "IndexName": ANALYTICS_INDEX,
+                            "IndexName": Table.ANALYTICS_INDEX,
                             "KeySchema": [
-                                {"AttributeName": "date", "KeyType": "HASH"},
-                                {"AttributeName": "timestamp", "KeyType": "RANGE"},
+                                {"AttributeName": Table.ANALYTICS_PARTITION_KEY, "KeyType": "HASH"},
+                                {"AttributeName": Table.ANALYTICS_SORT_KEY, "KeyType": "RANGE"},
                             ],
                             "Projection": {"ProjectionType": "ALL"},
                         }
@@ -111,7 +110,7 @@ def enable_ttl(client: DynamoDBClient, table_name: str) -> bool:
             return True
         client.update_time_to_live(
             TableName=table_name,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": Table.TTL_ATTRIBUTE},
         )
     except ClientError as exc:
         if error_code(exc) in UNSUPPORTED_CODES:

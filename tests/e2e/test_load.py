@@ -1,4 +1,5 @@
-"""The load test (``bench/load.py``): a small bounded run on loopback, and its checks.
+"""The load test (``tests/support/load.py``, also ``python -m bench.load``): a small bounded run
+on loopback, and its checks.
 
 The run asserts properties only (no 5xx, no lost request, 429 only beyond the limit, the limit
 holds), never timings. The checker is also fed made-up samples to show it catches a limiter
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import (
+from tests.support.load import (
     BURST_SOURCE,
     RETRIED,
     Client,
@@ -29,7 +30,15 @@ from bench.load import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LOAD = [sys.executable, "bench/load.py", "--burst-concurrency", "16", "--max-seconds", "90"]
+LOAD = [
+    sys.executable,
+    "-m",
+    "tests.support.load",
+    "--burst-concurrency",
+    "16",
+    "--max-seconds",
+    "90",
+]
 
 
 def passes(count: int, *, start: float = 0.0, spacing: float = 0.001) -> list[Sample]:

@@ -210,7 +210,7 @@ def test_the_chat_function_has_the_production_configuration(
         assert function["timeout"] == 15
         assert function["reservedConcurrentExecutions"] == 100
         assert function["tracingConfig"] == {"mode": "Active"}
-        assert function["handler"] == "runtime.handler.lambda_handler"
+        assert function["handler"] == "runtime.api.handler.lambda_handler"
         assert function["publish"] is True
         assert function["sourceCodeHash"]
 
@@ -250,7 +250,7 @@ def test_failed_writes_spool_to_sqs_and_replay_in_small_batches_with_a_dead_lett
     assert mapping.inputs["batchSize"] <= 10
     assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
     assert spool.inputs["visibilityTimeoutSeconds"] >= 6 * replay.inputs["timeout"]
-    assert replay.inputs["handler"] == "runtime.jobs.replay_handler"
+    assert replay.inputs["handler"] == "runtime.spool.job.replay_handler"
     chat_env = chat_function(dev).inputs["environment"]["variables"]
     assert chat_env["TRAVELBOT_SPOOL_QUEUE_URL"] == spool.outputs["url"]
 
@@ -397,12 +397,12 @@ def test_geo_blocking_is_a_blocking_rule_only_when_countries_are_configured(
 
 
 def test_the_analytics_index_and_the_daily_job_feed_the_business_dashboard(dev: StackRun) -> None:
-    from runtime.store.dynamodb import ANALYTICS_INDEX
+    from runtime.contract import Table
 
     table = dev.one(TABLE).inputs
-    assert (table["hashKey"], table["rangeKey"]) == ("sessionId", "sk")
+    assert (table["hashKey"], table["rangeKey"]) == (Table.PARTITION_KEY, Table.SORT_KEY)
     (index,) = table["globalSecondaryIndexes"]
-    assert index["name"] == ANALYTICS_INDEX == "AnalyticsIndex"
+    assert index["name"] == Table.ANALYTICS_INDEX
     assert index["keySchemas"] == [
         {"attributeName": "date", "keyType": "HASH"},
         {"attributeName": "timestamp", "keyType": "RANGE"},
@@ -415,7 +415,7 @@ def test_the_analytics_index_and_the_daily_job_feed_the_business_dashboard(dev: 
     job = dev.one(FUNCTION, "analytics-function")
     assert rule.inputs["scheduleExpression"] == "cron(15 0 * * ? *)"
     assert target.inputs["arn"] == job.outputs["arn"]
-    assert job.inputs["handler"] == "runtime.jobs.analytics_handler"
+    assert job.inputs["handler"] == "runtime.analytics.job.analytics_handler"
     body = json.dumps(
         json.loads(dev.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
     )
@@ -473,10 +473,10 @@ def test_prod_keeps_ten_warm_instances_on_the_live_alias_and_dev_none(
 def test_ttl_is_a_table_setting_not_an_index_and_the_runtime_knows_the_retention(
     dev: StackRun,
 ) -> None:
-    from runtime.store.schema import TTL_ATTRIBUTE
+    from runtime.contract import Table
 
     table = dev.one(TABLE).inputs
-    assert table["ttl"] == {"attributeName": TTL_ATTRIBUTE, "enabled": True}
+    assert table["ttl"] == {"attributeName": Table.TTL_ATTRIBUTE, "enabled": True}
     assert not table.get("localSecondaryIndexes")  # the seed's "TTLIndex" LSI is not a thing
     variables = chat_function(dev).inputs["environment"]["variables"]
     assert variables["TRAVELBOT_RETENTION_DAYS"] == "90"

@@ -1,7 +1,7 @@
 """The Dialogflow content provider's create, update, diff and delete against a local fake.
 
 The provider drives the real google-cloud-dialogflow clients over REST to
-:class:`tests.fakes.dialogflow_admin.DialogflowAdminFake`, so every path below crosses the
+:class:`tests.support.fakes.dialogflow_admin.DialogflowAdminFake`, so every path below crosses the
 wire: batch updates and deletes, listing with paging, long-running operations and training.
 """
 
@@ -21,7 +21,7 @@ from components.dialogflow_content import (
 )
 from components.dialogflow_definition import agent_content, canonical_json, content_hash
 from runtime.model import default_model
-from tests.fakes.dialogflow_admin import DialogflowAdminFake
+from tests.support.fakes.dialogflow_admin import DialogflowAdminFake
 
 PROJECT = "travel-bot-test"
 POLL_S = 0.01

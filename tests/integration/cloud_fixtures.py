@@ -13,17 +13,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.dialogflow import DialogflowFake
-from tests.fakes.lex import LexFake
-from tests.fakes.openweather import OpenWeatherFake
-from tests.integration.cloud_support import (
+from tests.support.cloud import (
     AWS_TEST_ENV,
     CloudStack,
     MotoServer,
     secret_payload,
     service_account_info,
 )
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.lex import LexFake
+from tests.support.fakes.openweather import OpenWeatherFake
 
 
 @pytest.fixture(scope="session")

@@ -21,14 +21,14 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from runtime.store.schema import create_table_if_missing
-from tests.integration.dynalite import (
+from tests.support.dynalite import (
     DynaliteServer,
     DynamoTable,
     free_port,
     local_client,
     unique_table_name,
 )
-from tests.integration.dynamo_proxy import DynamoFaultProxy
+from tests.support.dynamo_proxy import DynamoFaultProxy
 
 
 @pytest.fixture(scope="session")

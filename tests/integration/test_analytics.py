@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from runtime import jobs
-from runtime.analytics import analyse, compute_report, format_table, parse_date, percentile
-from runtime.analytics_metrics import publish_metrics
+from runtime.analytics import job as jobs
+from runtime.analytics.metrics import publish_metrics
+from runtime.analytics.report import analyse, compute_report, format_table, parse_date, percentile
 from runtime.store.base import HistoryStore
 from runtime.store.dynamodb import DynamoDbStore
 from runtime.store.sqlite import SqliteStore
 from tests.conftest import EVENTS, FakeContext
 from tests.integration.analytics_day import EXPECTED, write_day
-from tests.integration.dynalite import DynamoTable
 from tests.integration.store_helpers import DAY, DAY_START_MS, Clock, make_turn
+from tests.support.dynalite import DynamoTable
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 

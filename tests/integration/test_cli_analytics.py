@@ -1,6 +1,6 @@
 """``analytics`` on the command line, against SQLite and against DynamoDB on dynalite.
 
-The subprocess tests run ``python -m runtime.cli_analytics`` (the same command ``python -m runtime
+The subprocess tests run ``python -m runtime.analytics.cli`` (the same command ``python -m runtime
 analytics`` dispatches to), with the data written by the test for yesterday (the default day).
 """
 
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from runtime.cli_analytics import main
+from runtime.analytics.cli import main
 from runtime.store.dynamodb import DynamoDbStore
 from runtime.store.sqlite import SqliteStore
 from tests.integration.analytics_day import write_day
-from tests.integration.dynalite import ROOT, DynamoTable
+from tests.support.dynalite import ROOT, DynamoTable
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 
@@ -35,7 +35,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TRAVELBOT_"))}
     env["POWERTOOLS_METRICS_DISABLED"] = "true"
     return subprocess.run(
-        [sys.executable, "-m", "runtime.cli_analytics", "analytics", *args],
+        [sys.executable, "-m", "runtime.analytics.cli", "analytics", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

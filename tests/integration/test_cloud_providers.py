@@ -13,19 +13,19 @@ from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.azure_sentiment import AzureSentiment, azure_client
 from runtime.providers.dialogflow import DialogflowNlu, dialogflow_client
 from runtime.providers.lex import LexNlu, lex_client
-from runtime.providers.openweather import OpenWeatherProvider
+from runtime.providers.weather.openweather import OpenWeatherProvider
 from runtime.types import NluContext
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.dialogflow import DialogflowFake
-from tests.fakes.lex import LexFake
-from tests.fakes.nlu import SlotValue
-from tests.fakes.openweather import OpenWeatherFake
-from tests.integration.cloud_support import (
+from tests.support.cloud import (
     LEX_ALIAS_ID,
     LEX_BOT_ID,
     PROJECT,
     service_account_info,
 )
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.lex import LexFake
+from tests.support.fakes.nlu import SlotValue
+from tests.support.fakes.openweather import OpenWeatherFake
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 

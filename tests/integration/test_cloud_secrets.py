@@ -22,7 +22,7 @@ from runtime.providers.secrets import SecretsStore, powertools_source
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
 from runtime.types import NluContext
-from tests.integration.cloud_support import (
+from tests.support.cloud import (
     REGION,
     CloudStack,
     MotoServer,

@@ -11,13 +11,11 @@ import time
 
 import pytest
 
+from runtime.aws import aws_retry
 from runtime.errors import StoreError
 from runtime.store.dynamodb import DynamoDbStore
-from runtime.store.retry import RetryPolicy
 from runtime.store.schema import create_table_if_missing, enable_ttl
 from runtime.types import DialogueState
-from tests.integration.dynalite import DynaliteServer, DynamoTable, local_client, unique_table_name
-from tests.integration.dynamo_proxy import DynamoFaultProxy
 from tests.integration.store_helpers import (
     DAY,
     DAY_START_MS,
@@ -26,6 +24,8 @@ from tests.integration.store_helpers import (
     make_turn,
     session_id,
 )
+from tests.support.dynalite import DynaliteServer, DynamoTable, local_client, unique_table_name
+from tests.support.dynamo_proxy import DynamoFaultProxy
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 
@@ -46,7 +46,7 @@ def store_via(
     proxy: DynamoFaultProxy, table: DynamoTable, sleeps: Sleeps, *, read_timeout_s: float = 5.0
 ) -> DynamoDbStore:
     client = local_client(proxy.url, read_timeout_s=read_timeout_s)
-    retry = RetryPolicy(attempts=4, sleep=sleeps, jitter=lambda: 1.0)
+    retry = aws_retry(4, sleep=sleeps, rand=lambda: 1.0)
     return DynamoDbStore(client, table.name, retry=retry, clock=Clock(DAY_START_MS / 1000))
 
 
@@ -208,7 +208,7 @@ def test_server_errors_are_retried_like_throttling(
 def test_an_unreachable_endpoint_is_a_store_error(closed_endpoint: str, operation: str) -> None:
     # GIVEN a store whose endpoint refuses connections
     store = DynamoDbStore(
-        local_client(closed_endpoint), "history", retry=RetryPolicy(attempts=2, sleep=Sleeps())
+        local_client(closed_endpoint), "history", retry=aws_retry(2, sleep=Sleeps())
     )
     sid = session_id()
     calls = {

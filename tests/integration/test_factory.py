@@ -6,23 +6,22 @@ from pathlib import Path
 
 import pytest
 
+from runtime.aws import dynamodb_client
 from runtime.errors import ConfigError, StoreError
-from runtime.ratelimit import InMemoryRateLimiter
-from runtime.ratelimit_dynamodb import DynamoDbRateLimiter
+from runtime.ratelimit.dynamodb import DynamoDbRateLimiter
+from runtime.ratelimit.factory import build_rate_limiter
+from runtime.ratelimit.memory import InMemoryRateLimiter
 from runtime.settings import Settings
-from runtime.spool import FileSpool, SpooledTurn, SpoolError, SqsSpool, spool_failures
+from runtime.spool.base import SpooledTurn, SpoolError, spool_failures
+from runtime.spool.factory import build_spool
+from runtime.spool.file import FileSpool
+from runtime.spool.sqs import SqsSpool
 from runtime.store.dynamodb import DynamoDbStore
-from runtime.store.factory import (
-    LOCAL_TABLE,
-    build_rate_limiter,
-    build_spool,
-    build_store,
-    dynamodb_client,
-)
+from runtime.store.factory import LOCAL_TABLE, build_store, table_name
 from runtime.store.sqlite import SqliteStore
 from runtime.types import DialogueState
-from tests.integration.dynalite import DynaliteServer, unique_table_name
 from tests.integration.store_helpers import DAY_START_MS, make_turn
+from tests.support.dynalite import DynaliteServer, unique_table_name
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 
@@ -47,13 +46,13 @@ def test_a_local_endpoint_gets_its_table_created_under_a_default_name(
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings(store="dynamodb", dynamodb_endpoint=dynalite.endpoint)
-    client = dynamodb_client(settings)
+    client = dynamodb_client(settings.dynamodb_endpoint)
     if LOCAL_TABLE in client.list_tables()["TableNames"]:
         client.delete_table(TableName=LOCAL_TABLE)
 
     # WHEN the store and the rate limiter are built
     store = build_store(settings, data_dir=tmp_path)
-    limiter = build_rate_limiter(settings)
+    limiter = build_rate_limiter(settings, table_name=table_name(settings))
 
     # THEN both use the local table, which now exists, and the limiter answers from it
     assert isinstance(store, DynamoDbStore) and store.table_name == LOCAL_TABLE
@@ -121,3 +120,12 @@ def test_when_the_spool_fails_too_the_hook_logs_the_loss_without_raising(
     # THEN it does not raise (the chat answers anyway) and the loss is logged as an error
     lost = [r for r in caplog.records if "turn lost" in r.getMessage()]
     assert len(lost) == 1 and lost[0].levelname == "ERROR"
+
+
+def test_the_shared_rate_limiter_refuses_to_be_built_without_its_table() -> None:
+    # GIVEN the DynamoDB store configured, but no table name handed to the limiter
+    settings = Settings(store="dynamodb", table_name="history")
+
+    # WHEN the limiter is built / THEN a clear configuration error, not a limiter on no table
+    with pytest.raises(ConfigError, match="table"):
+        build_rate_limiter(settings)

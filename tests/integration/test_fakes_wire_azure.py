@@ -15,9 +15,9 @@ from azure.core.exceptions import (
 )
 from azure.core.rest import HttpResponse
 
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.clients import azure_client
-from tests.fakes.sentiment import scores
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.clients import azure_client
+from tests.support.fakes.sentiment import scores
 
 
 def analyze(fake: AzureLanguageFake, *texts: str) -> list[AnalyzeSentimentResult]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.faults import FaultKind, Faults
-from tests.fakes.openweather import OpenWeatherFake
+from tests.support.fakes.faults import FaultKind, Faults
+from tests.support.fakes.openweather import OpenWeatherFake
 
 PARIS = "/geo/1.0/direct"
 

@@ -11,8 +11,8 @@ from google.api_core.retry import Retry, if_exception_type
 from google.cloud import dialogflow_v2
 from google.protobuf.json_format import ParseError
 
-from tests.fakes.clients import DIALOGFLOW_PROJECT, dialogflow_client, dialogflow_request
-from tests.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.clients import DIALOGFLOW_PROJECT, dialogflow_client, dialogflow_request
+from tests.support.fakes.dialogflow import DialogflowFake
 
 TIMEOUT_S = 2.0
 

@@ -11,9 +11,9 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
-from tests.fakes.clients import LEX_ALIAS_ID, LEX_BOT_ID, LEX_LOCALE, lex_client
-from tests.fakes.lex import LexFake
-from tests.fakes.nlu import SlotValue, keyword_resolver
+from tests.support.fakes.clients import LEX_ALIAS_ID, LEX_BOT_ID, LEX_LOCALE, lex_client
+from tests.support.fakes.lex import LexFake
+from tests.support.fakes.nlu import SlotValue, keyword_resolver
 
 
 def recognize(fake: LexFake, text: str, session_id: str = "session-1", **kwargs: Any) -> Any:

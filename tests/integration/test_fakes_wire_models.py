@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fakes.nlu import (
+from tests.support.fakes.nlu import (
     DEFAULT_INTENT_SLOTS,
     FALLBACK_CONFIDENCE,
     FALLBACK_INTENT,
@@ -15,8 +15,8 @@ from tests.fakes.nlu import (
     keyword_resolver,
     next_turn,
 )
-from tests.fakes.sentiment import scores, word_list_scorer
-from tests.fakes.weather_world import CITIES, condition_at, find_cities, nearest_city
+from tests.support.fakes.sentiment import scores, word_list_scorer
+from tests.support.fakes.weather_world import CITIES, condition_at, find_cities, nearest_city
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from tests.fakes.openweather import FORECAST_STEPS, OpenWeatherFake
+from tests.support.fakes.openweather import FORECAST_STEPS, OpenWeatherFake
 
 LISBON = {"lat": "38.7167", "lon": "-9.1333"}
 TIMEOUT = (1.0, 2.0)  # (connect, read) seconds

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.dialogflow import DialogflowFake
-from tests.fakes.lex import LexFake
-from tests.fakes.openweather import OpenWeatherFake
-from tests.fakes.shape import load_sample, missing_keys
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.lex import LexFake
+from tests.support.fakes.openweather import OpenWeatherFake
+from tests.support.fakes.shape import load_sample, missing_keys
 
 TIMEOUT = 2.0
 

@@ -6,12 +6,13 @@ import random
 import threading
 from typing import Any
 
-from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter
-from runtime.ratelimit_dynamodb import DynamoDbRateLimiter
-from runtime.store.retry import RetryPolicy
-from tests.integration.dynalite import DynamoTable, local_client
-from tests.integration.dynamo_proxy import DynamoFaultProxy
+from runtime.aws import aws_retry
+from runtime.ratelimit.base import BucketPolicy
+from runtime.ratelimit.dynamodb import DynamoDbRateLimiter
+from runtime.ratelimit.memory import InMemoryRateLimiter
 from tests.integration.store_helpers import Clock
+from tests.support.dynalite import DynamoTable, local_client
+from tests.support.dynamo_proxy import DynamoFaultProxy
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 
@@ -37,7 +38,7 @@ def limiter(
 ) -> DynamoDbRateLimiter:
     kwargs.setdefault("client", table.client)
     kwargs.setdefault("metrics", MetricRecorder())
-    kwargs.setdefault("retry", RetryPolicy(attempts=3, sleep=lambda _: None))
+    kwargs.setdefault("retry", aws_retry(3, sleep=lambda _: None))
     client = kwargs.pop("client")
     return DynamoDbRateLimiter(client, table.name, policy, clock=clock, **kwargs)
 
@@ -231,7 +232,7 @@ def test_an_unreachable_endpoint_fails_open(closed_endpoint: str) -> None:
         local_client(closed_endpoint),
         "history",
         metrics=metrics,
-        retry=RetryPolicy(attempts=2, sleep=lambda _: None),
+        retry=aws_retry(2, sleep=lambda _: None),
     )
 
     # WHEN a request arrives

@@ -18,12 +18,15 @@ from typing import Any
 import pytest
 
 from runtime import services
-from runtime.analytics import analyse
-from runtime.server import serve_in_thread
+from runtime.analytics.report import analyse
+from runtime.api.server import serve_in_thread
+from runtime.aws import dynamodb_client
+from runtime.ratelimit.factory import build_rate_limiter
 from runtime.settings import Settings
-from runtime.spool import spool_failures
-from runtime.store.factory import build_rate_limiter, build_spool, build_store, dynamodb_client
-from tests.integration.dynalite import DynaliteServer, unique_table_name
+from runtime.spool.base import spool_failures
+from runtime.spool.factory import build_spool
+from runtime.store.factory import build_store, table_name
+from tests.support.dynalite import DynaliteServer, unique_table_name
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 # The handler flushes its (empty) metric set after each request; pytest re-enables the warning
@@ -45,12 +48,12 @@ def server(
         table_name=unique_table_name("server"),
         **overrides,
     )
-    client = dynamodb_client(settings)
+    client = dynamodb_client(settings.dynamodb_endpoint)
     store = build_store(settings, data_dir=tmp_path, client=client)  # creates the table
     built = services.build_services(
         settings,
         store=store,
-        rate_limiter=build_rate_limiter(settings),
+        rate_limiter=build_rate_limiter(settings, table_name=table_name(settings)),
         data_dir=tmp_path,
     )
     built.chat.on_store_failure = spool_failures(build_spool(settings, tmp_path))

@@ -9,33 +9,27 @@ import time
 from pathlib import Path
 from typing import Any
 
-from runtime import jobs
+from runtime.aws import aws_retry
 from runtime.chat import TurnContext
 from runtime.services import Services, build_services
 from runtime.settings import Settings
-from runtime.spool import (
-    FileSpool,
-    ReplayWorker,
-    SpooledTurn,
-    SqsSpool,
-    replay,
-    spool_failures,
-)
+from runtime.spool import job as jobs
+from runtime.spool.base import SpooledTurn, replay, spool_failures
+from runtime.spool.file import FileSpool, ReplayWorker
+from runtime.spool.sqs import SqsSpool
 from runtime.store.base import HistoryStore
 from runtime.store.dynamodb import DynamoDbStore
-from runtime.store.retry import RetryPolicy
-from runtime.types import DialogueState
-from runtime.validation import ChatRequest
+from runtime.types import ChatRequest, DialogueState
 from tests.conftest import EVENTS, FakeContext
-from tests.integration.dynalite import DynamoTable, local_client
-from tests.integration.dynamo_proxy import DynamoFaultProxy
 from tests.integration.store_helpers import DAY_START_MS, Clock, make_turn, session_id
+from tests.support.dynalite import DynamoTable, local_client
+from tests.support.dynamo_proxy import DynamoFaultProxy
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 
 NOON = DAY_START_MS / 1000 + 12 * 3600
 CTX = TurnContext(base_url="http://127.0.0.1:8080", budget_s=5.0)
-NO_WAIT = RetryPolicy(attempts=2, sleep=lambda _: None)
+NO_WAIT = aws_retry(2, sleep=lambda _: None)
 
 
 class TickingClock(Clock):
@@ -100,7 +94,7 @@ def test_a_throttled_then_recovered_store_gets_the_spooled_turns_exactly_once(
     dynamo_proxy.faults.clear()
     store = dynamo_store(dynamo_table)
     entries = spool.pending()
-    report = replay(spool, store)
+    report = spool.replay_into(store)
     again = replay(entries, store)
 
     # THEN both turns are stored once, in order, and the state is the newest turn's
@@ -137,7 +131,7 @@ def test_replay_keeps_messages_while_the_store_still_fails(
     spool.put(SpooledTurn(make_turn(session_id(), DAY_START_MS), DialogueState(), DAY_START_MS))
 
     # WHEN the spool is replayed
-    report = replay(spool, dynamo_store(dynamo_table, closed_endpoint))
+    report = spool.replay_into(dynamo_store(dynamo_table, closed_endpoint))
 
     # THEN the message stays for the next attempt
     assert (report.replayed, report.failed) == (0, 1)
@@ -156,7 +150,7 @@ def test_replay_never_puts_an_older_state_over_a_newer_one(
     store.put_state(sid, DialogueState(intent="CheckWeather", turn_count=2))
 
     # WHEN turn 1 is replayed
-    replay(spool, store)
+    spool.replay_into(store)
 
     # THEN the history has both turns and the state is still turn 2's
     assert len(store.export_session(sid)) == 2
@@ -196,7 +190,7 @@ def test_a_client_retry_during_an_outage_is_stored_once_after_replay(
 
     # WHEN the spool is replayed into the recovered store
     store = dynamo_store(dynamo_table)
-    replay(spool, store)
+    spool.replay_into(store)
 
     # THEN the message id has exactly one turn
     stored = store.export_session(sid)
@@ -214,7 +208,7 @@ def test_a_torn_line_is_set_aside_and_later_turns_still_replay(
     spool.put(SpooledTurn(turn, None, DAY_START_MS))
 
     # WHEN it is replayed
-    report = replay(spool, dynamo_store(dynamo_table))
+    report = spool.replay_into(dynamo_store(dynamo_table))
 
     # THEN the good turn is stored, the torn line kept aside for a human, the spool empty
     assert (report.replayed, report.rejected) == (1, 1)

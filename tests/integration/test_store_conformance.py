@@ -18,7 +18,6 @@ from runtime.store.base import HistoryStore
 from runtime.store.dynamodb import DynamoDbStore
 from runtime.store.sqlite import SqliteStore
 from runtime.types import DialogueState
-from tests.integration.dynalite import DynamoTable
 from tests.integration.store_helpers import (
     DAY,
     DAY_START_MS,
@@ -27,6 +26,7 @@ from tests.integration.store_helpers import (
     make_turn,
     session_id,
 )
+from tests.support.dynalite import DynamoTable
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
 

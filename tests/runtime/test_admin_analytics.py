@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from runtime import services
-from runtime.routes import admin
+from runtime.api.handler import app
 from runtime.settings import Settings
 from runtime.store.sqlite import SqliteStore
 from tests.conftest import FakeContext, load_event
@@ -25,8 +24,6 @@ from tests.integration.analytics_day import write_day
 from tests.integration.store_helpers import DAY, DAY_START_MS, Clock, make_turn
 
 TOKEN = "s3cret-admin-token-0123456789"
-app = APIGatewayRestResolver()
-app.include_router(admin.router)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from runtime.errors import NotFoundError, ProviderError
-from runtime.weather import DailyForecast, WeatherReport
+from runtime.providers.weather.base import DailyForecast, WeatherReport
 from tests.conftest import chat_event
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]

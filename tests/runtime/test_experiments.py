@@ -13,7 +13,7 @@ from runtime.errors import ConfigError
 from runtime.experiments import Experiment, Experiments, parse_experiments
 from runtime.services import build_services
 from runtime.settings import Settings
-from runtime.validation import ChatRequest
+from runtime.types import ChatRequest
 
 SAMPLE = 20_000
 TOLERANCE = 0.015  # ~4.5 standard deviations of a share estimated from 20 000 sessions

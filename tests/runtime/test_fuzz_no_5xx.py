@@ -49,7 +49,8 @@ content_types = st.sampled_from(
 @pytest.fixture(scope="module")
 def fuzz_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     from runtime import services
-    from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter
+    from runtime.ratelimit.base import BucketPolicy
+    from runtime.ratelimit.memory import InMemoryRateLimiter
     from runtime.settings import Settings
 
     unlimited = InMemoryRateLimiter(BucketPolicy(rate_per_minute=1e9, burst=10**9))

@@ -223,7 +223,7 @@ def test_health_page_and_unknown_routes(invoke: Invoke) -> None:
 def test_the_rate_limit_keys_on_the_source_ip_not_x_forwarded_for(
     runtime_services: Any, invoke: Invoke
 ) -> None:
-    from runtime.ratelimit import InMemoryRateLimiter
+    from runtime.ratelimit.memory import InMemoryRateLimiter
 
     runtime_services(rate_limiter=InMemoryRateLimiter(clock=lambda: 1000.0))  # no refill mid-test
     statuses = []
@@ -250,7 +250,7 @@ def test_each_turn_is_logged_without_the_session_id_or_the_full_message(
 ) -> None:
     long_message = "weather in Paris\r\nFAKE LOG LINE " + "x" * 300
     body = {"message": long_message, "sessionId": "secret-session-42"}
-    with caplog.at_level("INFO", logger="travelbot.runtime.routes.chat"):
+    with caplog.at_level("INFO", logger="travelbot.runtime.api.routes.chat"):
         status, _, reply = invoke(chat_event(body))
     assert status == 200
     [record] = [r for r in caplog.records if r.getMessage() == "chat turn"]

@@ -1,11 +1,11 @@
 """Accuracy on the held-out utterances (never trained on, written without seeing the model).
 
-The figures are printed (``pytest -s``) and ``bench/nlu_accuracy.py`` reports them as JSON.
+The figures are printed (``pytest -s``) and ``python -m bench.nlu_accuracy`` reports them as JSON.
 """
 
 from __future__ import annotations
 
-from bench.nlu_accuracy import evaluate
+from tests.support.accuracy import evaluate
 
 MIN_INTENT_ACCURACY = 0.9
 MIN_SLOT_ACCURACY = 0.9

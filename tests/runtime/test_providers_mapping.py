@@ -15,10 +15,10 @@ from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.azure_sentiment import sentiment_from_scores
 from runtime.providers.dialogflow import dialogflow_session, read_query_result
 from runtime.providers.lex import lex_slot_text, read_lex_response, session_state
-from runtime.providers.openweather import Place, read_place, read_report
 from runtime.providers.secrets import BotSecrets
+from runtime.providers.weather.openweather import Place, read_place, read_report
 from runtime.types import NluContext
-from tests.fakes.shape import load_sample
+from tests.support.fakes.shape import load_sample
 
 
 @pytest.fixture(scope="module")

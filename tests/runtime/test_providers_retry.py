@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from runtime.errors import ProviderError
-from runtime.providers.retry import RetryPolicy
+from runtime.providers.retry import provider_retry
+from runtime.retry import RetryPolicy
 
 
 class Script:
@@ -44,7 +45,7 @@ def test_an_unavailable_provider_is_retried_once_after_a_short_pause() -> None:
     clock, script = Clock(), Script("unavailable")
 
     # WHEN it runs under the default policy
-    answer = run(RetryPolicy(), script, clock)
+    answer = run(provider_retry(), script, clock)
 
     # THEN the second attempt answers, after a pause of at most the base delay
     assert answer == "ok"
@@ -55,7 +56,7 @@ def test_an_unavailable_provider_is_retried_once_after_a_short_pause() -> None:
 def test_attempts_are_bounded() -> None:
     clock, script = Clock(), Script("unavailable", "unavailable", "unavailable")
     with pytest.raises(ProviderError) as caught:
-        run(RetryPolicy(max_attempts=2), script, clock)
+        run(provider_retry(2), script, clock)
     assert caught.value.kind == "unavailable"
     assert script.calls == 2
 
@@ -67,7 +68,7 @@ def test_only_unavailability_is_retried(kind: str) -> None:
 
     # WHEN it runs
     with pytest.raises(ProviderError):
-        run(RetryPolicy(), script, clock)
+        run(provider_retry(), script, clock)
 
     # THEN there is no second attempt
     assert script.calls == 1
@@ -83,14 +84,14 @@ def test_no_retry_when_less_than_half_the_budget_would_be_left() -> None:
 
     # WHEN the budget is 0.5 s
     with pytest.raises(ProviderError):
-        RetryPolicy().run(slow_failure, budget_s=0.5, clock=clock, sleep=clock.sleep)
+        provider_retry().run(slow_failure, budget_s=0.5, clock=clock, sleep=clock.sleep)
 
     # THEN it gave up instead of overrunning the provider's time
     assert clock.sleeps == []
 
 
 def test_pauses_are_jittered_and_grow_up_to_the_maximum() -> None:
-    policy = RetryPolicy(max_attempts=5, base_delay_s=0.05, max_delay_s=0.15)
+    policy = provider_retry(5, base_delay_s=0.05, max_delay_s=0.15)
     assert policy.delay_s(1, rand=lambda: 1.0) == pytest.approx(0.05)
     assert policy.delay_s(2, rand=lambda: 1.0) == pytest.approx(0.10)
     assert policy.delay_s(3, rand=lambda: 1.0) == pytest.approx(0.15)
@@ -100,4 +101,4 @@ def test_pauses_are_jittered_and_grow_up_to_the_maximum() -> None:
 
 def test_a_policy_needs_at_least_one_attempt() -> None:
     with pytest.raises(ValueError, match="at least 1"):
-        RetryPolicy(max_attempts=0)
+        provider_retry(0)

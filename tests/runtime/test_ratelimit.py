@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from runtime.ratelimit import BucketPolicy, InMemoryRateLimiter
+from runtime.ratelimit.base import BucketPolicy
+from runtime.ratelimit.memory import InMemoryRateLimiter
 
 
 class Clock:

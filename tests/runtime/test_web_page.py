@@ -1,7 +1,7 @@
 """The web chat page: one self-contained file whose inline code the CSP allows by hash.
 
 The page is read with the standard library's HTML parser (independently of the regular
-expressions ``runtime.web`` uses), so a hash that drifts from the served code, a second script,
+expressions ``runtime.api.web`` uses), so a hash that drifts from the served code, a second script,
 an inline handler or a call that parses text as HTML fails here before a browser ever sees it.
 """
 
@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from runtime.api.web import content_security_policy, csp_hash, load_page, page
 from runtime.errors import ConfigError
-from runtime.web import content_security_policy, csp_hash, load_page, page
 
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

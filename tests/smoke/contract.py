@@ -1,4 +1,4 @@
-"""The chat API contract of DESIGN.md as assertions, shared by the smoke tests.
+"""The chat API contract (README.md, "The chat API") as assertions, shared by the smoke tests.
 
 Each check names the field that is wrong, so a failing smoke run against a deployment says what
 drifted (a gateway answering in its own error format, a missing field, a wrong type).

@@ -2,24 +2,34 @@
 service-account key that Google's SDK accepts, and the environment that points the runtime's
 settings at the wire-level fakes.
 
-Its fixtures are in :mod:`tests.integration.cloud_fixtures`.
+Its fixtures are in :mod:`tests.integration.cloud_fixtures`. Run as a command, it starts every
+fake and prints the environment that points the runtime at them (see docs/cloud-providers.md)::
+
+    .venv/bin/python -m tests.support.cloud --serve   # keeps running; prints `export` lines
+    .venv/bin/python -m tests.support.cloud           # starts, prints the env as JSON, stops
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import functools
 import json
+import shlex
+import signal
+import sys
+import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from runtime.settings import Settings
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.dialogflow import DialogflowFake
-from tests.fakes.lex import LexFake
-from tests.fakes.openweather import OpenWeatherFake
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.lex import LexFake
+from tests.support.fakes.openweather import OpenWeatherFake
 
 LEX_BOT_ID = "TRAVELBOT1"
 LEX_ALIAS_ID = "TSTALIASID"
@@ -174,3 +184,27 @@ def cloud_stack(moto: MotoServer | None = None) -> Iterator[CloudStack]:
             openweather_key=openweather.api_key, azure_key=azure.key, google=service_account_info()
         )
         yield CloudStack(lex, dialogflow, azure, openweather, moto, moto.create_secret(payload))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the fakes; print the environment (``--serve``: as ``export`` lines, until Ctrl-C)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--serve", action="store_true", help="keep running until interrupted")
+    args = parser.parse_args(argv)
+    with cloud_stack() as stack:
+        env = stack.env()
+        if not args.serve:
+            print(json.dumps(env, sort_keys=True))
+            return 0
+        for name, value in sorted(env.items()):
+            print(f"export {name}={shlex.quote(value)}")
+        print("# fakes running; Ctrl-C to stop", flush=True)
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        with contextlib.suppress(KeyboardInterrupt):
+            stopped.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,8 +3,8 @@
 Requests are forwarded unchanged (dynalite checks no signature); the proxy can instead answer
 as DynamoDB does when it throttles (HTTP 400, ``ProvisionedThroughputExceededException``) or
 fails (HTTP 500, ``InternalServerError``), add latency, reset connections (all through the shared
-:class:`tests.fakes.faults.Faults` switches), or answer ``BatchWriteItem`` with every write left
-in ``UnprocessedItems``. The error bodies are DynamoDB's JSON 1.0 error shape
+:class:`tests.support.fakes.faults.Faults` switches), or answer ``BatchWriteItem`` with every
+write left in ``UnprocessedItems``. The error bodies are DynamoDB's JSON 1.0 error shape
 (``{"__type": "com.amazonaws.dynamodb.v20120810#<Code>", "message": ...}``), so botocore parses
 them into the same ``ClientError`` codes it raises against AWS.
 """
@@ -16,7 +16,7 @@ import json
 import threading
 import urllib.parse
 
-from tests.fakes.base import FakeServer, RecordedRequest, Response, json_response
+from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
 
 AMZ_JSON = "application/x-amz-json-1.0"
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"

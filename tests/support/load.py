@@ -1,5 +1,8 @@
 """Load test of the chat API: a steady phase at a fixed rate, then a burst from one client.
 
+Run it as ``python -m bench.load [--url URL]`` (or ``python -m tests.support.load``); the e2e
+test runs a small bounded local run and checks the checker.
+
 By default it starts the local server itself (``python -m runtime serve`` on a free loopback
 port, temporary data directory) and spreads the steady phase over many client addresses
 (127.0.1.x: the server keys its rate limit on the socket's peer address), so the steady rate
@@ -41,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = (
     "plan a trip",
     "Lisbon",

@@ -17,11 +17,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from runtime import services
-from runtime.analytics import analyse, parse_date
-from runtime.analytics_report import render_report
-from runtime.errors import StoreError
-from runtime.http import error_body, json_response
-from runtime.validation import header
+from runtime.analytics.html import render_report
+from runtime.analytics.report import analyse, parse_date
+from runtime.api.http import error_body, json_response
+from runtime.api.validation import header
+from runtime.errors import StoreError, UnauthorizedError
 
 router = APIGatewayRouter()
 logger = Logger(child=True)
@@ -65,10 +65,8 @@ def analytics_page() -> Response[str]:
         return json_response(404, error_body("not_found", "no such route; see POST /chat"))
     token, from_query = _presented_token()
     if not authorised(token, current.admin_token):
-        return json_response(
-            401,
-            error_body("unauthorized", "send the admin token as 'Authorization: Bearer <token>'"),
-            {"WWW-Authenticate": REALM},
+        raise UnauthorizedError(
+            "send the admin token as 'Authorization: Bearer <token>'", realm=REALM
         )
     event = router.current_event
     raw = event.get_query_string_value("date") or ""

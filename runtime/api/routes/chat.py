@@ -1,4 +1,4 @@
-"""``POST /chat``: one turn of conversation, per the contract in DESIGN.md."""
+"""``POST /chat``: one turn of conversation, per the contract in README.md ("The chat API")."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from runtime import services
+from runtime.api.http import base_url, json_response
+from runtime.api.validation import parse_chat_request
 from runtime.chat import TurnContext
-from runtime.http import base_url, json_response
 from runtime.providers.observability import excerpt, session_ref
-from runtime.validation import parse_chat_request
 
 router = APIGatewayRouter()
 logger = Logger(service="travelbot", child=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from runtime import services, web
+from runtime import services
+from runtime.api import web
+from runtime.api.http import json_response
+from runtime.api.validation import LINK_ID_RE
 from runtime.errors import NotFoundError, ValidationError
-from runtime.http import json_response
-from runtime.validation import LINK_ID_RE
 
 router = APIGatewayRouter()
 

@@ -8,10 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from runtime import services
+from runtime.api.http import json_response
+from runtime.api.validation import check_session_id
 from runtime.errors import NotFoundError
-from runtime.http import json_response
 from runtime.types import Turn
-from runtime.validation import check_session_id
 
 router = APIGatewayRouter()
 

@@ -1,5 +1,5 @@
-"""OpenWeather as a :class:`runtime.weather.WeatherProvider`: geocoding, current weather and the
-5-day forecast, in metric units, cached per city.
+"""OpenWeather as a :class:`runtime.providers.weather.base.WeatherProvider`: geocoding, current
+weather and the 5-day forecast, in metric units, cached per city.
 
 Three documented endpoints (``/geo/1.0/direct``, ``/data/2.5/weather``, ``/data/2.5/forecast``)
 over ``requests`` with explicit connect/read timeouts, all within one deadline per report. A
@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from runtime.errors import NotFoundError, ProviderError
 from runtime.providers.failures import describe, malformed, status_error
-from runtime.providers.retry import RetryPolicy
-from runtime.weather import DailyForecast, WeatherReport
+from runtime.providers.retry import provider_retry
+from runtime.providers.weather.base import DailyForecast, WeatherReport
+from runtime.retry import RetryPolicy
 
 if TYPE_CHECKING:
     import requests
@@ -124,7 +125,7 @@ def read_report(
 
 
 class OpenWeatherProvider:
-    """:class:`runtime.weather.WeatherProvider` backed by OpenWeather, with a per-city cache."""
+    """A :class:`~runtime.providers.weather.base.WeatherProvider` on OpenWeather, per-city cache."""
 
     def __init__(
         self,
@@ -150,7 +151,7 @@ class OpenWeatherProvider:
         self._place_ttl_s = place_ttl_s
         self._max_cities = max_cities
         self._clock = clock
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or provider_retry()
         self._session = session  # built on first use: importing requests costs start-up time
         self._lock = threading.Lock()
         self._reports: OrderedDict[str, _Entry] = OrderedDict()

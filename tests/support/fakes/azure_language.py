@@ -13,7 +13,7 @@ service (``samples/azure_sentiment.json``): ``{"kind": "SentimentAnalysisResults
 {"documents": [{id, sentiment, confidenceScores{positive, neutral, negative}, sentences[{text,
 sentiment, confidenceScores, offset, length}], warnings}], "errors": [...], "modelVersion"}}``.
 
-Scoring is per sentence by a pluggable :data:`~tests.fakes.sentiment.SentimentScorer`; the
+Scoring is per sentence by a pluggable :data:`~tests.support.fakes.sentiment.SentimentScorer`; the
 document label follows the service's rule (all neutral -> neutral; positive and neutral ->
 positive; negative and neutral -> negative; positive and negative -> mixed). A sentence the scorer
 calls ``mixed`` counts as both for the document and is sent as its larger side, since sentences
@@ -32,8 +32,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from tests.fakes.base import FakeServer, RecordedRequest, Response, json_response
-from tests.fakes.sentiment import (
+from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
+from tests.support.fakes.sentiment import (
     Label,
     SentimentScore,
     SentimentScorer,

@@ -8,7 +8,7 @@ answer) and :meth:`FakeServer.error_response` (the API's own error shape). The b
 - every request recorded (method, path, query, lower-cased headers, raw and parsed JSON body)
   in a thread-safe list, read with :attr:`FakeServer.requests` and cleared with
   :meth:`FakeServer.reset`;
-- fault injection through :attr:`FakeServer.faults` (see :mod:`tests.fakes.faults`).
+- fault injection through :attr:`FakeServer.faults` (see :mod:`tests.support.fakes.faults`).
 
 Stopping never waits on a request that hangs or sleeps: those are woken, and every open client
 connection is shut down, so a stuck SDK call fails fast instead of blocking the test run.
@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.faults import FaultKind, FaultPlan, Faults
+from tests.support.fakes.faults import FaultKind, FaultPlan, Faults
 
 JSON_TYPE = "application/json"
 

@@ -15,9 +15,9 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import dialogflow_v2
 from mypy_boto3_lexv2_runtime.client import LexRuntimeV2Client
 
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.dialogflow import DialogflowFake
-from tests.fakes.lex import LexFake
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.lex import LexFake
 
 LEX_BOT_ID = "TRAVELBOT1"
 LEX_ALIAS_ID = "TSTALIASID"

@@ -45,8 +45,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.base import FakeServer, RecordedRequest, Response, json_response
-from tests.fakes.nlu import (
+from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
+from tests.support.fakes.nlu import (
     DEFAULT_INTENT_SLOTS,
     FALLBACK_INTENT,
     Resolver,

@@ -2,8 +2,8 @@
 
 The real google-cloud-dialogflow clients (``EntityTypesClient``, ``IntentsClient``,
 ``AgentsClient``) talk to it over their REST transport with ``api_endpoint=fake.url`` and
-anonymous credentials, as in :mod:`tests.fakes.dialogflow`. Routes follow the REST reference of
-``projects.agent`` (v2), which is also what the SDK's ``rest_base.py`` transcodes to:
+anonymous credentials, as in :mod:`tests.support.fakes.dialogflow`. Routes follow the REST
+reference of ``projects.agent`` (v2), which is also what the SDK's ``rest_base.py`` transcodes to:
 
 - ``GET  /v2/projects/{p}/agent/entityTypes`` and ``/intents`` (``pageSize``/``pageToken``
   paging; ``intentView=INTENT_VIEW_FULL`` to include training phrases, as the real API);
@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.base import FakeServer, RecordedRequest, Response, json_response
+from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
 
 _AGENT = r"^/v2/projects/(?P<project>[^/]+)"
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (

@@ -1,6 +1,7 @@
 """Pytest fixtures that start each fake for one test and stop it afterwards.
 
-Register with ``pytest_plugins = ["tests.fakes.fixtures"]`` in the top-level ``conftest.py``.
+Register with ``pytest_plugins = ["tests.support.fakes.fixtures"]`` in the top-level
+``conftest.py``.
 Each fixture yields a running fake bound to 127.0.0.1 on a free port (start-up takes a few
 milliseconds); faults and recorded requests start empty for every test.
 """
@@ -11,10 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.azure_language import AzureLanguageFake
-from tests.fakes.dialogflow import DialogflowFake
-from tests.fakes.lex import LexFake
-from tests.fakes.openweather import OpenWeatherFake
+from tests.support.fakes.azure_language import AzureLanguageFake
+from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.lex import LexFake
+from tests.support.fakes.openweather import OpenWeatherFake
 
 
 @pytest.fixture

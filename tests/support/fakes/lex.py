@@ -40,8 +40,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from tests.fakes.base import FakeServer, RecordedRequest, Response, json_response
-from tests.fakes.nlu import (
+from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
+from tests.support.fakes.nlu import (
     DEFAULT_INTENT_SLOTS,
     FALLBACK_INTENT,
     Resolver,

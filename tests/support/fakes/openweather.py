@@ -1,6 +1,6 @@
 """Wire-level fake of the OpenWeather geocoding, current weather and 5-day forecast APIs.
 
-Endpoints (all ``GET``, key in ``appid``), answered from :mod:`tests.fakes.weather_world`:
+Endpoints (all ``GET``, key in ``appid``), answered from :mod:`tests.support.fakes.weather_world`:
 
 - ``/geo/1.0/direct?q={city}[,{state}][,{country}]&limit={n}&appid=`` -> list of
   ``{name, local_names, lat, lon, country, state?}``; an unknown city gives ``[]``.
@@ -22,8 +22,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.fakes.base import FakeServer, RecordedRequest, Response, json_response
-from tests.fakes.weather_world import (
+from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
+from tests.support.fakes.weather_world import (
     DEFAULT_NOW,
     City,
     Condition,

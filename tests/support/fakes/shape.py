@@ -10,7 +10,7 @@ SAMPLES = Path(__file__).parent / "samples"
 
 
 def load_sample(name: str) -> Any:
-    """A JSON sample from ``tests/fakes/samples/`` by file name."""
+    """A JSON sample from ``tests/support/fakes/samples/`` by file name."""
     return json.loads((SAMPLES / name).read_text(encoding="utf-8"))
 
 

@@ -1,0 +1,1 @@
+"""Weather providers: the interface and report types (``base``) and their backends."""
