@@ -38,9 +38,11 @@ system-deps:
 run: install
 	$(PY) -m runtime serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
+## ruff, then the GitHub workflows: zizmor (offline) and actionlint where it is installed.
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scripts/lint-workflows.sh
 
 typecheck: $(VENV)/.stamp-dev
 	$(VENV)/bin/mypy

