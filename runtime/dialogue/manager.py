@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext, format_money
+from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
+from runtime.dialogue.money import format_money
 from runtime.model import BotModel, Intent
 from runtime.types import DialogueState, SlotValue, Understanding
 

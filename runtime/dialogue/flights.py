@@ -1,0 +1,73 @@
+"""FindFlights: a tracked deep link to a flight search between two airports on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
+from runtime.errors import StoreError
+from runtime.model import BotModel
+from runtime.nlu.gazetteer import Gazetteer
+from runtime.store.base import LinkStore
+from runtime.types import FlightLink
+
+FLIGHT_SEARCH_URL = "https://www.google.com/travel/flights?q="
+
+
+class FlightFulfiller:
+    """Hands out a flight-search link, remembered so its clicks count as conversions."""
+
+    def __init__(
+        self,
+        model: BotModel,
+        gazetteer: Gazetteer,
+        links: LinkStore,
+        *,
+        token: Callable[[], str] = lambda: secrets.token_urlsafe(9),
+    ) -> None:
+        self._text = Templates(model, "FindFlights")
+        self._gazetteer = gazetteer
+        self._links = links
+        self._token = token
+
+    def fulfil(self, slots: dict[str, Any], ctx: FulfilmentContext) -> Fulfilled:
+        origin = self._gazetteer.city(str(slots["origin"]))
+        destination = self._gazetteer.city(str(slots["destination"]))
+        date = str(slots["date"])
+        for role, city in (("origin", origin), ("destination", destination)):
+            if city.code is None:
+                return Fulfilled(self._text("no_code", city=city.name), "ElicitSlot", role)
+        today = _iso_day(ctx.now_ms)
+        if date < today:
+            return Fulfilled(self._text("past_date", date=date), "ElicitSlot", "date")
+        query = f"Flights from {origin.code} to {destination.code} on {date}"
+        link = FlightLink(
+            link_id=self._token(),
+            session_id=ctx.session_id,
+            url=FLIGHT_SEARCH_URL + urllib.parse.quote(query),
+            created_ms=ctx.now_ms,
+            variant=ctx.variant,
+        )
+        try:
+            self._links.save_link(link)
+            href = f"{ctx.base_url}/go/{link.link_id}"
+        except StoreError:
+            href = link.url  # the user still gets a working link; only the click is not counted
+        reply = self._text(
+            "fulfilled",
+            origin=origin.name,
+            origin_code=origin.code,
+            destination=destination.name,
+            destination_code=destination.code,
+            date=date,
+            link=href,
+        )
+        return Fulfilled(reply)
+
+
+def _iso_day(ms: int) -> str:
+    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).date().isoformat()
