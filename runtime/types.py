@@ -50,6 +50,14 @@ class NluResult:
     confidence: float
     slots: dict[str, SlotValue]
     provider: str
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Slot -> the normalised values one mention could mean when it could mean several
+    ("Portland" -> ("Portland, Oregon", "Portland, Maine"); "03/04/2027" -> ("2027-04-03",
+    "2027-03-04")). Such a slot is left out of ``slots``: the dialogue asks which one."""
+    unresolved: dict[str, str] = field(default_factory=dict)
+    """Slot -> the text of a mention that looked like a value but could not be normalised
+    ("a trip to Atlantis" -> {"destination": "Atlantis"}), so the dialogue can say so instead of
+    dropping it silently."""
 
 
 @dataclass(frozen=True, kw_only=True)
