@@ -40,7 +40,7 @@ from components.dialogflow_content import (
     DialogflowContentArgs,
 )
 from components.dialogflow_definition import agent_content, content_hash, language_code
-from runtime.model import BotModel, default_model
+from runtime.contract import BotModel, bot_model
 
 API = "dialogflow.googleapis.com"
 CLIENT_ROLE = "roles/dialogflow.client"
@@ -55,7 +55,7 @@ class DialogflowAgentArgs:
 
     project: str
     stage: str
-    model: BotModel = field(default_factory=default_model)
+    model: BotModel = field(default_factory=bot_model)
     time_zone: str = "Etc/UTC"
     match_mode: str = "MATCH_MODE_HYBRID"
     #: None: the model's ``nluConfidenceThreshold``.

@@ -37,7 +37,7 @@ from components import iam
 from components.arns import partition_of
 from components.config import LOG_RETENTION_DAYS
 from components.lex_definition import bot_locale, definition_hash
-from runtime.model import BotModel, default_model
+from runtime.contract import BotModel, bot_model
 
 ALIAS_NAME = "live"
 DRAFT_VERSION = "DRAFT"
@@ -52,7 +52,7 @@ class LexBotArgs:
     region: str
     account_id: pulumi.Input[str]
     stage: str
-    model: BotModel = field(default_factory=default_model)
+    model: BotModel = field(default_factory=bot_model)
     #: None: the model's ``nluConfidenceThreshold``.
     nlu_confidence_threshold: float | None = None
     conversation_logs: bool = False

@@ -113,6 +113,8 @@ POWERTOOLS_ENV: Final = {
     "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
     "POWERTOOLS_METRICS_NAMESPACE": METRIC_NAMESPACE,
 }
+#: The variable Powertools' Logger takes its level from (the stack's ``logLevel``).
+LOG_LEVEL_ENV: Final = "LOG_LEVEL"
 
 CHAT_HANDLER: Final = "runtime.api.handler.lambda_handler"
 ANALYTICS_HANDLER: Final = "runtime.analytics.job.analytics_handler"
@@ -128,6 +130,7 @@ __all__ = [
     "ANALYTICS_HANDLER",
     "CHAT_HANDLER",
     "ENV",
+    "LOG_LEVEL_ENV",
     "METRIC_NAMESPACE",
     "POWERTOOLS_ENV",
     "REPLAY_HANDLER",

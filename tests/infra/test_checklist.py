@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.infra.harness import TEST_SECRETS, MockedResource, StackRun, run_program
+from runtime.contract import ANALYTICS_HANDLER, CHAT_HANDLER, REPLAY_HANDLER
+from tools.mocked_stack import TEST_SECRETS, MockedResource, StackRun, run_program
 
 FUNCTION = "aws:lambda/function:Function"
 TABLE = "aws:dynamodb/table:Table"
@@ -80,15 +81,6 @@ def test_the_third_party_keys_live_in_one_kms_encrypted_secret_and_never_in_the_
         assert set(variables) <= NON_SECRET_ENV
         assert key not in json.dumps(variables)
         assert variables["TRAVELBOT_SECRET_ARN"] == secret.outputs["arn"]
-
-
-def test_the_secret_fields_are_the_ones_the_runtime_reads() -> None:
-    from components import bot_secrets
-    from runtime.providers import secrets
-
-    assert bot_secrets.OPENWEATHER_FIELD == secrets.OPENWEATHER_FIELD
-    assert bot_secrets.AZURE_KEY_FIELD == secrets.AZURE_FIELD
-    assert bot_secrets.GOOGLE_CREDENTIALS_FIELD == secrets.GOOGLE_FIELD
 
 
 def test_only_the_chat_function_may_read_the_secret(dev: StackRun) -> None:
@@ -210,7 +202,7 @@ def test_the_chat_function_has_the_production_configuration(
         assert function["timeout"] == 15
         assert function["reservedConcurrentExecutions"] == 100
         assert function["tracingConfig"] == {"mode": "Active"}
-        assert function["handler"] == "runtime.handler.lambda_handler"
+        assert function["handler"] == CHAT_HANDLER
         assert function["publish"] is True
         assert function["sourceCodeHash"]
 
@@ -250,7 +242,7 @@ def test_failed_writes_spool_to_sqs_and_replay_in_small_batches_with_a_dead_lett
     assert mapping.inputs["batchSize"] <= 10
     assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
     assert spool.inputs["visibilityTimeoutSeconds"] >= 6 * replay.inputs["timeout"]
-    assert replay.inputs["handler"] == "runtime.jobs.replay_handler"
+    assert replay.inputs["handler"] == REPLAY_HANDLER
     chat_env = chat_function(dev).inputs["environment"]["variables"]
     assert chat_env["TRAVELBOT_SPOOL_QUEUE_URL"] == spool.outputs["url"]
 
@@ -415,7 +407,7 @@ def test_the_analytics_index_and_the_daily_job_feed_the_business_dashboard(dev: 
     job = dev.one(FUNCTION, "analytics-function")
     assert rule.inputs["scheduleExpression"] == "cron(15 0 * * ? *)"
     assert target.inputs["arn"] == job.outputs["arn"]
-    assert job.inputs["handler"] == "runtime.jobs.analytics_handler"
+    assert job.inputs["handler"] == ANALYTICS_HANDLER
     body = json.dumps(
         json.loads(dev.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
     )
