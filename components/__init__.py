@@ -29,6 +29,7 @@ from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.lex_bot import LexBot, LexBotArgs
 from components.monitoring import Monitoring, MonitoringArgs
 from components.packaging import LambdaArchive, PackagingError, lambda_archive
+from components.regional_stack import RegionalStack, RegionalStackArgs
 from components.web_firewall import WebFirewall, WebFirewallArgs
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "Monitoring",
     "MonitoringArgs",
     "PackagingError",
+    "RegionalStack",
+    "RegionalStackArgs",
     "SecretReplica",
     "StackConfig",
     "StackServices",

@@ -13,8 +13,8 @@ Each service is on or off by config (:class:`components.config.StackConfig` ``le
   (:func:`lex_statements`).
 
 A service that is off contributes no resource, no secret field, no environment variable and no
-permission. Variable names come from :data:`runtime.settings.ENV`, the runtime's own table, so
-the program and the runtime cannot disagree on them.
+permission. Variable and secret field names come from :mod:`runtime.contract`, the runtime's
+own table, so the program and the runtime cannot disagree on them.
 """
 
 from __future__ import annotations
@@ -27,15 +27,10 @@ import pulumi_aws_native as aws_native
 
 from components import iam
 from components.azure_language import AzureLanguage, AzureLanguageArgs
-from components.bot_secrets import (
-    AZURE_KEY_FIELD,
-    GOOGLE_CREDENTIALS_FIELD,
-    OPENWEATHER_FIELD,
-)
 from components.config import StackConfig
 from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs
 from components.lex_bot import LexBot, LexBotArgs
-from runtime.contract import ENV
+from runtime.contract import ENV, SecretField
 
 Environment = dict[str, pulumi.Input[str]]
 
@@ -50,11 +45,13 @@ class StackServices:
 
     def secret_fields(self, openweather_api_key: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
         """The secret's JSON fields: OpenWeather always, the others when their cloud is on."""
-        fields: dict[str, pulumi.Input[str]] = {OPENWEATHER_FIELD: openweather_api_key}
+        fields: dict[str, pulumi.Input[str]] = {
+            SecretField.OPENWEATHER_API_KEY: openweather_api_key
+        }
         if self.dialogflow is not None:
-            fields[GOOGLE_CREDENTIALS_FIELD] = self.dialogflow.credentials_json
+            fields[SecretField.GOOGLE_CREDENTIALS] = self.dialogflow.credentials_json
         if self.azure is not None:
-            fields[AZURE_KEY_FIELD] = self.azure.key
+            fields[SecretField.AZURE_LANGUAGE_KEY] = self.azure.key
         return fields
 
     def environment(self) -> Environment:
@@ -115,8 +112,14 @@ def regional_lex(
     *,
     account_id: pulumi.Input[str],
     kms_key_arn: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None = None,
 ) -> LexBot | None:
-    """The region's Lex bot through its own aws-native provider, or None if Lex is off."""
+    """The region's Lex bot through its own aws-native provider, or None if Lex is off.
+
+    ``opts`` go to the bot (e.g. its parent). The provider stays at the stack's root whoever
+    the bot's parent is: a provider's URN is part of every resource it manages, so moving it
+    would make the engine look for different resources.
+    """
     if cfg.lex is None:
         return None
     provider = aws_native.Provider(
@@ -135,7 +138,10 @@ def regional_lex(
             kms_key_arn=kms_key_arn,
             log_retention_days=cfg.log_retention_days,
         ),
-        opts=pulumi.ResourceOptions(providers={"aws-native": provider}),
+        opts=pulumi.ResourceOptions.merge(
+            opts or pulumi.ResourceOptions(),
+            pulumi.ResourceOptions(providers={"aws-native": provider}),
+        ),
     )
 
 

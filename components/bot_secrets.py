@@ -8,7 +8,6 @@ variable or a log.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -16,13 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.arns import in_region
-
-#: Field names inside the secret's JSON, as ``runtime/providers/secrets.py`` reads them.
-OPENWEATHER_FIELD = "openweather_api_key"
-AZURE_KEY_FIELD = "azure_language_key"
-GOOGLE_CREDENTIALS_FIELD = "google_credentials"
-
-_FIELD = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+from runtime.contract import SecretField
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,9 +84,13 @@ class BotSecrets(pulumi.ComponentResource):
 def _validate(args: BotSecretsArgs) -> None:
     if not args.values:
         raise ValueError("BotSecretsArgs.values must hold at least one field")
+    known = {str(field_) for field_ in SecretField}
     for key in args.values:
-        if not _FIELD.match(key):
-            raise ValueError(f"BotSecretsArgs.values has an invalid field name {key!r}")
+        if key not in known:
+            raise ValueError(
+                f"BotSecretsArgs.values has a field the runtime does not read: {key!r} "
+                f"(runtime.contract.SecretField: {', '.join(sorted(known))})"
+            )
     if not (args.recovery_window_days == 0 or 7 <= args.recovery_window_days <= 30):
         raise ValueError(
             f"BotSecretsArgs.recovery_window_days must be 0 or 7..30, "

@@ -138,6 +138,7 @@ class ChatApi(pulumi.ComponentResource):
     url: pulumi.Output[str]
     stage_arn: pulumi.Output[str]
     api_id: pulumi.Output[str]
+    api_name: pulumi.Output[str]
     stage_name: pulumi.Output[str]
 
     def __init__(
@@ -210,8 +211,17 @@ class ChatApi(pulumi.ComponentResource):
         self.url = self.stage.invoke_url
         self.stage_arn = self.stage.arn
         self.api_id = api.id
+        self.api_name = api.name
         self.stage_name = self.stage.stage_name
-        self.register_outputs({"url": self.url, "stageArn": self.stage_arn, "apiId": self.api_id})
+        self.register_outputs(
+            {
+                "url": self.url,
+                "stageArn": self.stage_arn,
+                "apiId": self.api_id,
+                "apiName": self.api_name,
+                "stageName": self.stage_name,
+            }
+        )
 
     def _routes(
         self,

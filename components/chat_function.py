@@ -20,7 +20,14 @@ import pulumi_aws as aws
 from components import iam
 from components.packaging import LambdaArchive
 from components.queues import encrypted_queue
-from runtime.contract import ANALYTICS_HANDLER, CHAT_HANDLER, ENV, REPLAY_HANDLER
+from runtime.contract import (
+    ANALYTICS_HANDLER,
+    CHAT_HANDLER,
+    ENV,
+    LOG_LEVEL_ENV,
+    POWERTOOLS_ENV,
+    REPLAY_HANDLER,
+)
 
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
@@ -112,7 +119,10 @@ class ChatFunction(pulumi.ComponentResource):
     spool_dead_letter_queue: aws.sqs.Queue
     analytics_dead_letter_queue: aws.sqs.Queue
     function_name: pulumi.Output[str]
+    function_arn: pulumi.Output[str]
     function_version: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+    dead_letter_queue_names: list[pulumi.Output[str]]
     alias_name: pulumi.Output[str]
     alias_arn: pulumi.Output[str]
     invoke_arn: pulumi.Output[str]
@@ -124,6 +134,7 @@ class ChatFunction(pulumi.ComponentResource):
         super().__init__("travelbot:index:ChatFunction", name, None, opts)
         self._name = name
         self._args = args
+        self._roles: dict[str, aws.iam.Role] = {}
         self.spool_dead_letter_queue = self._queue("spool-dlq", retention_s=14 * 86400)
         self.spool_queue = self._queue(
             "spool",
@@ -140,14 +151,22 @@ class ChatFunction(pulumi.ComponentResource):
         self._replay_wiring()
         self._schedule()
         self.function_name = self.function.name
+        self.function_arn = self.function.arn
+        self.role_name = self._roles["chat"].name
         self.function_version = self.function.version
+        self.dead_letter_queue_names = [
+            self.spool_dead_letter_queue.name,
+            self.analytics_dead_letter_queue.name,
+        ]
         self.alias_name = self.alias.name
         self.alias_arn = self.alias.arn
         self.invoke_arn = self.alias.invoke_arn
         self.register_outputs(
             {
                 "functionName": self.function_name,
+                "functionArn": self.function_arn,
                 "functionVersion": self.function_version,
+                "roleName": self.role_name,
                 "aliasName": self.alias_name,
                 "aliasArn": self.alias_arn,
                 "spoolQueueUrl": self.spool_queue.url,
@@ -272,9 +291,8 @@ class ChatFunction(pulumi.ComponentResource):
             ENV["secret_arn"]: args.secret_arn,
             ENV["rate_per_minute"]: str(args.rate_limit_per_minute),
             ENV["rate_burst"]: str(args.rate_limit_burst),
-            "POWERTOOLS_SERVICE_NAME": "travelbot",
-            "POWERTOOLS_METRICS_NAMESPACE": "TravelBot",
-            "LOG_LEVEL": args.log_level,
+            **POWERTOOLS_ENV,
+            LOG_LEVEL_ENV: args.log_level,
             **args.environment,
         }
 
@@ -295,6 +313,7 @@ class ChatFunction(pulumi.ComponentResource):
             assume_role_policy=iam.assume_role_policy("lambda.amazonaws.com"),
             opts=child,
         )
+        self._roles[spec.role] = role
         logs = iam.statement(
             "WriteItsLogs",
             ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -2,8 +2,10 @@
 
 Business metrics first (the seed's "Business Metrics": daily active sessions, popular
 destinations, conversion, response times, provider share), then the service's health.
-Custom metrics are EMF from the runtime: namespace ``TravelBot``, dimension
-``service=travelbot`` (plus ``provider`` or ``destination`` where noted).
+Custom metrics are EMF from the runtime, named by :mod:`runtime.contract`: namespace
+:data:`~runtime.contract.METRIC_NAMESPACE`, dimension ``service`` (plus ``provider`` or
+``destination`` where the runtime adds one; those widgets use ``SEARCH`` so that every
+provider or destination shows up without being listed here).
 """
 
 from __future__ import annotations
@@ -12,8 +14,21 @@ from typing import Any
 
 import pulumi
 
-NS = "TravelBot"
-SVC = ["service", "travelbot"]
+from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME, Dimension, Metric
+
+NS = METRIC_NAMESPACE
+SVC = [str(Dimension.SERVICE), SERVICE_NAME]
+
+
+def _custom(metric: Metric, *extra: Any) -> list[Any]:
+    """A custom metric with only the ``service`` dimension."""
+    return [NS, str(metric), *SVC, *extra]
+
+
+def _search(metric: Metric, dimension: Dimension, stat: str, period: int) -> str:
+    """Every series of ``metric`` across the values of ``dimension`` (a SEARCH expression)."""
+    schema = f"{{{NS},{dimension},{Dimension.SERVICE}}}"
+    return f"SEARCH('{schema} MetricName=\"{metric}\"', '{stat}', {period})"
 
 
 def _widget(
@@ -48,34 +63,36 @@ def dashboard_body(
 ) -> dict[str, Any]:
     """The ``dashboard_body`` document for one region."""
     day = 86400
-    destinations = (
-        f"SEARCH('{{{NS},destination,service}} MetricName=\"DestinationRequests\"', 'Sum', {day})"
-    )
-    providers = f"SEARCH('{{{NS},provider,service}} MetricName=\"ProviderAnswered\"', 'Sum', 300)"
+    by_provider = Dimension.PROVIDER
+    destinations = _search(Metric.DESTINATION_REQUESTS, Dimension.DESTINATION, "Sum", day)
+    providers = _search(Metric.PROVIDER_ANSWERED, by_provider, "Sum", 300)
+    timeouts = _search(Metric.PROVIDER_TIMEOUT, by_provider, "Sum", 300)
+    errors = _search(Metric.PROVIDER_ERROR, by_provider, "Sum", 300)
     api = ["ApiName", api_name, "Stage", api_stage_name]
     fn = ["FunctionName", function_name]
     widgets = [
         _widget("Daily active sessions and messages", [
-            [NS, "DailyActiveSessions", *SVC], [NS, "DailyMessages", *SVC],
+            _custom(Metric.DAILY_ACTIVE_SESSIONS), _custom(Metric.DAILY_MESSAGES),
         ], region, period=day, x=0, y=0),
         _widget("Popular destinations (requests per day)", [
             [{"expression": destinations, "id": "d", "label": "destination"}],
         ], region, period=day, view="bar", x=12, y=0),
         _widget("Conversion and fallback rate (%)", [
-            [NS, "ConversionRate", *SVC], [NS, "FallbackRate", *SVC],
+            _custom(Metric.CONVERSION_RATE), _custom(Metric.FALLBACK_RATE),
         ], region, stat="Average", period=day, x=0, y=6),
         _widget("Response time (ms)", [
-            [NS, "ResponseTimeMs", *SVC, {"stat": "p50"}],
-            [NS, "ResponseTimeMs", *SVC, {"stat": "p90"}],
-            [NS, "ResponseTimeMs", *SVC, {"stat": "p99"}],
+            _custom(Metric.RESPONSE_TIME_MS, {"stat": "p50"}),
+            _custom(Metric.RESPONSE_TIME_MS, {"stat": "p90"}),
+            _custom(Metric.RESPONSE_TIME_MS, {"stat": "p99"}),
         ], region, stat="p90", period=300, x=12, y=6),
         _widget("NLU provider share", [
             [{"expression": providers, "id": "p", "label": "provider"}],
         ], region, view="pie", x=0, y=12),
-        _widget("Turns, fallbacks, provider faults", [
-            [NS, "Turns", *SVC], [NS, "NluFallback", *SVC], [NS, "ProviderTimeout", *SVC],
-            [NS, "ProviderError", *SVC], [NS, "TurnSpooled", *SVC],
-            [NS, "RateLimiterFailOpen", *SVC],
+        _widget("Turns, fallbacks, degraded turns, provider faults", [
+            _custom(Metric.TURNS), _custom(Metric.NLU_FALLBACK), _custom(Metric.DEGRADED_TURNS),
+            _custom(Metric.RATE_LIMITER_FAIL_OPEN),
+            [{"expression": timeouts, "id": "t", "label": "timeouts"}],
+            [{"expression": errors, "id": "e", "label": "errors"}],
         ], region, x=12, y=12),
         _widget("API requests and errors", [
             ["AWS/ApiGateway", "Count", *api], ["AWS/ApiGateway", "4XXError", *api],

@@ -1,6 +1,6 @@
 """The Dialogflow ES agent content generated from the bot model (pure functions, no resources).
 
-:func:`agent_content` turns :class:`runtime.model.BotModel` into plain dicts in the Dialogflow
+:func:`agent_content` turns :class:`runtime.contract.BotModel` into plain dicts in the Dialogflow
 v2 REST JSON shape (camelCase; ``EntityType`` and ``Intent`` of ``projects.agent``), ready for
 ``entityTypes:batchUpdate`` and ``intents:batchUpdate``; :func:`content_hash` is a stable
 SHA-256 of it. The dynamic resource in :mod:`components.dialogflow_content` applies it.

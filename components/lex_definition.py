@@ -1,6 +1,6 @@
 """The Lex V2 bot locale generated from the bot model (pure functions, no resources).
 
-:func:`bot_locale` turns :class:`runtime.model.BotModel` into the ``bot_locales`` item of an
+:func:`bot_locale` turns :class:`runtime.contract.BotModel` into the ``bot_locales`` item of an
 ``aws_native.lex.Bot``: every intent with its sample utterances, slots with value-elicitation
 prompts and priorities, the custom slot types with values and synonyms, the built-in
 ``AMAZON.FallbackIntent`` and the NLU confidence threshold. :func:`definition_hash` is a stable

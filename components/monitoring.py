@@ -3,8 +3,9 @@
 Alarms: Lambda errors > 10 over 2 periods (the seed), errors on the ``live`` alias (the
 canary's rollback trigger), duration p99 above 80 % of the timeout (the seed's 25 s exceeds
 our 15 s timeout), throttles, API 5XX and 4XX rates, API latency p90, DynamoDB throttles and
-system errors, the NLU fallback rate (``NluFallback / Turns``) and messages in either
-dead-letter queue. Every alarm notifies the topic on ALARM and OK.
+system errors, the NLU fallback rate (``NluFallback / Turns``, names from
+:mod:`runtime.contract`) and messages in either dead-letter queue. Every alarm notifies the
+topic on ALARM and OK.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.dashboard import dashboard_body
+from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME, Dimension, Metric
 
-NAMESPACE = "TravelBot"
-SERVICE = "travelbot"
 #: The alarms that stop a canary deployment and roll it back.
 ROLLBACK_ALARMS = ("lambda-errors", "live-errors", "lambda-duration-p99", "api-5xx-rate")
 TABLE_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchWriteItem")
@@ -202,7 +202,7 @@ def _alarms(args: MonitoringArgs) -> list[_Alarm]:
     }
     api = {"ApiName": args.api_name, "Stage": args.api_stage_name}
     table = {"TableName": args.table_name}
-    service = {"service": SERVICE}
+    service = {str(Dimension.SERVICE): SERVICE_NAME}
     alarms = [
         _Alarm("lambda-errors", "Chat function errors > 10 in 2 consecutive minutes", 10,
                evaluation_periods=2, metric=_metric("AWS/Lambda", "Errors", fn, "Sum")),
@@ -239,8 +239,8 @@ def _alarms(args: MonitoringArgs) -> list[_Alarm]:
         _Alarm("nlu-fallback-rate", f"NLU fallback rate above {args.fallback_rate_percent}%",
                args.fallback_rate_percent, evaluation_periods=3,
                queries=[
-                   _query("fallback", NAMESPACE, "NluFallback", service, "Sum"),
-                   _query("turns", NAMESPACE, "Turns", service, "Sum"),
+                   _query("fallback", METRIC_NAMESPACE, Metric.NLU_FALLBACK, service, "Sum"),
+                   _query("turns", METRIC_NAMESPACE, Metric.TURNS, service, "Sum"),
                    _expression("IF(turns > 0, 100 * fallback / turns, 0)", "Fallback %"),
                ]),
     ]  # fmt: skip

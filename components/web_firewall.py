@@ -44,6 +44,7 @@ class WebFirewall(pulumi.ComponentResource):
 
     web_acl: aws.wafv2.WebAcl
     arn: pulumi.Output[str]
+    web_acl_name: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: WebFirewallArgs, opts: pulumi.ResourceOptions | None = None
@@ -108,7 +109,8 @@ class WebFirewall(pulumi.ComponentResource):
             opts=child,
         )
         self.arn = self.web_acl.arn
-        self.register_outputs({"arn": self.arn})
+        self.web_acl_name = self.web_acl.name
+        self.register_outputs({"arn": self.arn, "webAclName": self.web_acl_name})
 
     @staticmethod
     def _rules(args: WebFirewallArgs) -> list[aws.wafv2.WebAclRuleArgs]:

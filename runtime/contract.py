@@ -131,6 +131,8 @@ POWERTOOLS_ENV: Final = {
     "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
     "POWERTOOLS_METRICS_NAMESPACE": METRIC_NAMESPACE,
 }
+#: The variable Powertools' Logger takes its level from (the stack's ``logLevel``).
+LOG_LEVEL_ENV: Final = "LOG_LEVEL"
 
 CHAT_HANDLER: Final = "runtime.api.handler.lambda_handler"
 ANALYTICS_HANDLER: Final = "runtime.analytics.job.analytics_handler"
@@ -147,6 +149,7 @@ __all__ = [
     "CHAT_HANDLER",
     "CLIENT_MESSAGE_ID_PATTERN",
     "ENV",
+    "LOG_LEVEL_ENV",
     "MAX_BODY_BYTES",
     "MAX_MESSAGE_CHARS",
     "METRIC_NAMESPACE",

@@ -63,6 +63,10 @@ class MockedResource:
     provider: str = ""
     #: Where a resource without a ``region`` input goes: its provider's region, or aws:region.
     default_region: str = DEFAULT_REGION
+    #: The resource's own aliases as the engine receives them (``Alias.Spec`` fields).
+    aliases: list[dict[str, Any]] = field(default_factory=list)
+    #: ``retain_on_delete``: a destroy leaves the cloud resource in place.
+    retain_on_delete: bool = False
 
     @property
     def region(self) -> str:
@@ -101,6 +105,48 @@ class StackRun:
         """Direct children of a component."""
         return (r for r in self.resources if r.parent == parent.urn)
 
+    def parent_of(self, resource: MockedResource) -> MockedResource | None:
+        """The component or resource ``resource`` is a child of (None: the stack itself)."""
+        return next((r for r in self.resources if r.urn == resource.parent), None)
+
+    def qualified_type(self, resource: MockedResource) -> str:
+        """The type chain the engine puts in a URN: every ancestor's type, then the own one."""
+        parent = self.parent_of(resource)
+        return resource.type if parent is None else f"{self.qualified_type(parent)}${resource.type}"
+
+    def engine_urn(self, resource: MockedResource) -> str:
+        """The URN the Pulumi engine gives ``resource``.
+
+        The mock monitor's URNs name only the parent's own type, so a component moved under
+        another one would keep its children's mock URNs while the engine's change; this spells
+        the whole chain (and leaves out the stack's type) as the engine does.
+        """
+        return _urn(resource.urn, self.qualified_type(resource), resource.name)
+
+    def previous_urns(self, resource: MockedResource) -> set[str]:
+        """Every URN the engine matches ``resource`` with: its own, its aliases', and those it
+        inherits (the engine derives a child's old URN from each of its parent's old URNs, so
+        one alias on a moved component covers everything under it)."""
+        return {_urn(resource.urn, chain, name) for chain, name in self._known_as(resource)}
+
+    def _known_as(self, resource: MockedResource) -> set[tuple[str, str]]:
+        parent = self.parent_of(resource)
+        parent_chains = {chain for chain, _ in self._known_as(parent)} if parent else {""}
+        names = {(_chain(chain, resource.type), resource.name) for chain in parent_chains}
+        for alias in resource.aliases:
+            if alias.get("urn"):
+                _, _, chain, name = alias["urn"].split("::", 3)
+                names.add((chain, name))
+                continue
+            type_, name = alias.get("type") or resource.type, alias.get("name") or resource.name
+            if alias.get("noParent"):
+                names.add((type_, name))
+            elif alias.get("parentUrn"):
+                names.add((_chain(alias["parentUrn"].split("::")[2], type_), name))
+            else:
+                names.update((_chain(chain, type_), name) for chain in parent_chains)
+        return names
+
     def cloud_resources(self) -> list[MockedResource]:
         """Resources a cloud would hold: no components, no provider instances."""
         return [r for r in self.resources if r.custom and not r.type.startswith(PROVIDER_PREFIX)]
@@ -131,6 +177,16 @@ class StackRun:
     def counts(self) -> Counter[tuple[str, str]]:
         """How many cloud resources of each (type, placement)."""
         return Counter((r.type, self.placement(r)) for r in self.cloud_resources())
+
+
+def _chain(parent_chain: str, type_: str) -> str:
+    return f"{parent_chain}${type_}" if parent_chain else type_
+
+
+def _urn(like: str, chain: str, name: str) -> str:
+    """A URN of the same stack and project as ``like``."""
+    prefix, project = like.split("::")[:2]
+    return f"{prefix}::{project}::{chain}::{name}"
 
 
 def _reference_name(reference: str) -> str:
@@ -183,8 +239,23 @@ class RecordingMonitor(MockMonitor):
             "ignore_changes": list(request.ignoreChanges),
             "dependencies": list(request.dependencies),
             "provider": request.provider,
+            "aliases": [_alias_spec(alias) for alias in request.aliases],
+            "retain_on_delete": bool(request.retainOnDelete),
         }
         return response
+
+
+def _alias_spec(alias: Any) -> dict[str, Any]:
+    """An ``Alias`` message as a dict (a full URN alias becomes ``{"urn": ...}``)."""
+    if alias.HasField("urn"):
+        return {"urn": alias.urn}
+    spec = alias.spec
+    return {
+        "name": spec.name,
+        "type": spec.type,
+        "noParent": spec.noParent,
+        "parentUrn": spec.parentUrn,
+    }
 
 
 def stack_config(stack: str, overrides: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -247,6 +318,8 @@ def run_program(stack: str, overrides: Mapping[str, Any] | None = None) -> Stack
                 ignore_changes=options["ignore_changes"],
                 dependencies=options["dependencies"],
                 provider=provider,
+                aliases=options["aliases"],
+                retain_on_delete=options["retain_on_delete"],
                 default_region=mocks.provider_regions.get(
                     _reference_name(provider), provider_default
                 ),

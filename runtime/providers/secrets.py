@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools import Logger
 
+from runtime.contract import SecretField
 from runtime.errors import ProviderError
 from runtime.providers.failures import describe
 from runtime.providers.observability import REDACTOR, SecretRedactor, install_log_redaction
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
 logger = Logger(service="travelbot", child=True)
 
 NAME = "secrets"
-OPENWEATHER_FIELD = "openweather_api_key"
-AZURE_FIELD = "azure_language_key"
-GOOGLE_FIELD = "google_credentials"
 
 
 def _google(raw: Any) -> Mapping[str, Any] | None:
@@ -75,9 +73,9 @@ class BotSecrets:
             return raw.strip() if isinstance(raw, str) else ""
 
         return cls(
-            openweather_api_key=text(OPENWEATHER_FIELD),
-            azure_language_key=text(AZURE_FIELD),
-            google_credentials=_google(data.get(GOOGLE_FIELD)),
+            openweather_api_key=text(SecretField.OPENWEATHER_API_KEY),
+            azure_language_key=text(SecretField.AZURE_LANGUAGE_KEY),
+            google_credentials=_google(data.get(SecretField.GOOGLE_CREDENTIALS)),
         )
 
     def sensitive_values(self) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from components.packaging import PREBUILT_ENV, build_package
-from tests.infra.harness import ROOT, StackRun, run_program
+from tools.mocked_stack import ROOT, StackRun, run_program
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """LexBot, DialogflowAgent and AzureLanguage, each built alone against Pulumi mocks.
 
-Reuses the program harness's recording mocks and monitor (``tests/infra/harness.py``) and adds
+Reuses the recording mocks and monitor of :mod:`tools.mocked_stack` and adds
 the outputs of the AI services' types, the Azure key invoke, and the provider and
 ``replaceOnChanges`` the engine would see. Inputs arrive camelCase, ints as floats.
 """
@@ -28,7 +28,8 @@ from components.dialogflow_definition import agent_content, canonical_json, cont
 from components.lex_bot import LexBot, LexBotArgs
 from components.lex_definition import bot_locale, definition_hash
 from runtime.model import MODEL_PATH, BotModel, default_model, parse_model
-from tests.infra.harness import ACCOUNT, RecordingMocks, RecordingMonitor
+from tools.mock_outputs import ACCOUNT
+from tools.mocked_stack import RecordingMocks, RecordingMonitor
 
 AZURE_KEY = "azure-key-1-0123456789abcdef"
 GCP_KEY_FILE = {"type": "service_account", "project_id": "travel-bot-dev", "private_key_id": "k1"}
@@ -62,7 +63,7 @@ def _ai_outputs(args: MockResourceArgs, outputs: dict[str, Any]) -> None:
 
 
 class AiMocks(RecordingMocks):
-    """The harness's mocks plus the AI services' outputs and the Azure key invoke."""
+    """The program's recording mocks plus the AI services' outputs and the Azure key invoke."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,7 +71,7 @@ class AiMocks(RecordingMocks):
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         rid, outputs = super().new_resource(args)
-        _ai_outputs(args, outputs)  # the same dict the harness recorded
+        _ai_outputs(args, outputs)  # the same dict the recording mocks keep
         return rid, outputs
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:  # type: ignore[override]

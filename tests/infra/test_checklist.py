@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.harness import TEST_SECRETS, MockedResource, StackRun, run_program
+from tools.mocked_stack import TEST_SECRETS, MockedResource, StackRun, run_program
 
 FUNCTION = "aws:lambda/function:Function"
 TABLE = "aws:dynamodb/table:Table"
@@ -80,15 +80,6 @@ def test_the_third_party_keys_live_in_one_kms_encrypted_secret_and_never_in_the_
         assert set(variables) <= NON_SECRET_ENV
         assert key not in json.dumps(variables)
         assert variables["TRAVELBOT_SECRET_ARN"] == secret.outputs["arn"]
-
-
-def test_the_secret_fields_are_the_ones_the_runtime_reads() -> None:
-    from components import bot_secrets
-    from runtime.providers import secrets
-
-    assert bot_secrets.OPENWEATHER_FIELD == secrets.OPENWEATHER_FIELD
-    assert bot_secrets.AZURE_KEY_FIELD == secrets.AZURE_FIELD
-    assert bot_secrets.GOOGLE_CREDENTIALS_FIELD == secrets.GOOGLE_FIELD
 
 
 def test_only_the_chat_function_may_read_the_secret(dev: StackRun) -> None:

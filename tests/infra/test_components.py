@@ -32,7 +32,7 @@ from components import (
     chat_api,
 )
 from components.chat_api import definition_hash
-from tests.infra.harness import StackRun
+from tools.mocked_stack import StackRun
 
 ARN = "arn:aws:kms:us-east-1:123456789012:key/k"
 ARCHIVE = LambdaArchive(

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from components.config import DEFAULTS, SECRET_KEYS, ConfigError, StackConfig
-from tests.infra.harness import ROOT, run_program
+from tools.mocked_stack import ROOT, run_program
 
 PROJECT = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
 STACK_FILES = sorted(ROOT.glob("Pulumi.*.yaml"))

@@ -18,7 +18,7 @@ from components.packaging import (
     find_bytecode_python,
     lambda_archive,
 )
-from tests.infra.harness import ROOT
+from tools.mocked_stack import ROOT
 
 PYTHON312 = find_bytecode_python()
 needs_312 = pytest.mark.skipif(PYTHON312 is None, reason="no Python 3.12 interpreter here")

@@ -22,7 +22,7 @@ from policy.rules_api import check_web_acl
 from policy.rules_compute import check_environment
 from policy.rules_ops import check_iam_statements
 from policy.support import Violation, evaluate, policy_resource
-from tests.infra.harness import ROOT, MockedResource, StackRun
+from tools.mocked_stack import ROOT, MockedResource, StackRun
 
 Props = dict[str, Any]
 
