@@ -1,5 +1,6 @@
 """The runtime's dependencies point down: api -> services -> chat -> dialogue -> providers/nlu
--> store, and ``components/`` reaches the runtime only through ``runtime.contract``.
+-> store (``tests/infra/test_contract.py`` checks that ``components/`` reaches the runtime only
+through ``runtime.contract``).
 
 Every import in every module (those deferred into functions included) is read with ``ast`` and
 checked against the layer order below: a unit may import its own package and the units of
@@ -81,11 +82,6 @@ def test_a_runtime_module_imports_only_what_lies_below_it(path: Path) -> None:
         return
     assert unit in RANK, f"runtime/{relative.parts[0]} is not placed in LAYERS"
     assert layer_violations(unit, runtime_imports(path)) == []
-
-
-@pytest.mark.parametrize("path", sorted((ROOT / "components").glob("*.py")), ids=lambda p: p.name)
-def test_the_infrastructure_reaches_the_runtime_only_through_the_contract(path: Path) -> None:
-    assert {m for m in runtime_imports(path) if m != "runtime.contract"} == set()
 
 
 def test_the_check_catches_an_upward_and_a_sideways_import() -> None:
