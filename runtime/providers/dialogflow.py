@@ -142,9 +142,10 @@ class LambdaAwsCredentials:
         from google.auth import aws, exceptions
 
         credentials = self._session.get_credentials()
-        if credentials is None:
-            raise exceptions.RefreshError("no AWS credentials to sign the federation request")
-        frozen = credentials.get_frozen_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        if frozen is None or not frozen.access_key or not frozen.secret_key:
+            message = "no AWS credentials to sign the federation request"
+            raise exceptions.RefreshError(message)  # type: ignore[no-untyped-call]
         return aws.AwsSecurityCredentials(frozen.access_key, frozen.secret_key, frozen.token)
 
     def get_aws_region(self, context: Any, request: Any) -> str:
@@ -158,7 +159,7 @@ def federated_credentials(
     """google-auth ``external_account`` credentials with an AWS source and impersonation."""
     from google.auth import aws
 
-    credentials: Credentials = aws.Credentials(
+    credentials: Credentials = aws.Credentials(  # type: ignore[no-untyped-call]
         audience=federation.audience,
         subject_token_type=AWS_SUBJECT_TOKEN_TYPE,
         token_url=federation.token_url,
@@ -209,7 +210,7 @@ def dialogflow_client(
     )
     project = quota_project or str(credentials_info.get("project_id") or "")
     if project:
-        credentials = credentials.with_quota_project(project)  # type: ignore[no-untyped-call]
+        credentials = credentials.with_quota_project(project)
     return sessions_client(credentials, endpoint=endpoint)
 
 

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from runtime.contract import ENV
 from runtime.errors import ConfigError, ProviderError
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.orchestrator import CloudUnderstander, OrchestratorConfig
 from runtime.providers.secrets import BotSecrets, SecretsStore, powertools_source, region_of
 from runtime.sentiment.base import SentimentProvider
-from runtime.settings import ENV, Settings
+from runtime.settings import Settings
 from runtime.weather import WeatherProvider
 
 if TYPE_CHECKING:
