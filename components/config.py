@@ -12,24 +12,31 @@ Secrets are not fields of the dataclass: :func:`load_stack_config` reads them wi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pulumi
 
+from components.config_sections import (
+    AzureConfig,
+    Concurrency,
+    DialogflowConfig,
+    LexConfig,
+    TableCapacity,
+    read_alarm_email,
+    read_azure,
+    read_concurrency,
+    read_custom_domain,
+    read_dialogflow,
+    read_lex,
+    read_table_capacity,
+)
 from components.config_values import (
-    AZURE_KEY_NAMES,
-    AZURE_LANGUAGE_SKUS,
-    AZURE_LOCATION,
-    AZURE_SUBDOMAIN_PREFIX,
     CODE_SIGNING_POLICIES,
-    DIALOGFLOW_AUTH_MODES,
-    DIALOGFLOW_MATCH_MODES,
-    EMAIL,
     ENVIRONMENTS,
-    GCP_PROJECT,
-    HOSTNAME,
     LOG_LEVELS,
     LOG_RETENTION_DAYS,
     MAX_LAMBDA_TIMEOUT_S,
@@ -38,7 +45,6 @@ from components.config_values import (
     ConfigError,
     ValueReader,
     key,
-    lex_regions,
 )
 
 #: Default of every plain key, exactly as declared in ``Pulumi.yaml``.
@@ -110,74 +116,8 @@ __all__ = [
     "StackConfig",
     "TableCapacity",
     "load_stack_config",
+    "read_stack_file",
 ]
-
-
-@dataclass(frozen=True, kw_only=True)
-class TableCapacity:
-    """Provisioned capacity bounds for the table when its load is predictable."""
-
-    read_min: int
-    read_max: int
-    write_min: int
-    write_max: int
-    target_utilization_percent: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class Concurrency:
-    """Reserved concurrency of each function in a region, and the chat alias's warm pool.
-
-    Lambda keeps 100 of a region's concurrency quota unreserved, so an account needs a quota of
-    at least :attr:`reserved_total` + 100 in every served region; ``python -m tools.preflight``
-    checks that against the real quota before the first ``pulumi up``.
-    """
-
-    chat: int
-    replay: int
-    analytics: int
-    provisioned: int
-
-    @property
-    def reserved_total(self) -> int:
-        """What the three functions reserve together in one region."""
-        return self.chat + self.replay + self.analytics
-
-
-@dataclass(frozen=True, kw_only=True)
-class LexConfig:
-    """Lex V2 is on: one bot per served region."""
-
-    conversation_logs: bool
-
-
-@dataclass(frozen=True, kw_only=True)
-class DialogflowConfig:
-    """Dialogflow ES is on: one agent per stack in this GCP project."""
-
-    project: str
-    match_mode: str
-    time_zone: str
-    #: ``workloadIdentity`` (keyless, default) or ``serviceAccountKey`` (opt-in).
-    auth: str = "workloadIdentity"
-
-    @property
-    def keyless(self) -> bool:
-        """The runtime federates from its AWS role; no Google key exists anywhere."""
-        return self.auth == "workloadIdentity"
-
-
-@dataclass(frozen=True, kw_only=True)
-class AzureConfig:
-    """Azure AI Language is on: one account per stack."""
-
-    location: str
-    sku: str
-    #: The custom subdomain's prefix; the account appends a random suffix (soft delete).
-    subdomain: str
-    allowed_ip_ranges: tuple[str, ...]
-    #: Which of the account's two keys goes into the secret (rotate by switching, see docs).
-    active_key: str = "key1"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,6 +161,8 @@ class StackConfig:
     azure: AzureConfig | None = None
     #: ``aws:defaultTags`` tags, for providers that do not read that key (aws-native).
     aws_default_tags: Mapping[str, str] = field(default_factory=dict)
+    #: ``azure-native:subscriptionId`` when the stack sets it (else the provider's own default).
+    azure_subscription_id: str = ""
     secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -250,7 +192,7 @@ class StackConfig:
         environment = r.choice("environment", ENVIRONMENTS)
         burst = r.integer("rateLimitBurst", 1, 1_000_000)
         regions = r.regions()
-        domain, zone = _custom_domain(r)
+        domain, zone = read_custom_domain(r)
         return cls(
             project=project,
             stack=stack,
@@ -259,11 +201,11 @@ class StackConfig:
             log_level=r.choice("logLevel", LOG_LEVELS),
             lambda_memory_mb=r.integer("lambdaMemoryMb", 128, 10240),
             lambda_timeout_s=r.integer("lambdaTimeoutSeconds", 1, MAX_LAMBDA_TIMEOUT_S),
-            concurrency=_concurrency(r),
+            concurrency=read_concurrency(r),
             code_signing_policy=r.choice("codeSigningPolicy", CODE_SIGNING_POLICIES),
             log_retention_days=r.choice_int("logRetentionDays", LOG_RETENTION_DAYS),
             conversation_retention_days=r.integer("conversationRetentionDays", 1, 3650),
-            table_capacity=_table_capacity(r),
+            table_capacity=read_table_capacity(r),
             deletion_protection=r.boolean("deletionProtection"),
             backup_retention_days=r.integer("backupRetentionDays", 1, 36500),
             backup_schedule=r.text("backupSchedule", pattern=SCHEDULE),
@@ -276,7 +218,7 @@ class StackConfig:
             # a limit below the bucket's burst would block clients the bucket still allows.
             waf_rate_limit=r.integer("wafRateLimit", max(burst, 10), 2_000_000_000),
             geo_block_countries=r.countries(),
-            alarm_email=_alarm_email(r, environment),
+            alarm_email=read_alarm_email(r, environment),
             alarm_fallback_rate_percent=r.integer("alarmFallbackRatePercent", 1, 100),
             alarm_latency_p90_ms=r.integer("alarmLatencyP90Ms", 10, 29_000),
             alarm_5xx_rate_percent=r.integer("alarm5xxRatePercent", 1, 100),
@@ -285,103 +227,11 @@ class StackConfig:
             hosted_zone_id=zone,
             manage_api_gateway_account=r.boolean("manageApiGatewayAccount"),
             nlu_confidence_threshold=r.threshold("nluConfidenceThreshold"),
-            lex=_lex(r, regions),
-            dialogflow=_dialogflow(r),
-            azure=_azure(r),
+            lex=read_lex(r, regions),
+            dialogflow=read_dialogflow(r),
+            azure=read_azure(r),
             secrets=dict(secrets or {}),
         )
-
-
-def _concurrency(r: ValueReader) -> Concurrency:
-    chat = r.integer("reservedConcurrency", 1, 10000)
-    provisioned = r.integer("provisionedConcurrency", 0, 10000)
-    if provisioned >= chat:
-        raise ConfigError(
-            f"{key('provisionedConcurrency')} must be below reservedConcurrency "
-            f"({chat}), got {provisioned}"
-        )
-    return Concurrency(
-        chat=chat,
-        # The replay function's SQS source runs at most 2 at a time (maximum_concurrency).
-        replay=r.integer("replayReservedConcurrency", 2, 1000),
-        analytics=r.integer("analyticsReservedConcurrency", 1, 10),
-        provisioned=provisioned,
-    )
-
-
-def _alarm_email(r: ValueReader, environment: str) -> str:
-    email = r.text("alarmEmail", pattern=EMAIL, allow_empty=True)
-    if environment == "prod" and not email:
-        raise ConfigError(
-            f"{key('alarmEmail')} is required for a prod stack: its alarms must notify "
-            "someone (pulumi config set alarmEmail oncall@example.org)"
-        )
-    return email
-
-
-def _custom_domain(r: ValueReader) -> tuple[str, str]:
-    domain = r.text("customDomain", pattern=HOSTNAME, allow_empty=True)
-    zone = r.text("hostedZoneId", allow_empty=True)
-    if domain and not zone:
-        raise ConfigError(f"{key('hostedZoneId')} is required when customDomain is set")
-    return domain, zone
-
-
-def _lex(r: ValueReader, regions: tuple[str, ...]) -> LexConfig | None:
-    if not r.boolean("lexEnabled"):
-        return None
-    available = lex_regions()
-    for region in regions:
-        if available and region not in available:
-            raise ConfigError(
-                f"{key('lexEnabled')} is true but Lex V2 is not offered in {region} "
-                f"(one of {key('regions')}); it is in {', '.join(sorted(available))}"
-            )
-    return LexConfig(conversation_logs=r.boolean("lexConversationLogs"))
-
-
-def _dialogflow(r: ValueReader) -> DialogflowConfig | None:
-    if not r.boolean("dialogflowEnabled"):
-        return None
-    if not r.text("gcpProject", allow_empty=True):
-        raise ConfigError(f"{key('gcpProject')} is required when dialogflowEnabled is true")
-    return DialogflowConfig(
-        project=r.text("gcpProject", pattern=GCP_PROJECT),
-        match_mode=r.choice("dialogflowMatchMode", DIALOGFLOW_MATCH_MODES),
-        time_zone=r.time_zone("dialogflowTimeZone"),
-        auth=r.choice("dialogflowAuth", DIALOGFLOW_AUTH_MODES),
-    )
-
-
-def _azure(r: ValueReader) -> AzureConfig | None:
-    if not r.boolean("azureEnabled"):
-        return None
-    if not r.text("azureLanguageSubdomain", allow_empty=True):
-        raise ConfigError(f"{key('azureLanguageSubdomain')} is required when azureEnabled is true")
-    return AzureConfig(
-        location=r.text("azureLocation", pattern=AZURE_LOCATION),
-        sku=r.choice("azureLanguageSku", AZURE_LANGUAGE_SKUS),
-        subdomain=r.text("azureLanguageSubdomain", pattern=AZURE_SUBDOMAIN_PREFIX),
-        allowed_ip_ranges=r.ip_ranges("azureAllowedIpRanges"),
-        active_key=r.choice("azureActiveKey", AZURE_KEY_NAMES),
-    )
-
-
-def _table_capacity(r: ValueReader) -> TableCapacity | None:
-    if r.choice("tableCapacityMode", ("on-demand", "provisioned")) == "on-demand":
-        return None
-    capacity = TableCapacity(
-        read_min=r.integer("tableReadCapacityMin", 1, 40_000),
-        read_max=r.integer("tableReadCapacityMax", 1, 40_000),
-        write_min=r.integer("tableWriteCapacityMin", 1, 40_000),
-        write_max=r.integer("tableWriteCapacityMax", 1, 40_000),
-        target_utilization_percent=r.integer("tableTargetUtilizationPercent", 20, 90),
-    )
-    if capacity.read_min > capacity.read_max:
-        raise ConfigError(f"{key('tableReadCapacityMin')} must not exceed the maximum")
-    if capacity.write_min > capacity.write_max:
-        raise ConfigError(f"{key('tableWriteCapacityMin')} must not exceed the maximum")
-    return capacity
 
 
 def load_stack_config() -> StackConfig:
@@ -397,16 +247,72 @@ def load_stack_config() -> StackConfig:
         values, project=pulumi.get_project(), stack=pulumi.get_stack(), secrets=secrets
     )
     aws_config = pulumi.Config("aws")
-    default_tags = aws_config.get_object("defaultTags") or {}
+    return _providers(
+        config_,
+        default_tags=aws_config.get_object("defaultTags"),
+        aws_region=aws_config.get("region"),
+        azure_subscription=pulumi.Config("azure-native").get("subscriptionId"),
+    )
+
+
+def read_stack_file(root: Path, stack: str, *, project: str = NAMESPACE) -> StackConfig:
+    """The configuration in ``root/Pulumi.<stack>.yaml``, validated as :func:`load_stack_config`
+    validates it, for tools that run outside ``pulumi`` (``python -m tools.preflight``).
+
+    Secret values (``secure:``) are left out: the tools that use this need none.
+
+    Raises:
+        ConfigError: naming the bad key, or the missing file.
+    """
+    import yaml  # a tool's dependency (requirements/dev.txt), never the program's
+
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"no stack file {path}")
+    raw = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+    prefix = f"{NAMESPACE}:"
+    values = {
+        name.removeprefix(prefix): value
+        for name, value in raw.items()
+        if name.startswith(prefix) and not (isinstance(value, dict) and "secure" in value)
+    }
+    values = {k: v if isinstance(v, str) else _as_text(v) for k, v in values.items()}
+    config_ = StackConfig.from_values(values, project=project, stack=stack)
+    return _providers(
+        config_,
+        default_tags=raw.get("aws:defaultTags"),
+        aws_region=raw.get("aws:region"),
+        azure_subscription=raw.get("azure-native:subscriptionId"),
+    )
+
+
+def _as_text(value: Any) -> str:
+    """A YAML value as the Pulumi CLI hands it to the program (lists as JSON, bools lower)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def _providers(
+    config_: StackConfig,
+    *,
+    default_tags: Any,
+    aws_region: Any,
+    azure_subscription: Any,
+) -> StackConfig:
+    """The provider settings the program reads besides its own namespace, checked."""
     tags = default_tags.get("tags") if isinstance(default_tags, dict) else None
     if tags is not None:
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
             raise ConfigError(f"aws:defaultTags must hold a map of string tags, got {tags!r}")
         config_ = replace(config_, aws_default_tags=dict(tags))
-    provider_region = aws_config.get("region")
-    if provider_region and provider_region != config_.primary_region:
+    if aws_region and aws_region != config_.primary_region:
         raise ConfigError(
-            f"aws:region is {provider_region!r} but the first of {key('regions')} is "
+            f"aws:region is {aws_region!r} but the first of {key('regions')} is "
             f"{config_.primary_region!r}; they must agree"
         )
+    if azure_subscription:
+        config_ = replace(config_, azure_subscription_id=str(azure_subscription))
     return config_

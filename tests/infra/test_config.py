@@ -3,13 +3,14 @@ into StackConfig with errors that name the key."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from components.config import DEFAULTS, SECRET_KEYS, ConfigError, StackConfig
+from components.config import DEFAULTS, SECRET_KEYS, ConfigError, StackConfig, read_stack_file
 from tools.mocked_stack import ROOT, run_program
 
 PROJECT = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
@@ -172,3 +173,27 @@ def test_only_prod_manages_the_api_gateway_account_and_enforces_code_signing() -
     assert settings == {
         "dev": (False, "Warn"), "staging": (False, "Enforce"), "prod": (True, "Enforce"),
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: Path(p).name)
+def test_a_tool_reads_a_stack_file_as_the_program_reads_its_config(path: Path) -> None:
+    # GIVEN a stack file, read by a tool (no Pulumi engine) and as the CLI hands it over
+    stack = path.name.split(".")[1]
+    from_file = read_stack_file(ROOT, stack)
+    values = yaml.safe_load(path.read_text())["config"]
+    ours = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("travelbot:")}
+    # THEN both give the same configuration
+    assert from_file == replace(
+        StackConfig.from_values(ours, project="travelbot", stack=stack),
+        aws_default_tags=values["aws:defaultTags"]["tags"],
+    )
+
+
+def test_a_secure_value_in_a_stack_file_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.x.yaml").write_text(
+        "config:\n  aws:region: us-east-1\n  travelbot:openweatherApiKey:\n    secure: AAAB\n"
+        "  travelbot:logLevel: DEBUG\n"
+    )
+    config = read_stack_file(tmp_path, "x")
+    assert config.log_level == "DEBUG"
+    assert config.secrets == {}
