@@ -57,7 +57,7 @@ table = ConversationTable(
         backup_retention_days=cfg.backup_retention_days,
     ),
 )
-clouds = stack_services(cfg)
+clouds = stack_services(cfg, account_id=account_id)
 secrets = BotSecrets(
     "secrets",
     BotSecretsArgs(
@@ -84,6 +84,7 @@ for region in cfg.regions:
             table_arn=table.arn_in(region),
             secret_arn=secrets.arn_in(region),
             environment=clouds.environment(),
+            dialogflow_federation=clouds.federation(),
             shared_validation_fqdn=home.validation_fqdn if home else None,
         ),
     )

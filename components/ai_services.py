@@ -4,9 +4,13 @@ Each service is on or off by config (:class:`components.config.StackConfig` ``le
 ``dialogflow``, ``azure``); an AWS-only stack is a valid stack. The wiring rules:
 
 - **Dialogflow and Azure** are built once per stack (:func:`stack_services`): their secrets
-  (the GCP service-account key file, the Azure key) go into the Secrets Manager secret
-  (:meth:`StackServices.secret_fields`); their non-secret settings (project id, language code,
+  (the Azure key; the GCP key file only when ``dialogflowAuth`` opts into keys) go into the
+  Secrets Manager secret (:meth:`StackServices.secret_fields`); their non-secret settings
+  (project id, language code, quota project, the federation audience and service account,
   endpoint) into every region's function environment (:meth:`StackServices.environment`).
+  Keyless Dialogflow also needs each region's chat role allowed to impersonate the service
+  account: :meth:`StackServices.federation` hands each :class:`components.RegionalStack` what
+  it needs for that binding.
 - **Lex** is built per region (:func:`regional_lex`) through an aws-native provider for that
   region (aws-native has no per-resource ``region``); the function gets the bot id, alias id,
   locale and region (:func:`lex_environment`) and ``lex:RecognizeText`` on that alias only
@@ -28,7 +32,7 @@ import pulumi_aws_native as aws_native
 from components import iam
 from components.azure_language import AzureLanguage, AzureLanguageArgs
 from components.config import StackConfig
-from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs
+from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs, DialogflowFederation
 from components.lex_bot import LexBot, LexBotArgs
 from runtime.contract import ENV, SecretField
 
@@ -42,13 +46,14 @@ class StackServices:
     dialogflow: DialogflowAgent | None
     azure: AzureLanguage | None
     nlu_confidence_threshold: float | None = None
+    account_id: pulumi.Input[str] | None = None
 
     def secret_fields(self, openweather_api_key: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
         """The secret's JSON fields: OpenWeather always, the others when their cloud is on."""
         fields: dict[str, pulumi.Input[str]] = {
             SecretField.OPENWEATHER_API_KEY: openweather_api_key
         }
-        if self.dialogflow is not None:
+        if self.dialogflow is not None and self.dialogflow.credentials_json is not None:
             fields[SecretField.GOOGLE_CREDENTIALS] = self.dialogflow.credentials_json
         if self.azure is not None:
             fields[SecretField.AZURE_LANGUAGE_KEY] = self.azure.key
@@ -60,11 +65,21 @@ class StackServices:
         if self.nlu_confidence_threshold is not None:
             env[ENV["confidence_threshold"]] = str(self.nlu_confidence_threshold)
         if self.dialogflow is not None:
-            env[ENV["dialogflow_project_id"]] = self.dialogflow.project_id
-            env[ENV["dialogflow_language"]] = self.dialogflow.language_code
+            env.update(self.dialogflow.runtime_environment())
         if self.azure is not None:
             env[ENV["azure_endpoint"]] = self.azure.endpoint
         return env
+
+    def federation(self) -> DialogflowFederation | None:
+        """What each region needs to grant its chat role keyless access (None: no federation)."""
+        agent = self.dialogflow
+        if agent is None or agent.pool_name is None or self.account_id is None:
+            return None
+        return DialogflowFederation(
+            pool_name=agent.pool_name,
+            service_account_name=agent.service_account_name,
+            account_id=self.account_id,
+        )
 
     def exports(self) -> dict[str, pulumi.Output[str]]:
         """Stack outputs for CI and operators (non-secret only)."""
@@ -76,8 +91,9 @@ class StackServices:
         return outputs
 
 
-def stack_services(cfg: StackConfig) -> StackServices:
-    """Build Dialogflow and Azure Language if config switches them on."""
+def stack_services(cfg: StackConfig, *, account_id: pulumi.Input[str]) -> StackServices:
+    """Build Dialogflow and Azure Language if config switches them on (``account_id``: the AWS
+    account whose roles federate to Google)."""
     dialogflow = None
     if cfg.dialogflow is not None:
         dialogflow = DialogflowAgent(
@@ -88,6 +104,8 @@ def stack_services(cfg: StackConfig) -> StackServices:
                 time_zone=cfg.dialogflow.time_zone,
                 match_mode=cfg.dialogflow.match_mode,
                 classification_threshold=cfg.nlu_confidence_threshold,
+                auth=cfg.dialogflow.auth,
+                aws_account_id=account_id if cfg.dialogflow.keyless else None,
             ),
         )
     azure = None
@@ -100,10 +118,11 @@ def stack_services(cfg: StackConfig) -> StackServices:
                 custom_subdomain=cfg.azure.subdomain,
                 sku=cfg.azure.sku,
                 allowed_ip_ranges=cfg.azure.allowed_ip_ranges,
+                active_key=cfg.azure.active_key,
                 tags={"environment": cfg.environment},
             ),
         )
-    return StackServices(dialogflow, azure, cfg.nlu_confidence_threshold)
+    return StackServices(dialogflow, azure, cfg.nlu_confidence_threshold, account_id)
 
 
 def regional_lex(

@@ -5,13 +5,21 @@ Routes: ``POST /chat`` (validated against a JSON-schema model before the functio
 ``GET|DELETE /sessions/{id}``, ``GET /``, ``GET /go/{linkId}``, ``GET /health``, all Lambda
 proxy integrations of the alias ``live``. The stage has access logs (no bodies), X-Ray and
 ``*/*`` method settings: execution logging at ERROR, metrics on, data trace off (it would log
-chat text), throttling. Gateway responses keep the ``{"error": {"code", "message"}}`` contract
-for errors API Gateway answers itself.
+chat text), throttling. Every method has a request validator: ``POST /chat`` its body against the
+model, the others their parameters. Gateway responses keep the ``{"error": {"code", "message"}}``
+contract for errors API Gateway answers itself.
+
+**The account's CloudWatch role.** API Gateway writes both execution logs and access logs with
+one IAM role per account and region (``aws.apigateway.Account``). With
+``manage_account_logging_role`` this component creates that role: it may write to
+``API-Gateway-Execution-Logs_*`` and to every stack's ``/travelbot/<stage>/api-access`` group
+(the setting is shared, so it serves dev and staging too when they share the account), and it
+is retained when the stack is destroyed, so that destroying the one stack that manages it does
+not break the logs of the others. Exactly one stack per account and region should manage it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -20,97 +28,18 @@ import pulumi_aws as aws
 
 from components import iam
 from components.arns import partition_of
-
-STAGE_NAME = "v1"
-
-
-@dataclass(frozen=True)
-class Route:
-    """One method on one path of the API."""
-
-    method: str
-    path: str
-    validated: bool = False
-
-
-ROUTES: tuple[Route, ...] = (
-    Route("POST", "/chat", validated=True),
-    Route("GET", "/sessions/{id}"),
-    Route("DELETE", "/sessions/{id}"),
-    Route("GET", "/"),
-    Route("GET", "/go/{linkId}"),
-    Route("GET", "/health"),
+from components.chat_api_definition import (
+    ACCESS_LOG_FORMAT,
+    ACCESS_LOG_GROUP_PATTERN,
+    CHAT_REQUEST_SCHEMA,
+    GATEWAY_RESPONSES,
+    OWNER_TAG,
+    PARAMETERS_VALIDATOR,
+    ROUTES,
+    STAGE_NAME,
+    access_log_group,
+    definition_hash,
 )
-
-#: The ``POST /chat`` body (the contract in DESIGN.md). API Gateway validates draft-04.
-CHAT_REQUEST_SCHEMA: dict[str, object] = {
-    "$schema": "http://json-schema.org/draft-04/schema#",
-    "title": "ChatRequest",
-    "type": "object",
-    "properties": {
-        "message": {"type": "string", "minLength": 1, "maxLength": 1000},
-        "sessionId": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
-        "clientMessageId": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
-    },
-    "required": ["message"],
-    "additionalProperties": False,
-}
-
-
-def _error(code: str, message: str) -> dict[str, str]:
-    return {"application/json": json.dumps({"error": {"code": code, "message": message}})}
-
-
-#: Responses API Gateway sends itself, in the chat API's error format.
-GATEWAY_RESPONSES: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
-    "BAD_REQUEST_BODY": (
-        "400",
-        _error("invalid_request", "The request body does not match the chat request schema."),
-        {},
-    ),
-    "REQUEST_TOO_LARGE": ("413", _error("payload_too_large", "The request is too large."), {}),
-    "THROTTLED": (
-        "429",
-        _error("rate_limited", "Too many requests; retry later."),
-        {"gatewayresponse.header.Retry-After": "'1'"},
-    ),
-    "WAF_FILTERED": ("403", _error("forbidden", "The request was blocked."), {}),
-    # API Gateway answers an unknown route with "missing authentication token" (403).
-    "MISSING_AUTHENTICATION_TOKEN": (
-        "404",
-        _error("not_found", "No such route; see POST /chat."),
-        {},
-    ),
-    "DEFAULT_4XX": ("", _error("bad_request", "The request was not accepted."), {}),
-    "DEFAULT_5XX": ("", _error("internal_error", "The service failed; retry later."), {}),
-}
-
-ACCESS_LOG_FORMAT = json.dumps(
-    {
-        "requestId": "$context.requestId",
-        "ip": "$context.identity.sourceIp",
-        "requestTime": "$context.requestTimeEpoch",
-        "httpMethod": "$context.httpMethod",
-        "resourcePath": "$context.resourcePath",
-        "status": "$context.status",
-        "responseLength": "$context.responseLength",
-        "responseLatency": "$context.responseLatency",
-        "integrationLatency": "$context.integrationLatency",
-        "wafStatus": "$context.waf.status",
-        "xrayTraceId": "$context.xrayTraceId",
-    },
-    separators=(",", ":"),
-)
-
-
-def definition_hash() -> str:
-    """A hash of everything that shapes the API: a change forces a new deployment."""
-    shape = {
-        "routes": [(r.method, r.path, r.validated) for r in ROUTES],
-        "schema": CHAT_REQUEST_SCHEMA,
-        "responses": GATEWAY_RESPONSES,
-    }
-    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +56,7 @@ class ChatApiArgs:
     throttle_burst: int = 200
     throttle_rate: int = 100
     log_retention_days: int = 7
-    manage_account_logging_role: bool = True
+    manage_account_logging_role: bool = False
 
 
 class ChatApi(pulumi.ComponentResource):
@@ -176,7 +105,16 @@ class ChatApi(pulumi.ComponentResource):
             region=args.region,
             opts=child,
         )
-        methods = self._routes(name, args, model, validator)
+        parameters_only = aws.apigateway.RequestValidator(
+            f"{name}-parameters-validator",
+            rest_api=api.id,
+            name=PARAMETERS_VALIDATOR,
+            validate_request_body=False,
+            validate_request_parameters=True,
+            region=args.region,
+            opts=child,
+        )
+        methods = self._routes(name, args, model, (validator, parameters_only))
         for response_type, (status, templates, parameters) in GATEWAY_RESPONSES.items():
             response = aws.apigateway.Response(
                 f"{name}-response-{response_type.lower().replace('_', '-')}",
@@ -228,8 +166,9 @@ class ChatApi(pulumi.ComponentResource):
         name: str,
         args: ChatApiArgs,
         model: aws.apigateway.Model,
-        validator: aws.apigateway.RequestValidator,
+        validators: tuple[aws.apigateway.RequestValidator, aws.apigateway.RequestValidator],
     ) -> list[pulumi.Resource]:
+        body, parameters_only = validators
         api = self.rest_api
         resources: dict[str, pulumi.Input[str]] = {"/": api.root_resource_id}
         created: list[pulumi.Resource] = []
@@ -264,7 +203,7 @@ class ChatApi(pulumi.ComponentResource):
                 authorization="NONE",
                 request_parameters=params or None,
                 request_models={"application/json": model.name} if route.validated else None,
-                request_validator_id=validator.id if route.validated or params else None,
+                request_validator_id=(body if route.validated else parameters_only).id,
                 region=args.region,
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -289,7 +228,7 @@ class ChatApi(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         access_logs = aws.cloudwatch.LogGroup(
             f"{name}-access-logs",
-            name=f"/travelbot/{args.stage}/api-access",
+            name=access_log_group(args.stage),
             retention_in_days=args.log_retention_days,
             kms_key_id=args.kms_key_arn,
             region=args.region,
@@ -338,26 +277,29 @@ class ChatApi(pulumi.ComponentResource):
 
     def _account_logging_role(self, name: str, args: ChatApiArgs) -> pulumi.Resource:
         """The account-level role API Gateway uses to write execution logs (per region)."""
-        child = pulumi.ResourceOptions(parent=self)
+        # Retained on destroy: other stacks of the account and region log through it.
+        shared = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         role = aws.iam.Role(
             f"{name}-cloudwatch-role",
-            description="API Gateway writes execution logs",
+            description="API Gateway writes execution and access logs (account-wide setting)",
             assume_role_policy=iam.assume_role_policy("apigateway.amazonaws.com"),
-            opts=child,
+            tags={OWNER_TAG: args.stage},
+            opts=shared,
         )
-        partition = partition_of(args.region)
-        groups = pulumi.Output.concat(
-            f"arn:{partition}:logs:{args.region}:",
-            args.account_id,
-            ":log-group:API-Gateway-Execution-Logs_*",
+        log_groups = pulumi.Output.concat(
+            f"arn:{partition_of(args.region)}:logs:{args.region}:", args.account_id, ":log-group:"
         )
+        groups = [
+            pulumi.Output.concat(log_groups, "API-Gateway-Execution-Logs_*"),
+            pulumi.Output.concat(log_groups, ACCESS_LOG_GROUP_PATTERN),
+        ]
         policy = aws.iam.RolePolicy(
             f"{name}-cloudwatch-policy",
             role=role.id,
             policy=iam.document(
                 [
                     iam.statement(
-                        "WriteExecutionLogs",
+                        "WriteExecutionAndAccessLogs",
                         [
                             "logs:CreateLogGroup",
                             "logs:CreateLogStream",
@@ -365,17 +307,17 @@ class ChatApi(pulumi.ComponentResource):
                             "logs:DescribeLogStreams",
                             "logs:PutLogEvents",
                         ],
-                        [groups, pulumi.Output.concat(groups, ":*")],
+                        [*groups, *(pulumi.Output.concat(g, ":*") for g in groups)],
                     )
                 ]
             ),
-            opts=child,
+            opts=shared,
         )
         return aws.apigateway.Account(
             f"{name}-account",
             cloudwatch_role_arn=role.arn,
             region=args.region,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            opts=pulumi.ResourceOptions.merge(shared, pulumi.ResourceOptions(depends_on=[policy])),
         )
 
 

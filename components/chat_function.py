@@ -5,7 +5,10 @@ Three functions, one archive. ``chat`` serves every API route through the alias 
 of turns whose DynamoDB write failed; ``analytics`` runs the daily EventBridge schedule.
 Separate functions rather than one with several handlers so that each has its own
 least-privilege role, concurrency and alarms, and so a backlog of replays or a slow daily job
-can never take concurrency (or a canary's error budget) from the chat path.
+can never take concurrency (or a canary's error budget) from the chat path. Their reserved
+concurrency comes from config (the account needs their sum plus 100 unreserved in the region's
+quota; ``python -m tools.preflight`` checks). All three deploy the signed package of
+:class:`components.code_signing.CodeSigning` and carry its code signing config.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam
-from components.packaging import LambdaArchive
+from components.code_signing import FunctionCode
+from components.function_triggers import daily_schedule, replay_source
 from components.queues import encrypted_queue
 from runtime.contract import (
     ANALYTICS_HANDLER,
@@ -75,7 +79,7 @@ class ChatFunctionArgs:
 
     region: str
     stage: str
-    archive: LambdaArchive
+    code: FunctionCode
     table_name: pulumi.Input[str]
     table_arn: pulumi.Input[str]  # in this region
     secret_arn: pulumi.Input[str]  # in this region
@@ -84,6 +88,8 @@ class ChatFunctionArgs:
     timeout_s: int = 15
     reserved_concurrency: int = 100
     provisioned_concurrency: int = 0
+    replay_reserved_concurrency: int = 5
+    analytics_reserved_concurrency: int = 1
     log_retention_days: int = 7
     log_level: str = "INFO"
     conversation_retention_days: int = 90
@@ -148,8 +154,21 @@ class ChatFunction(pulumi.ComponentResource):
         self.replay_function = self._function(self._replay_spec())
         self.analytics_function = self._function(self._analytics_spec())
         self.alias = self._live_alias()
-        self._replay_wiring()
-        self._schedule()
+        replay_source(
+            f"{name}-replay-source",
+            region=args.region,
+            queue_arn=self.spool_queue.arn,
+            function_arn=self.replay_function.arn,
+            batch_size=REPLAY_BATCH_SIZE,
+            parent=self,
+        )
+        daily_schedule(
+            f"{name}-analytics",
+            region=args.region,
+            expression=args.analytics_schedule,
+            function=self.analytics_function,
+            parent=self,
+        )
         self.function_name = self.function.name
         self.function_arn = self.function.arn
         self.role_name = self._roles["chat"].name
@@ -227,7 +246,7 @@ class ChatFunction(pulumi.ComponentResource):
             handler=REPLAY_HANDLER,
             memory_mb=512,
             timeout_s=REPLAY_TIMEOUT_S,
-            reserved=5,
+            reserved=self._args.replay_reserved_concurrency,
             statements=[
                 iam.statement("WriteSpooledTurns", REPLAY_TABLE_ACTIONS, [self._args.table_arn]),
                 iam.statement("ConsumeTheSpool", REPLAY_QUEUE_ACTIONS, [self.spool_queue.arn]),
@@ -242,7 +261,7 @@ class ChatFunction(pulumi.ComponentResource):
             handler=ANALYTICS_HANDLER,
             memory_mb=1024,
             timeout_s=ANALYTICS_TIMEOUT_S,
-            reserved=1,
+            reserved=self._args.analytics_reserved_concurrency,
             dead_letter_arn=dead_letters,
             statements=[
                 iam.statement(
@@ -332,8 +351,9 @@ class ChatFunction(pulumi.ComponentResource):
             runtime=RUNTIME,
             architectures=[ARCHITECTURE],
             handler=spec.handler,
-            code=pulumi.FileArchive(str(args.archive.path)),
-            source_code_hash=args.archive.source_code_hash,
+            s3_bucket=args.code.s3_bucket,
+            s3_key=args.code.s3_key,
+            code_signing_config_arn=args.code.code_signing_config_arn,
             role=role.arn,
             memory_size=spec.memory_mb,
             timeout=spec.timeout_s,
@@ -354,48 +374,6 @@ class ChatFunction(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, log_group]),
         )
 
-    def _replay_wiring(self) -> None:
-        aws.lambda_.EventSourceMapping(
-            f"{self._name}-replay-source",
-            event_source_arn=self.spool_queue.arn,
-            function_name=self.replay_function.arn,
-            batch_size=REPLAY_BATCH_SIZE,
-            maximum_batching_window_in_seconds=5,
-            function_response_types=["ReportBatchItemFailures"],
-            scaling_config=aws.lambda_.EventSourceMappingScalingConfigArgs(maximum_concurrency=2),
-            region=self._args.region,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-
-    def _schedule(self) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        rule = aws.cloudwatch.EventRule(
-            f"{self._name}-analytics-schedule",
-            description="Daily business metrics (sessions, messages, conversion, fallback)",
-            schedule_expression=self._args.analytics_schedule,
-            region=self._args.region,
-            opts=child,
-        )
-        aws.lambda_.Permission(
-            f"{self._name}-analytics-invoke",
-            action="lambda:InvokeFunction",
-            function=self.analytics_function.name,
-            principal="events.amazonaws.com",
-            source_arn=rule.arn,
-            region=self._args.region,
-            opts=child,
-        )
-        aws.cloudwatch.EventTarget(
-            f"{self._name}-analytics-target",
-            rule=rule.name,
-            arn=self.analytics_function.arn,
-            retry_policy=aws.cloudwatch.EventTargetRetryPolicyArgs(
-                maximum_retry_attempts=2, maximum_event_age_in_seconds=3600
-            ),
-            region=self._args.region,
-            opts=child,
-        )
-
 
 def _validate(args: ChatFunctionArgs) -> None:
     if not 128 <= args.memory_mb <= 10240:
@@ -405,8 +383,11 @@ def _validate(args: ChatFunctionArgs) -> None:
             f"ChatFunctionArgs.timeout_s must be 1..28 (API Gateway stops at 29 s), "
             f"got {args.timeout_s}"
         )
-    if args.reserved_concurrency < 1:
-        raise ValueError("ChatFunctionArgs.reserved_concurrency must be at least 1")
+    for field_name in (
+        "reserved_concurrency", "replay_reserved_concurrency", "analytics_reserved_concurrency"
+    ):  # fmt: skip
+        if getattr(args, field_name) < 1:
+            raise ValueError(f"ChatFunctionArgs.{field_name} must be at least 1")
     if not 0 <= args.provisioned_concurrency < args.reserved_concurrency:
         raise ValueError(
             "ChatFunctionArgs.provisioned_concurrency must be 0 or below reserved_concurrency"

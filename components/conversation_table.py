@@ -5,6 +5,17 @@ Data model (the runtime's store follows it): partition key ``sessionId`` (S), so
 ``ratelimit#<ip>`` and links under ``link#<id>`` in the same table, so one TTL attribute
 ``ttl`` (epoch seconds; TTL is a table setting, not an index) expires all of them. The
 ``AnalyticsIndex`` GSI (``date`` S, ``timestamp`` N, projection ALL) feeds the daily job.
+
+**Replicas (a global table, version 2019.11.21).** On demand, the replicas are part of the table
+resource, as DynamoDB accepts them in one request. With provisioned capacity DynamoDB refuses a
+replica until the table's write capacity is auto-scaled ("Table write capacity should either be
+Pay-Per-Request or AutoScaled"), and a table created together with its replicas would be left
+half-built on every run (terraform-provider-aws #13097, #38401). So a provisioned table is
+created alone, its read and write auto-scaling (table and index) next, and only then each
+replica as its own ``aws.dynamodb.TableReplica`` that ``depends_on`` the write scaling policies;
+each replica region then gets its own auto-scaling, after its replica exists. The table ignores
+changes to ``replicas`` in that mode (the separate resources own them). Single-region stacks keep
+reserved (provisioned) capacity available either way.
 """
 
 from __future__ import annotations
@@ -48,6 +59,7 @@ class ConversationTable(pulumi.ComponentResource):
     """The table with PITR, TTL, CMK encryption, the analytics GSI and a daily AWS Backup."""
 
     table: aws.dynamodb.Table
+    replicas: list[aws.dynamodb.TableReplica]
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
     backup_vault_name: pulumi.Output[str]
@@ -58,11 +70,19 @@ class ConversationTable(pulumi.ComponentResource):
     ) -> None:
         _validate(args)
         super().__init__("travelbot:index:ConversationTable", name, None, opts)
+        self._primary = args.region
         child = pulumi.ResourceOptions(parent=self)
         self.table = self._table(name, args)
+        self.replicas = []
+        self._replica_in: dict[str, aws.dynamodb.TableReplica] = {}
         if args.capacity is not None:
-            for region in [args.region, *(r.region for r in args.replicas)]:
-                self._autoscaling(name, region, args.capacity, primary=args.region)
+            # Provisioned: the table's scaling first, then each replica, then its scaling.
+            write_policies = self._autoscaling(name, args.region, args.capacity, after=[])
+            for replica in args.replicas:
+                resource = self._replica(name, args, replica, after=write_policies)
+                self.replicas.append(resource)
+                self._replica_in[replica.region] = resource
+                self._autoscaling(name, replica.region, args.capacity, after=[resource])
         self._backup(name, args, child)
         self.name = self.table.name
         self.arn = self.table.arn
@@ -76,14 +96,21 @@ class ConversationTable(pulumi.ComponentResource):
         )
 
     def arn_in(self, region: str) -> pulumi.Output[str]:
-        """The table's (or its replica's) ARN in ``region``."""
+        """The table's (or its replica's) ARN in ``region``.
+
+        A separate replica's own output where there is one, so what uses it in that region is
+        created only once the replica exists.
+        """
+        replica = self._replica_in.get(region)
+        if replica is not None:
+            return replica.arn
         return self.table.arn.apply(lambda arn: in_region(arn, region))
 
     def _table(self, name: str, args: ConversationTableArgs) -> aws.dynamodb.Table:
         provisioned = args.capacity is not None
         capacity = args.capacity
         ignore = ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity"]
-        ignore += ["globalSecondaryIndexes[*].writeCapacity"]
+        ignore += ["globalSecondaryIndexes[*].writeCapacity", "replicas"]
         return aws.dynamodb.Table(
             f"{name}-table",
             billing_mode="PROVISIONED" if provisioned else "PAY_PER_REQUEST",
@@ -122,6 +149,7 @@ class ConversationTable(pulumi.ComponentResource):
             # Global tables (version 2019.11.21) replicate through the stream.
             stream_enabled=bool(args.replicas) or None,
             stream_view_type="NEW_AND_OLD_IMAGES" if args.replicas else None,
+            # Inline replicas on demand only; provisioned replicas are TableReplica resources.
             replicas=[
                 aws.dynamodb.TableReplicaArgs(
                     region_name=replica.region,
@@ -132,18 +160,46 @@ class ConversationTable(pulumi.ComponentResource):
                 )
                 for replica in args.replicas
             ]
-            or None,
+            if args.replicas and not provisioned
+            else None,
             region=args.region,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                # Auto-scaling owns the capacity numbers once the table exists.
+                # Auto-scaling owns the capacity numbers once the table exists, and the
+                # TableReplica resources own the replicas.
                 ignore_changes=ignore if provisioned else None,
             ),
         )
 
+    def _replica(
+        self,
+        name: str,
+        args: ConversationTableArgs,
+        replica: TableReplica,
+        *,
+        after: list[pulumi.Resource],
+    ) -> aws.dynamodb.TableReplica:
+        """One replica of a provisioned table, added once its write capacity is auto-scaled."""
+        return aws.dynamodb.TableReplica(
+            f"{name}-replica-{replica.region}",
+            global_table_arn=self.table.arn,
+            kms_key_arn=replica.kms_key_arn,
+            point_in_time_recovery=True,
+            deletion_protection_enabled=args.deletion_protection,
+            region=replica.region,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=after),
+        )
+
     def _autoscaling(
-        self, name: str, region: str, capacity: TableCapacity, *, primary: str
-    ) -> None:
+        self,
+        name: str,
+        region: str,
+        capacity: TableCapacity,
+        *,
+        after: list[pulumi.Resource],
+    ) -> list[pulumi.Resource]:
+        """Read and write auto-scaling of the table (or replica) and its index in ``region``,
+        created after ``after``; returns the write scaling policies."""
         targets = [
             ("table", self.table.name.apply(lambda n: f"table/{n}"), "table"),
             (
@@ -152,7 +208,8 @@ class ConversationTable(pulumi.ComponentResource):
                 "index",
             ),
         ]
-        suffix = "" if region == primary else f"-{region}"
+        suffix = "" if region == self._primary else f"-{region}"
+        write_policies: list[pulumi.Resource] = []
         for role, resource_id, kind in targets:
             for dimension, low, high, metric in (
                 ("Read", capacity.read_min, capacity.read_max, "DynamoDBReadCapacityUtilization"),
@@ -171,9 +228,9 @@ class ConversationTable(pulumi.ComponentResource):
                     min_capacity=low,
                     max_capacity=high,
                     region=region,
-                    opts=pulumi.ResourceOptions(parent=self),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=after),
                 )
-                aws.appautoscaling.Policy(
+                policy = aws.appautoscaling.Policy(
                     f"{name}-{role}-{dimension.lower()}-policy{suffix}",
                     policy_type="TargetTrackingScaling",
                     service_namespace=target.service_namespace,
@@ -185,6 +242,9 @@ class ConversationTable(pulumi.ComponentResource):
                     region=region,
                     opts=pulumi.ResourceOptions(parent=self),
                 )
+                if dimension == "Write":
+                    write_policies.append(policy)
+        return write_policies
 
     def _backup(
         self, name: str, args: ConversationTableArgs, child: pulumi.ResourceOptions

@@ -17,6 +17,10 @@ methods touch only intents and entity types. The agent's content belongs to this
   Entity types go before the intents that use them and are deleted after them.
 - **delete** removes the intents and entity types named in the content (no training: the agent
   is usually being deleted as well); an agent that is already gone counts as deleted.
+- **read** (``pulumi refresh``) lists what the agent holds; when it differs from the stored
+  content (an intent edited, added or deleted in the console), the state takes the agent's
+  content and hash, so the next ``pulumi up`` applies the model again. A gone agent reads as
+  deleted.
 - **diff** replaces on a new project or language; it updates when the content hash or the
   endpoint changes; credentials, timeouts and polling never cause an update.
 
@@ -27,279 +31,58 @@ Inputs (camelCase): ``project``, ``languageCode``, ``content`` (canonical JSON o
 passes as a secret so that the state encrypts it), ``operationTimeoutSeconds`` and
 ``pollIntervalSeconds``. The REST transport is always used.
 
-The provider class is pickled by reference: the process that runs it at deploy time imports
-this module from the project root, so the module creates no resources when imported.
+**This module's path is part of every stack's state.** Pulumi pickles the provider with dill,
+and dill pickles a class of an importable module *by reference*: the state holds
+``components.dialogflow_content.DialogflowContentProvider``, and the process that runs the
+provider at ``up``, ``refresh`` or ``destroy`` imports exactly that path. Moving or renaming the
+module or the class breaks every existing stack's Dialogflow content (even its ``destroy``),
+so keep both where they are (``tests/infra/test_dialogflow_provider_module.py`` pins them).
+For the same reason the module imports only what the provider needs (pulumi's dynamic
+provider, the Google SDK through :mod:`components.dialogflow_client`, the pure
+:mod:`components.dialogflow_definition`), and ``components/__init__.py`` imports its modules
+lazily: unpickling the provider loads neither pulumi-aws, pulumi-azure-native nor botocore.
+It creates no resource when imported.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from google.api_core import exceptions as google_exceptions
-from google.api_core import operation
-from google.api_core import retry as retries
-from google.api_core.client_options import ClientOptions
-from google.api_core.future import polling
-from google.auth.credentials import AnonymousCredentials, Credentials
-from google.cloud import dialogflow_v2 as dialogflow
-from google.oauth2 import service_account
 from pulumi.runtime.rpc import UNKNOWN
 
+from components.dialogflow_client import (
+    ANONYMOUS,
+    DEFAULT_OPERATION_TIMEOUT_S,
+    DEFAULT_POLL_INTERVAL_S,
+    AgentContentClient,
+    DialogflowContentError,
+    Target,
+    comparable,
+    parse_content,
+)
 from components.dialogflow_definition import canonical_json, content_hash
 
-ANONYMOUS = "anonymous"
-SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)
-DEFAULT_OPERATION_TIMEOUT_S = 900.0
-DEFAULT_POLL_INTERVAL_S = 2.0
-REQUEST_TIMEOUT_S = 60.0
+__all__ = [
+    "ANONYMOUS",
+    "DEFAULT_OPERATION_TIMEOUT_S",
+    "DEFAULT_POLL_INTERVAL_S",
+    "DialogflowContent",
+    "DialogflowContentArgs",
+    "DialogflowContentError",
+    "DialogflowContentProvider",
+    "parse_content",
+]
+
 REPLACE_ON = ("project", "languageCode")
 UPDATE_ON = ("contentHash", "apiEndpoint")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-
-
-class DialogflowContentError(RuntimeError):
-    """A Dialogflow call failed or a long-running operation did not finish in time."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where and as whom the content is applied."""
-
-    project: str
-    language_code: str
-    api_endpoint: str = ""
-    credentials: str = ""
-    operation_timeout_s: float = DEFAULT_OPERATION_TIMEOUT_S
-    poll_interval_s: float = DEFAULT_POLL_INTERVAL_S
-
-    @classmethod
-    def from_props(cls, props: Mapping[str, Any]) -> Target:
-        """The target described by the resource's inputs (or stored outputs)."""
-        return cls(
-            project=str(props["project"]),
-            language_code=str(props["languageCode"]),
-            api_endpoint=str(props.get("apiEndpoint") or ""),
-            credentials=str(props.get("credentials") or ""),
-            operation_timeout_s=float(
-                props.get("operationTimeoutSeconds") or DEFAULT_OPERATION_TIMEOUT_S
-            ),
-            poll_interval_s=float(props.get("pollIntervalSeconds") or DEFAULT_POLL_INTERVAL_S),
-        )
-
-    @property
-    def agent(self) -> str:
-        """The agent's resource name, parent of its intents and entity types."""
-        return f"projects/{self.project}/agent"
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What the agent holds after an apply: display names, sorted."""
-
-    intents: list[str]
-    entity_types: list[str]
-
-
-def _credentials(value: str) -> Credentials | None:
-    if not value:
-        return None  # Application Default Credentials
-    if value == ANONYMOUS:
-        return AnonymousCredentials()  # type: ignore[no-untyped-call]  # google-auth is untyped
-    try:
-        info = json.loads(value)
-    except json.JSONDecodeError:
-        raise DialogflowContentError("credentials must be a service-account key JSON") from None
-    loaded: Credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
-        info, scopes=SCOPES
-    )
-    return loaded
-
-
-class AgentContentClient:
-    """The management calls on one agent, over google-cloud-dialogflow's REST transport."""
-
-    def __init__(self, target: Target) -> None:
-        self.target = target
-        options = ClientOptions(api_endpoint=target.api_endpoint) if target.api_endpoint else None
-        credentials = _credentials(target.credentials)
-        self.entity_types = dialogflow.EntityTypesClient(
-            transport="rest", client_options=options, credentials=credentials
-        )
-        self.intents = dialogflow.IntentsClient(
-            transport="rest", client_options=options, credentials=credentials
-        )
-        self.agents = dialogflow.AgentsClient(
-            transport="rest", client_options=options, credentials=credentials
-        )
-
-    def apply(self, content: Mapping[str, Any]) -> Applied:
-        """Make the agent hold exactly ``content``, then train it.
-
-        Raises:
-            DialogflowContentError: naming the step that failed.
-        """
-        wanted_types = {t["displayName"] for t in content["entityTypes"]}
-        wanted_intents = {i["displayName"] for i in content["intents"]}
-        existing_types = self.entity_type_names()
-        if content["entityTypes"]:
-            types = [
-                _message(dialogflow.EntityType, data, existing_types.get(data["displayName"]))
-                for data in content["entityTypes"]
-            ]
-            self._batch_update_entity_types(types)
-        existing_intents = self.intent_names()
-        intents = [
-            _message(dialogflow.Intent, data, existing_intents.get(data["displayName"]))
-            for data in content["intents"]
-        ]
-        self._batch_update_intents(intents)
-        self.delete_intents(n for d, n in existing_intents.items() if d not in wanted_intents)
-        self.delete_entity_types(n for d, n in existing_types.items() if d not in wanted_types)
-        self.train()
-        return Applied(sorted(wanted_intents), sorted(wanted_types))
-
-    def remove(self, content: Mapping[str, Any]) -> None:
-        """Delete the intents, then the entity types, that ``content`` names."""
-        intents = {i["displayName"] for i in content["intents"]}
-        types = {t["displayName"] for t in content["entityTypes"]}
-        self.delete_intents(n for d, n in self.intent_names().items() if d in intents)
-        self.delete_entity_types(n for d, n in self.entity_type_names().items() if d in types)
-
-    def entity_type_names(self) -> dict[str, str]:
-        """Display name -> resource name of every entity type of the agent."""
-        pages = self._call(
-            "list entity types",
-            lambda: self.entity_types.list_entity_types(
-                parent=self.target.agent,
-                language_code=self.target.language_code,
-                timeout=REQUEST_TIMEOUT_S,
-            ),
-        )
-        return {item.display_name: item.name for item in pages}
-
-    def intent_names(self) -> dict[str, str]:
-        """Display name -> resource name of every intent of the agent."""
-        pages = self._call(
-            "list intents",
-            lambda: self.intents.list_intents(
-                parent=self.target.agent,
-                language_code=self.target.language_code,
-                timeout=REQUEST_TIMEOUT_S,
-            ),
-        )
-        return {item.display_name: item.name for item in pages}
-
-    def delete_intents(self, names: Iterable[str]) -> None:
-        """``intents:batchDelete`` (nothing when ``names`` is empty)."""
-        intents = [dialogflow.Intent(name=name) for name in sorted(names)]
-        if intents:
-            self._wait(
-                "delete intents",
-                lambda: self.intents.batch_delete_intents(
-                    parent=self.target.agent, intents=intents, timeout=REQUEST_TIMEOUT_S
-                ),
-            )
-
-    def delete_entity_types(self, names: Iterable[str]) -> None:
-        """``entityTypes:batchDelete`` (nothing when ``names`` is empty)."""
-        entity_type_names = sorted(names)
-        if entity_type_names:
-            self._wait(
-                "delete entity types",
-                lambda: self.entity_types.batch_delete_entity_types(
-                    parent=self.target.agent,
-                    entity_type_names=entity_type_names,
-                    timeout=REQUEST_TIMEOUT_S,
-                ),
-            )
-
-    def train(self) -> None:
-        """``agent:train``, waiting for the training to finish."""
-        self._wait(
-            "train the agent",
-            lambda: self.agents.train_agent(
-                parent=f"projects/{self.target.project}", timeout=REQUEST_TIMEOUT_S
-            ),
-        )
-
-    def _batch_update_entity_types(self, types: list[dialogflow.EntityType]) -> None:
-        request = dialogflow.BatchUpdateEntityTypesRequest(
-            parent=self.target.agent,
-            entity_type_batch_inline=dialogflow.EntityTypeBatch(entity_types=types),
-            language_code=self.target.language_code,
-        )
-        self._wait(
-            "update entity types",
-            lambda: self.entity_types.batch_update_entity_types(
-                request=request, timeout=REQUEST_TIMEOUT_S
-            ),
-        )
-
-    def _batch_update_intents(self, intents: list[dialogflow.Intent]) -> None:
-        request = dialogflow.BatchUpdateIntentsRequest(
-            parent=self.target.agent,
-            intent_batch_inline=dialogflow.IntentBatch(intents=intents),
-            language_code=self.target.language_code,
-        )
-        self._wait(
-            "update intents",
-            lambda: self.intents.batch_update_intents(request=request, timeout=REQUEST_TIMEOUT_S),
-        )
-
-    def _call(self, step: str, call: Any) -> Any:
-        try:
-            return call()
-        except google_exceptions.GoogleAPICallError as exc:
-            raise DialogflowContentError(f"Dialogflow: {step} failed: {exc.message}") from exc
-
-    def _wait(self, step: str, start: Any) -> None:
-        started: operation.Operation = self._call(step, start)
-        interval = self.target.poll_interval_s
-        policy = retries.Retry(
-            predicate=polling.POLLING_PREDICATE,
-            initial=interval,
-            maximum=max(interval, 10.0),
-            multiplier=1.5,
-            timeout=self.target.operation_timeout_s,
-        )
-        try:
-            started.result(polling=policy)  # type: ignore[no-untyped-call]  # api-core is untyped here
-        except concurrent.futures.TimeoutError as exc:
-            raise DialogflowContentError(
-                f"Dialogflow: {step} did not finish within {self.target.operation_timeout_s} s"
-            ) from exc
-        except google_exceptions.GoogleAPICallError as exc:
-            raise DialogflowContentError(f"Dialogflow: {step} failed: {exc.message}") from exc
-
-
-def _message(cls: Any, data: Mapping[str, Any], name: str | None) -> Any:
-    message = cls.from_json(json.dumps(data), ignore_unknown_fields=False)
-    if name:
-        message.name = name
-    return message
-
-
-def parse_content(text: str) -> dict[str, Any]:
-    """The content JSON stored in the resource's inputs.
-
-    Raises:
-        ValueError: if it is not an object with ``entityTypes`` and ``intents`` lists.
-    """
-    content = json.loads(text)
-    if not isinstance(content, dict):
-        raise ValueError("content must be a JSON object")
-    for key in ("entityTypes", "intents"):
-        if not isinstance(content.get(key), list):
-            raise ValueError(f"content.{key} must be a list")
-    return content
 
 
 def _known(value: Any) -> bool:
@@ -351,6 +134,32 @@ class DialogflowContentProvider(pulumi.dynamic.ResourceProvider):
     ) -> pulumi.dynamic.UpdateResult:
         """Apply the new content (stale intents and entity types are deleted) and train."""
         return pulumi.dynamic.UpdateResult(self._apply(_news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> pulumi.dynamic.ReadResult:
+        """What the agent holds now, so ``pulumi refresh`` sees changes made in the console.
+
+        Unchanged content keeps the stored outputs. Content that drifted (an intent edited,
+        added or deleted by hand) comes back as the agent's own content and hash, so the next
+        ``pulumi up`` sees a changed ``contentHash`` and applies the model again. An agent that
+        is gone reads as a deleted resource (empty id).
+        """
+        try:
+            actual = AgentContentClient(Target.from_props(props)).snapshot()
+        except DialogflowContentError as exc:
+            if isinstance(exc.__cause__, google_exceptions.NotFound):
+                return pulumi.dynamic.ReadResult("", {})
+            raise
+        outs = {key: value for key, value in props.items() if not key.startswith("__")}
+        if comparable(actual) == comparable(parse_content(props["content"])):
+            return pulumi.dynamic.ReadResult(id_, outs)
+        found = {"languageCode": props["languageCode"], **actual}
+        outs.update(
+            content=canonical_json(found),
+            contentHash=content_hash(found),
+            intentNames=sorted(i["displayName"] for i in actual["intents"]),
+            entityTypeNames=sorted(t["displayName"] for t in actual["entityTypes"]),
+        )
+        return pulumi.dynamic.ReadResult(id_, outs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Remove the intents and entity types this resource applied (gone agent: done)."""

@@ -1,6 +1,7 @@
 """RegionalStack: everything that serves traffic in one region, as one component.
 
-Per region: the Lex bot (when on), the chat/replay/analytics functions, the REST API and stage,
+Per region: the Lex bot (when on), the signed Lambda package (:class:`components.CodeSigning`),
+the chat/replay/analytics functions, the REST API and stage,
 the regional WAF, the alarms and dashboard, the CodeDeploy group and, with a custom domain, the
 certificate, domain name and latency record. ``pulumi preview`` shows them under
 ``travelbot:index:RegionalStack`` named after the region, and ``__main__.py`` only wires one of
@@ -30,8 +31,10 @@ from components.ai_services import lex_environment, lex_exports, lex_statements,
 from components.blue_green import BlueGreenDeployment, BlueGreenDeploymentArgs
 from components.chat_api import ChatApi, ChatApiArgs
 from components.chat_function import ChatFunction, ChatFunctionArgs
+from components.code_signing import CodeSigning, CodeSigningArgs
 from components.config import StackConfig
 from components.custom_domain import CustomDomain, CustomDomainArgs
+from components.dialogflow_agent import DialogflowFederation, federation_binding
 from components.monitoring import Monitoring, MonitoringArgs
 from components.packaging import LambdaArchive
 from components.web_firewall import WebFirewall, WebFirewallArgs
@@ -54,6 +57,8 @@ class RegionalStackArgs:
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     #: The custom domain's DNS validation record, declared by the first region (None there).
     shared_validation_fqdn: pulumi.Input[str] | None = None
+    #: Keyless Dialogflow: this region's chat role may then impersonate its service account.
+    dialogflow_federation: DialogflowFederation | None = None
 
 
 class RegionalStack(pulumi.ComponentResource):
@@ -85,20 +90,33 @@ class RegionalStack(pulumi.ComponentResource):
             kms_key_arn=args.kms_key_arn,
             opts=self._moved(),
         )
+        signing = CodeSigning(
+            f"signing-{region}",
+            CodeSigningArgs(
+                region=region,
+                stage=cfg.stack,
+                archive=args.archive,
+                kms_key_arn=args.kms_key_arn,
+                policy=cfg.code_signing_policy,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         function = ChatFunction(
             f"chat-{region}",
             ChatFunctionArgs(
                 region=region,
                 stage=cfg.stack,
-                archive=args.archive,
+                code=signing.function_code(),
                 table_name=args.table_name,
                 table_arn=args.table_arn,
                 secret_arn=args.secret_arn,
                 kms_key_arn=args.kms_key_arn,
                 memory_mb=cfg.lambda_memory_mb,
                 timeout_s=cfg.lambda_timeout_s,
-                reserved_concurrency=cfg.reserved_concurrency,
-                provisioned_concurrency=cfg.provisioned_concurrency,
+                reserved_concurrency=cfg.concurrency.chat,
+                provisioned_concurrency=cfg.concurrency.provisioned,
+                replay_reserved_concurrency=cfg.concurrency.replay,
+                analytics_reserved_concurrency=cfg.concurrency.analytics,
                 log_retention_days=cfg.log_retention_days,
                 log_level=cfg.log_level,
                 conversation_retention_days=cfg.conversation_retention_days,
@@ -192,6 +210,14 @@ class RegionalStack(pulumi.ComponentResource):
             )
             self.custom_domain_url = domain.url
             self.validation_fqdn = domain.validation_fqdn
+        if args.dialogflow_federation is not None:
+            federation_binding(
+                f"{name}-dialogflow-federation",
+                args.dialogflow_federation,
+                region=region,
+                role_name=function.role_name,
+                parent=self,
+            )
         self.api_url = api.url
         self.function_name = function.function_name
         self.function_version = function.function_version

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator, Mapping, Sequence
 
 from pulumi_policy import PolicyResource, ResourceValidationPolicy, StackValidationPolicy
 
-from policy.support import Props, as_list, get, of_type, resource_rule, stack_rule
+from policy.support import (
+    Props,
+    as_list,
+    get,
+    of_type,
+    policy_document,
+    resource_rule,
+    stack_rule,
+    statements,
+)
 
 STAGE = "aws:apigateway/stage:Stage"
 METHOD = "aws:apigateway/method:Method"
@@ -14,6 +24,14 @@ METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 WEB_ACL_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+ACCOUNT = "aws:apigateway/account:Account"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+#: What API Gateway needs to write a stage's logs into a group (it creates the streams).
+LOG_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+#: AWS's managed policy for API Gateway logging (grants every log group).
+PUSH_TO_CLOUDWATCH = "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 
 REQUIRED_MANAGED_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
@@ -58,13 +76,12 @@ def check_method_settings(props: Props) -> Iterator[str]:
 
 
 def check_request_validation(props: Props) -> Iterator[str]:
-    """Methods that take a body validate it against a model before the integration runs."""
-    if str(props.get("httpMethod", "")).upper() not in BODY_METHODS:
-        return
+    """Every method has a request validator; methods that take a body also a model."""
+    method = str(props.get("httpMethod", "")).upper()
     if not props.get("requestValidatorId"):
-        yield f"{props.get('httpMethod')} method has no request validator"
-    if not props.get("requestModels"):
-        yield f"{props.get('httpMethod')} method has no request model"
+        yield f"{method} method has no request validator"
+    if method in BODY_METHODS and not props.get("requestModels"):
+        yield f"{method} method has no request model"
 
 
 def check_web_acl(props: Props) -> Iterator[str]:
@@ -138,6 +155,56 @@ def check_stages_have_settings(
             yield "API stage has no */* method settings", stage.urn
 
 
+def _allows(document: Mapping[str, object], action: str, arn: str) -> bool:
+    for statement in statements(policy_document(document)):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = [str(a) for a in as_list(statement.get("Action"))]
+        resources = [str(r) for r in as_list(statement.get("Resource"))]
+        if any(fnmatch.fnmatchcase(action, a) for a in actions) and any(
+            fnmatch.fnmatchcase(arn, r) for r in resources
+        ):
+            return True
+    return False
+
+
+def check_access_log_role(
+    resources: Sequence[PolicyResource],
+) -> Iterator[tuple[str, str | None]]:
+    """The account-level CloudWatch role this stack sets in a region may write where that
+    region's stages send access logs (API Gateway writes access logs with that role too; a role
+    scoped to ``API-Gateway-Execution-Logs_*`` drops them silently). Regions whose role is set
+    outside the stack are checked by ``python -m tools.preflight``."""
+    accounts = {a.props.get("region"): a for a in of_type(resources, ACCOUNT)}
+    roles = {r.props.get("arn"): r for r in of_type(resources, ROLE)}
+    for stage in of_type(resources, STAGE):
+        group = get(stage.props, "accessLogSettings", "destinationArn")
+        account = accounts.get(stage.props.get("region"))
+        if not group or account is None:
+            continue
+        role = roles.get(account.props.get("cloudwatchRoleArn"))
+        if role is None:
+            yield "the API Gateway account's CloudWatch role is not part of this stack", stage.urn
+            continue
+        names = {role.props.get("name"), role.props.get("id")}
+        documents = [
+            p.props.get("policy") for p in of_type(resources, ROLE_POLICY)
+            if p.props.get("role") in names
+        ]  # fmt: skip
+        managed = any(
+            a.props.get("policyArn") == PUSH_TO_CLOUDWATCH and a.props.get("role") in names
+            for a in of_type(resources, ROLE_POLICY_ATTACHMENT)
+        )
+        stream = f"{group}:log-stream:{stage.props.get('stageName', 'stage')}"
+        for action in LOG_WRITE_ACTIONS:
+            if not managed and not any(_allows(d, action, stream) for d in documents):  # type: ignore[arg-type]
+                yield (
+                    f"the API Gateway account role may not {action} into the stage's access log "
+                    f"group {group}: access logs would never appear",
+                    stage.urn,
+                )
+
+
 POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     resource_rule(
         "apigw-stage-access-logging",
@@ -162,9 +229,17 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     ),
     resource_rule(
         "apigw-request-validation",
-        "Methods that take a body validate it against a model. Mirrors cdk-nag AwsSolutions-APIG2.",
+        "Every method has a request validator, and methods that take a body validate it against "
+        "a model. Mirrors cdk-nag AwsSolutions-APIG2, Checkov CKV2_AWS_53.",
         [METHOD],
         check_request_validation,
+    ),
+    stack_rule(
+        "apigw-access-log-role-can-write",
+        "The API Gateway account role the stack sets may write the stages' access logs where "
+        "they go (issue 13 item 2). Own rule: Checkov and cdk-nag only check that a "
+        "destination is set.",
+        check_access_log_role,
     ),
     resource_rule(
         "waf-rate-and-managed-rules",

@@ -7,10 +7,13 @@ from collections.abc import Iterator, Sequence
 
 from pulumi_policy import PolicyResource, ResourceValidationPolicy, StackValidationPolicy
 
-from policy.support import Props, get, of_type, resource_rule, stack_rule
+from policy.support import Props, as_list, get, of_type, resource_rule, stack_rule
 
 FUNCTION = "aws:lambda/function:Function"
 PERMISSION = "aws:lambda/permission:Permission"
+CODE_SIGNING_CONFIG = "aws:lambda/codeSigningConfig:CodeSigningConfig"
+SIGNING_PROFILE = "aws:signer/signingProfile:SigningProfile"
+SIGNING_JOB = "aws:signer/signingJob:SigningJob"
 SUPPORTED_RUNTIMES = ("python3.12", "python3.13")
 #: API Gateway gives up on an integration after 29 s; the function must finish first.
 API_GATEWAY_TIMEOUT_S = 29
@@ -89,6 +92,37 @@ def check_environment(props: Props) -> Iterator[str]:
             yield f"environment variable {name} holds a value that looks like a secret"
 
 
+def check_code_signing(props: Props) -> Iterator[str]:
+    """A code signing config, and code from S3 (where a signing job puts it), not a local zip."""
+    if not props.get("codeSigningConfigArn"):
+        yield "function has no code signing config"
+    if not (props.get("s3Bucket") and props.get("s3Key")):
+        yield "function code is not an S3 object (a signing job's output)"
+
+
+def check_signed_code(resources: Sequence[PolicyResource]) -> Iterator[tuple[str, str | None]]:
+    """Each function runs the output of one of the stack's signing jobs, under a code signing
+    config that trusts only the stack's signing profiles."""
+    configs = {c.props.get("arn"): c for c in of_type(resources, CODE_SIGNING_CONFIG)}
+    profiles = {p.props.get("versionArn") for p in of_type(resources, SIGNING_PROFILE)}
+    signed = {
+        (s3.get("bucket"), s3.get("key"))
+        for job in of_type(resources, SIGNING_JOB)
+        for obj in as_list(job.props.get("signedObjects"))
+        for s3 in as_list(get(obj, "s3s"))
+    }
+    for function in of_type(resources, FUNCTION):
+        config = configs.get(function.props.get("codeSigningConfigArn"))
+        if config is None:
+            yield "function's code signing config is not part of this stack", function.urn
+            continue
+        allowed = as_list(get(config.props, "allowedPublishers", "signingProfileVersionArns"))
+        if not allowed or not set(allowed) <= profiles:
+            yield "code signing config trusts a profile this stack does not own", function.urn
+        if (function.props.get("s3Bucket"), function.props.get("s3Key")) not in signed:
+            yield "function code is not the output of this stack's signing job", function.urn
+
+
 POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
     resource_rule(
         "lambda-supported-runtime",
@@ -121,6 +155,20 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
         "Serverless-LambdaTracing.",
         [FUNCTION],
         check_tracing,
+    ),
+    resource_rule(
+        "lambda-code-signing",
+        "Functions validate code signatures (a code signing config) and deploy from S3. Mirrors "
+        "Checkov CKV_AWS_272.",
+        [FUNCTION],
+        check_code_signing,
+    ),
+    stack_rule(
+        "lambda-runs-signed-code",
+        "Functions run their stack's signing job output under a config that trusts only the "
+        "stack's signing profile (issue 13 item 9). Own rule: Checkov CKV_AWS_272 only checks "
+        "that a config is attached.",
+        check_signed_code,
     ),
     resource_rule(
         "lambda-no-secret-environment",

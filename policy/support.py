@@ -89,6 +89,34 @@ def policy_resource(
     )
 
 
+@dataclass(frozen=True)
+class Declared:
+    """A resource as a program run recorded it: what :func:`policy_resources` needs."""
+
+    type: str
+    name: str
+    props: Props
+    urn: str
+    dependencies: Sequence[str] = ()
+
+
+def policy_resources(declared: Iterable[Declared]) -> list[PolicyResource]:
+    """PolicyResources with their ``dependencies`` linked (by URN), as a stack policy sees
+    them; dependencies outside the list are left out."""
+    items = list(declared)
+    resources = {d.urn: policy_resource(d.type, d.name, d.props, d.urn) for d in items}
+    for item in items:
+        resources[item.urn].dependencies.extend(
+            resources[urn] for urn in item.dependencies if urn in resources
+        )
+    return list(resources.values())
+
+
+def depends_on(resource: PolicyResource, other: PolicyResource) -> bool:
+    """True when ``resource`` (directly) depends on ``other``."""
+    return any(dependency.urn == other.urn for dependency in resource.dependencies)
+
+
 def evaluate(
     policies: Sequence[ResourceValidationPolicy | StackValidationPolicy],
     resources: Sequence[PolicyResource],

@@ -116,6 +116,14 @@ ENV: Final = {
     "dialogflow_language": "DIALOGFLOW_LANGUAGE_CODE",
     "dialogflow_endpoint": "DIALOGFLOW_API_ENDPOINT",
     "dialogflow_timeout_s": "DIALOGFLOW_TIMEOUT_S",
+    # Keyless Dialogflow (Workload Identity Federation from the function's AWS role); read by
+    # runtime.providers.dialogflow.GoogleFederation, set by the program when dialogflowAuth is
+    # workloadIdentity. None of them is secret: the audience names the pool's AWS provider.
+    "dialogflow_audience": "DIALOGFLOW_WORKLOAD_IDENTITY_AUDIENCE",
+    "dialogflow_service_account": "DIALOGFLOW_SERVICE_ACCOUNT",
+    "dialogflow_quota_project": "DIALOGFLOW_QUOTA_PROJECT_ID",
+    "google_sts_endpoint": "GOOGLE_STS_ENDPOINT",
+    "google_iam_credentials_endpoint": "GOOGLE_IAM_CREDENTIALS_ENDPOINT",
     "hedge_delay_ms": "DIALOGFLOW_HEDGE_DELAY_MS",
     "azure_endpoint": "AZURE_LANGUAGE_ENDPOINT",
     "azure_timeout_s": "AZURE_TIMEOUT_S",

@@ -1,4 +1,5 @@
-"""Developer and CI tools that need no cloud account: ``python -m tools.plan <stack>``."""
+"""Operator, developer and CI tools: ``python -m tools.plan <stack>`` (no credentials, mocked) and
+``python -m tools.preflight <stack>`` (your credentials, read-only)."""
 
 import warnings
 

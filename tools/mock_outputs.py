@@ -15,6 +15,8 @@ from typing import Any
 
 ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
+#: The mocked GCP project's number (pool and provider names carry it).
+GCP_PROJECT_NUMBER = "987654321098"
 
 
 def _physical_name(name: str) -> str:
@@ -146,6 +148,84 @@ def _lex_alias(region: str, physical: str, inputs: Mapping[str, Any], out: Outpu
     return f"{alias_id}|{bot}"
 
 
+def _table_replica(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    table = str(inputs.get("globalTableArn"))
+    parts = table.split(":", 5)
+    out["arn"] = ":".join([*parts[:3], region, *parts[4:]])
+    return f"{table.rsplit('/', 1)[-1]}:{region}"
+
+
+def _bucket(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    name = physical.lower()[:63]
+    out.update(
+        bucket=name,
+        arn=f"arn:aws:s3:::{name}",
+        bucketRegionalDomainName=f"{name}.s3.{region}.amazonaws.com",
+    )
+    return name
+
+
+def _bucket_object(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    key = str(inputs.get("key"))
+    out["versionId"] = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return key
+
+
+def _signing_profile(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    name = f"{inputs.get('namePrefix', '')}20260101000000000000000001"
+    arn = _arn("signer", region, f"/signing-profiles/{name}")
+    out.update(name=name, arn=arn, version="AbCdEf0123", versionArn=f"{arn}/AbCdEf0123")
+    return name
+
+
+def _signing_job(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    source = (inputs.get("source") or {}).get("s3") or {}
+    destination = (inputs.get("destination") or {}).get("s3") or {}
+    job_id = hashlib.sha256(json.dumps(source, sort_keys=True).encode()).hexdigest()[:36]
+    key = f"{destination.get('prefix', '')}{job_id}.zip"
+    out.update(
+        jobId=job_id, signedObjects=[{"s3s": [{"bucket": destination.get("bucket"), "key": key}]}]
+    )
+    return job_id
+
+
+def _code_signing_config(
+    region: str, physical: str, inputs: Mapping[str, Any], out: Outputs
+) -> str:
+    config_id = f"csc-{hashlib.sha256(physical.encode()).hexdigest()[:17]}"
+    out.update(configId=config_id, arn=_arn("lambda", region, f"code-signing-config:{config_id}"))
+    return str(out["arn"])
+
+
+def _random_id(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    size = int(inputs.get("byteLength") or 4)
+    digest = hashlib.sha256(physical.encode()).hexdigest()[: 2 * size]
+    out.update(
+        hex=digest,
+        dec=str(int(digest, 16)),
+        b64Url=base64.urlsafe_b64encode(bytes.fromhex(digest)).decode().rstrip("="),
+    )
+    return str(out["b64Url"])
+
+
+def _gcp_pool(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    pool = inputs.get("workloadIdentityPoolId")
+    out["name"] = f"projects/{GCP_PROJECT_NUMBER}/locations/global/workloadIdentityPools/{pool}"
+    return str(out["name"])
+
+
+def _gcp_pool_provider(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
+    pool, provider = (
+        inputs.get("workloadIdentityPoolId"),
+        inputs.get("workloadIdentityPoolProviderId"),
+    )
+    out["name"] = (
+        f"projects/{GCP_PROJECT_NUMBER}/locations/global/workloadIdentityPools/{pool}"
+        f"/providers/{provider}"
+    )
+    return str(out["name"])
+
+
 def _gcp_account(region: str, physical: str, inputs: Mapping[str, Any], out: Outputs) -> str:
     project = inputs.get("project")
     email = f"{inputs.get('accountId')}@{project}.iam.gserviceaccount.com"
@@ -198,6 +278,15 @@ _OUTPUTS: dict[str, Callable[[str, str, Mapping[str, Any], Outputs], str | None]
     "aws-native:lex:Bot": _lex_bot,
     "aws-native:lex:BotVersion": _lex_version,
     "aws-native:lex:BotAlias": _lex_alias,
+    "aws:dynamodb/tableReplica:TableReplica": _table_replica,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:s3/bucketObjectv2:BucketObjectv2": _bucket_object,
+    "aws:signer/signingProfile:SigningProfile": _signing_profile,
+    "aws:signer/signingJob:SigningJob": _signing_job,
+    "aws:lambda/codeSigningConfig:CodeSigningConfig": _code_signing_config,
+    "random:index/randomId:RandomId": _random_id,
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": _gcp_pool,
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": _gcp_pool_provider,
     "gcp:serviceaccount/account:Account": _gcp_account,
     "gcp:serviceaccount/key:Key": _gcp_key,
     "azure-native:cognitiveservices:Account": _azure_account,

@@ -43,6 +43,8 @@ AZURE_KEYS = {
 GLOBAL_AWS_TYPES = ("aws:iam/", "aws:route53/")
 PROVIDER_PREFIX = "pulumi:providers:"
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
+#: Resources that live in the state only (random values): placed with their siblings.
+STATE_ONLY_PREFIX = "random:"
 
 
 @dataclass
@@ -153,7 +155,8 @@ class StackRun:
 
     def placement(self, resource: MockedResource) -> str:
         """Where a resource lives: an AWS region, ``aws:global``, ``gcp:global`` or
-        ``azure:<location>``. A dynamic resource lives where its siblings do."""
+        ``azure:<location>``. A dynamic resource, or a random value, lives where its siblings
+        do."""
         type_ = resource.type
         if type_.startswith(GLOBAL_AWS_TYPES):
             return "aws:global"
@@ -164,11 +167,12 @@ class StackRun:
         if type_.startswith("azure-native:"):
             location = resource.inputs.get("location")
             return f"azure:{location}" if location else "azure"
-        if type_.startswith(DYNAMIC_PREFIX):
+        if type_.startswith((DYNAMIC_PREFIX, STATE_ONLY_PREFIX)):
             siblings = [
                 r
                 for r in self.cloud_resources()
-                if r.parent == resource.parent and not r.type.startswith(DYNAMIC_PREFIX)
+                if r.parent == resource.parent
+                and not r.type.startswith((DYNAMIC_PREFIX, STATE_ONLY_PREFIX))
             ]
             if siblings:
                 return Counter(self.placement(r) for r in siblings).most_common(1)[0][0]

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from components.config import ConfigError
 from components.packaging import PREBUILT_ENV, build_package
 from policy.pack import POLICIES
-from policy.support import Violation, evaluate, policy_resource
+from policy.support import Declared, Violation, evaluate, policy_resources
 from tools.mocked_stack import ROOT, StackRun, run_program
 
 #: Column order after the AWS regions (which keep the stack's own order).
@@ -89,7 +89,9 @@ def resource_table(run: StackRun) -> str:
 def policy_violations(run: StackRun) -> list[Violation]:
     """The policy pack over every mocked resource (inputs for resource rules, outputs for
     stack rules, as in a real preview)."""
-    resources = [policy_resource(r.type, r.name, r.outputs, r.urn) for r in run.resources]
+    resources = policy_resources(
+        Declared(r.type, r.name, r.outputs, r.urn, r.dependencies) for r in run.resources
+    )
     return evaluate(POLICIES, resources, inputs={r.urn: r.inputs for r in run.resources})
 
 

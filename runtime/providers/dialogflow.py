@@ -3,8 +3,18 @@
 google-cloud-dialogflow takes about half a second to import, so nothing Google is imported at
 module level: the client is built by ``client_source`` on the first call (or by :meth:`warm` in
 the background), never on the way to a reply Lex can give alone. The REST transport is used
-(no gRPC channel to set up in a Lambda), with the service-account JSON from the secret; Google's
-self-signed JWTs mean no token round trip before the first request.
+(no gRPC channel to set up in a Lambda).
+
+**Credentials.** By default no Google secret exists: :func:`federated_client` builds google-auth
+``external_account`` credentials with an AWS source (Workload Identity Federation). The
+function's own AWS credentials (:class:`LambdaAwsCredentials`, from botocore: the role's
+temporary keys Lambda puts in the environment, refreshed by botocore) sign a
+``GetCallerIdentity`` request that is never sent to AWS; Google's STS verifies it, returns a
+federated token, and IAM Credentials' ``generateAccessToken`` turns that into a token of the
+Dialogflow service account the role may impersonate. google-auth refreshes it before it
+expires. The opt-in alternative, a service-account key in the secret, goes through
+:func:`dialogflow_client` (self-signed JWTs: no token round trip). Either way the quota project
+is set explicitly, or Dialogflow answers "requires a quota project" to user credentials.
 
 The answer maps to the contract from the documented JSON shape of ``queryResult``
 (``intent.displayName``, ``intentDetectionConfidence``, ``parameters``), so the mapping is the
@@ -17,8 +27,10 @@ import hashlib
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from runtime.contract import ENV
 from runtime.errors import ProviderError
 from runtime.model import BotModel
 from runtime.nlu.slots import SlotReader
@@ -29,6 +41,9 @@ from runtime.retry import RetryPolicy
 from runtime.types import NluContext, NluResult, SlotValue
 
 if TYPE_CHECKING:
+    from botocore.session import Session
+    from google.auth.aws import AwsSecurityCredentials
+    from google.auth.credentials import Credentials
     from google.cloud.dialogflow_v2 import SessionsClient
 
 NAME = "dialogflow"
@@ -38,32 +53,166 @@ SCOPES = (
     "https://www.googleapis.com/auth/dialogflow",
 )
 MAX_SESSION_CHARS = 36  # Dialogflow ES session ids are at most 36 characters
+#: The subject token type of a serialized, signed AWS ``GetCallerIdentity`` request.
+AWS_SUBJECT_TOKEN_TYPE = "urn:ietf:params:aws:token-type:aws4_request"  # noqa: S105 - a type
+GOOGLE_STS_ENDPOINT = "https://sts.googleapis.com"
+GOOGLE_IAM_CREDENTIALS_ENDPOINT = "https://iamcredentials.googleapis.com"
 _SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{1,36}$")
 
 # google-api-core warns on import about future Python support; it says nothing about this code.
 warnings.filterwarnings("ignore", message=r"You are using a Python version", category=FutureWarning)
 
 
-def dialogflow_client(credentials_info: Mapping[str, Any], *, endpoint: str = "") -> SessionsClient:
-    """A REST ``SessionsClient`` authenticated by a service-account key.
+@dataclass(frozen=True, kw_only=True)
+class GoogleFederation:
+    """Where the keyless credentials come from: the pool provider (``audience``), the service
+    account to impersonate, the quota project, and the two Google endpoints (overridable for
+    local fakes)."""
+
+    audience: str
+    service_account: str
+    quota_project: str
+    sts_endpoint: str = GOOGLE_STS_ENDPOINT
+    iam_credentials_endpoint: str = GOOGLE_IAM_CREDENTIALS_ENDPOINT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> GoogleFederation | None:
+        """Read the variables of :data:`runtime.contract.ENV`; None when federation is not set.
+
+        Raises:
+            ValueError: naming the variable when the audience is set but another is missing.
+        """
+        audience = env.get(ENV["dialogflow_audience"], "").strip()
+        if not audience:
+            return None
+        service_account = env.get(ENV["dialogflow_service_account"], "").strip()
+        if "@" not in service_account:
+            raise ValueError(f"{ENV['dialogflow_service_account']} must be a service account email")
+        quota_project = (
+            env.get(ENV["dialogflow_quota_project"], "").strip()
+            or env.get(ENV["dialogflow_project_id"], "").strip()
+        )
+        if not quota_project:
+            raise ValueError(f"{ENV['dialogflow_quota_project']} is required with federation")
+        return cls(
+            audience=audience,
+            service_account=service_account,
+            quota_project=quota_project,
+            sts_endpoint=env.get(ENV["google_sts_endpoint"], "").strip() or GOOGLE_STS_ENDPOINT,
+            iam_credentials_endpoint=env.get(ENV["google_iam_credentials_endpoint"], "").strip()
+            or GOOGLE_IAM_CREDENTIALS_ENDPOINT,
+        )
+
+    @property
+    def token_url(self) -> str:
+        """Google STS's token exchange."""
+        return f"{self.sts_endpoint.rstrip('/')}/v1/token"
+
+    @property
+    def impersonation_url(self) -> str:
+        """IAM Credentials' ``generateAccessToken`` for the service account."""
+        return (
+            f"{self.iam_credentials_endpoint.rstrip('/')}/v1/projects/-/serviceAccounts/"
+            f"{self.service_account}:generateAccessToken"
+        )
+
+
+class LambdaAwsCredentials:
+    """The function's own AWS credentials and region, for google-auth's AWS source.
+
+    Implements google-auth's ``AwsSecurityCredentialsSupplier`` interface (both methods;
+    google-auth calls them and checks no base class, so google-auth is not imported until the
+    first token refresh). botocore resolves the
+    credentials as everywhere in the runtime (in Lambda: the role's temporary keys in the
+    environment) and refreshes them when they near expiry; google-auth does not cache them, so
+    each token refresh signs with the current ones, and never asks the EC2 metadata server.
+    """
+
+    def __init__(self, session: Session, region: str) -> None:
+        if not region:
+            raise ValueError("LambdaAwsCredentials needs the region (AWS_REGION in Lambda)")
+        self._session = session
+        self._region = region
+
+    def get_aws_security_credentials(self, context: Any, request: Any) -> AwsSecurityCredentials:
+        """The current access key, secret key and session token.
+
+        Raises:
+            google.auth.exceptions.RefreshError: when botocore finds no credentials.
+        """
+        from google.auth import aws, exceptions
+
+        credentials = self._session.get_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+        if frozen is None or not frozen.access_key or not frozen.secret_key:
+            message = "no AWS credentials to sign the federation request"
+            raise exceptions.RefreshError(message)  # type: ignore[no-untyped-call]
+        return aws.AwsSecurityCredentials(frozen.access_key, frozen.secret_key, frozen.token)
+
+    def get_aws_region(self, context: Any, request: Any) -> str:
+        """The region whose STS endpoint the signed ``GetCallerIdentity`` names."""
+        return self._region
+
+
+def federated_credentials(
+    federation: GoogleFederation, supplier: LambdaAwsCredentials
+) -> Credentials:
+    """google-auth ``external_account`` credentials with an AWS source and impersonation."""
+    from google.auth import aws
+
+    credentials: Credentials = aws.Credentials(  # type: ignore[no-untyped-call]
+        audience=federation.audience,
+        subject_token_type=AWS_SUBJECT_TOKEN_TYPE,
+        token_url=federation.token_url,
+        aws_security_credentials_supplier=supplier,
+        service_account_impersonation_url=federation.impersonation_url,
+        quota_project_id=federation.quota_project,
+        scopes=list(SCOPES),
+    )
+    return credentials
+
+
+def sessions_client(credentials: Credentials, *, endpoint: str = "") -> SessionsClient:
+    """A REST ``SessionsClient`` with these credentials.
 
     ``endpoint`` overrides ``dialogflow.googleapis.com`` (a regional endpoint, or
     ``http://127.0.0.1:PORT`` for a local fake: the REST transport keeps an explicit scheme).
+    """
+    from google.api_core.client_options import ClientOptions
+    from google.cloud import dialogflow_v2
+
+    options = ClientOptions(api_endpoint=endpoint) if endpoint else None
+    return dialogflow_v2.SessionsClient(
+        transport="rest", credentials=credentials, client_options=options
+    )
+
+
+def federated_client(
+    federation: GoogleFederation, supplier: LambdaAwsCredentials, *, endpoint: str = ""
+) -> SessionsClient:
+    """A ``SessionsClient`` on keyless credentials (the default in the cloud)."""
+    return sessions_client(federated_credentials(federation, supplier), endpoint=endpoint)
+
+
+def dialogflow_client(
+    credentials_info: Mapping[str, Any], *, endpoint: str = "", quota_project: str = ""
+) -> SessionsClient:
+    """A REST ``SessionsClient`` authenticated by a service-account key (the opt-in path).
+
+    The quota project defaults to the key's own project.
 
     Raises:
         ValueError: if ``credentials_info`` is not a usable service-account key.
     """
-    from google.api_core.client_options import ClientOptions
-    from google.cloud import dialogflow_v2
     from google.oauth2 import service_account
 
     credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
         dict(credentials_info), scopes=list(SCOPES)
     )
-    options = ClientOptions(api_endpoint=endpoint) if endpoint else None
-    return dialogflow_v2.SessionsClient(
-        transport="rest", credentials=credentials, client_options=options
-    )
+    project = quota_project or str(credentials_info.get("project_id") or "")
+    if project:
+        credentials = credentials.with_quota_project(project)
+    return sessions_client(credentials, endpoint=endpoint)
 
 
 def dialogflow_session(session_id: str) -> str:

@@ -4,7 +4,10 @@ A provider without its settings is disabled, never a crash:
 
 - Lex needs ``LEX_BOT_ID``, ``LEX_BOT_ALIAS_ID`` and a region (``LEX_REGION`` or ``AWS_REGION``);
   its client is built here, at cold start, because most replies need it.
-- Dialogflow needs ``DIALOGFLOW_PROJECT_ID`` and the secret's ``google_credentials``; Azure needs
+- Dialogflow needs ``DIALOGFLOW_PROJECT_ID`` and either the keyless federation variables
+  (``DIALOGFLOW_WORKLOAD_IDENTITY_AUDIENCE`` and ``DIALOGFLOW_SERVICE_ACCOUNT``: the function's
+  own AWS credentials are exchanged for a Google token, no secret involved) or, opted into, the
+  secret's ``google_credentials`` key file; Azure needs
   ``AZURE_LANGUAGE_ENDPOINT`` and the secret's ``azure_language_key``; OpenWeather needs the
   secret's ``openweather_api_key``. Their SDKs load and their clients are built on first use (or
   by the orchestrator's background warm-up), and rebuilt when the key in the secret changes.
@@ -16,13 +19,13 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aws_lambda_powertools import Logger
 
 from runtime.contract import ENV
-from runtime.errors import ProviderError
+from runtime.errors import ConfigError, ProviderError
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.orchestrator import CloudUnderstander, OrchestratorConfig
@@ -33,9 +36,10 @@ from runtime.settings import Settings
 
 if TYPE_CHECKING:
     from botocore.session import Session
+    from google.cloud.dialogflow_v2 import SessionsClient
 
     from runtime.providers.azure_sentiment import AzureSentiment
-    from runtime.providers.dialogflow import DialogflowNlu
+    from runtime.providers.dialogflow import DialogflowNlu, GoogleFederation
     from runtime.providers.lex import LexNlu
 
 logger = Logger(service="travelbot", child=True)
@@ -210,34 +214,74 @@ def _lex(settings: Settings, embedded: EmbeddedNlu) -> LexNlu | None:
 
 
 def _dialogflow(
-    settings: Settings, embedded: EmbeddedNlu, secrets: SecretsStore | None
+    settings: Settings,
+    embedded: EmbeddedNlu,
+    secrets: SecretsStore | None,
+    env: Mapping[str, str] | None = None,
 ) -> DialogflowNlu | None:
     if not settings.dialogflow_configured:
         _disabled("dialogflow", f"{ENV['dialogflow_project_id']} is not set")
         return None
-    if secrets is None:
+    from runtime.providers.dialogflow import DialogflowNlu, GoogleFederation
+
+    env = os.environ if env is None else env
+    try:
+        federation = GoogleFederation.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if federation is not None:
+        source = _federated_source(settings, federation, env)
+    elif secrets is None:
         _disabled("dialogflow", f"no secret for its credentials: {ENV['secret_arn']} is not set")
         return None
-    from runtime.providers.dialogflow import DialogflowNlu, dialogflow_client
-
-    endpoint = settings.dialogflow_endpoint
-    store = secrets
-
-    def credentials() -> Any:
-        return _secret(store).google_credentials
-
+    else:
+        source = _key_source(settings, secrets)
     return DialogflowNlu(
-        RotatingClient(
-            "dialogflow",
-            "google_credentials",
-            credentials,
-            lambda info: dialogflow_client(info, endpoint=endpoint),
-        ),
+        source,
         project_id=settings.dialogflow_project_id,
         language_code=settings.dialogflow_language,
         model=embedded.model,
         slots=embedded.slots,
         timeout_s=settings.dialogflow_timeout_s,
+    )
+
+
+def _federated_source(
+    settings: Settings, federation: GoogleFederation, env: Mapping[str, str]
+) -> Callable[[], SessionsClient]:
+    """Keyless: one client for the life of the process (google-auth refreshes its token)."""
+    from runtime.providers.dialogflow import LambdaAwsCredentials, federated_client
+
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    endpoint = settings.dialogflow_endpoint
+    lock = threading.Lock()
+    built: list[SessionsClient] = []
+
+    def source() -> SessionsClient:
+        with lock:
+            if not built:
+                supplier = LambdaAwsCredentials(aws_session(), region)
+                built.append(federated_client(federation, supplier, endpoint=endpoint))
+            return built[0]
+
+    return source
+
+
+def _key_source(settings: Settings, store: SecretsStore) -> Callable[[], SessionsClient]:
+    """Opt-in key file from the secret, rebuilt when the key in the secret changes."""
+    from runtime.providers.dialogflow import dialogflow_client
+
+    endpoint = settings.dialogflow_endpoint
+    project = settings.dialogflow_project_id
+
+    def credentials() -> Any:
+        return _secret(store).google_credentials
+
+    return RotatingClient(
+        "dialogflow",
+        "google_credentials",
+        credentials,
+        lambda info: dialogflow_client(info, endpoint=endpoint, quota_project=project),
     )
 
 

@@ -1,9 +1,14 @@
-"""The stack's one Secrets Manager secret: third-party keys for OpenWeather, Google and Azure.
+"""The stack's one Secrets Manager secret: third-party keys for OpenWeather, Azure (and Google).
 
-The secret (``TRAVELBOT_SECRET_ARN``) is a JSON object::
+The secret (``TRAVELBOT_SECRET_ARN``) is a JSON object whose field names are
+:class:`runtime.contract.SecretField`::
 
     {"openweather_api_key": "...", "azure_language_key": "...",
      "google_credentials": {<service-account key file>} or its JSON text (or base64 of it)}
+
+``google_credentials`` is there only when a stack opts into a Dialogflow key
+(``dialogflowAuth=serviceAccountKey``); by default Dialogflow is keyless (Workload Identity
+Federation, see :mod:`runtime.providers.dialogflow`) and no Google secret exists.
 
 It is read through Powertools parameters (``SecretsProvider``, cached for ``max_age_s`` and then
 fetched again, so a rotated key is picked up) on first use, not at import: Lex needs no secret,

@@ -22,7 +22,7 @@ from pulumi.runtime.rpc import _special_secret_sig, _special_sig_key
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from components.azure_language import AzureLanguage, AzureLanguageArgs
+from components.azure_language import AzureLanguage, AzureLanguageArgs, explain_failure
 from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs
 from components.dialogflow_definition import agent_content, canonical_json, content_hash
 from components.lex_bot import LexBot, LexBotArgs
@@ -93,6 +93,7 @@ class AiMonitor(RecordingMonitor):
         self.engine[response.urn] = {
             "provider": request.provider,
             "replace_on_changes": list(request.replaceOnChanges),
+            "hooks": list(request.hooks.on_error) if request.HasField("hooks") else [],
         }
         return response
 
@@ -109,6 +110,7 @@ class Declared:
     provider: str
     replace_on_changes: list[str]
     dependencies: list[str]
+    hooks: list[str]
 
 
 @dataclass
@@ -154,7 +156,7 @@ def build(program: Callable[[], Mapping[str, Any]]) -> Run:
         resources.append(
             Declared(
                 type_, name, rid, dict(args.inputs), mocked, engine["provider"],
-                engine["replace_on_changes"], options["dependencies"],
+                engine["replace_on_changes"], options["dependencies"], engine["hooks"],
             )
         )  # fmt: skip
     return Run(resources, outputs, mocks.invokes)
@@ -340,22 +342,39 @@ def test_the_runtime_statement_allows_recognize_text_on_the_alias_only() -> None
 
 
 def dialogflow(**overrides: Any) -> dict[str, Any]:
-    agent = DialogflowAgent(
-        "df", DialogflowAgentArgs(**{"project": "travel-bot-dev", "stage": "dev", **overrides})
-    )
-    return {
+    fields = {"project": "travel-bot-dev", "stage": "dev", "aws_account_id": ACCOUNT}
+    agent = DialogflowAgent("df", DialogflowAgentArgs(**{**fields, **overrides}))
+    outputs: dict[str, Any] = {
         "project_id": agent.project_id,
-        "credentials_json": agent.credentials_json,
         "email": agent.service_account_email,
         "content_hash": agent.content_hash,
+        "environment": pulumi.Output.from_input(agent.runtime_environment()),
     }
+    if agent.credentials_json is not None:
+        outputs["credentials_json"] = agent.credentials_json
+    if agent.workload_identity_audience is not None:
+        outputs["audience"] = agent.workload_identity_audience
+    return outputs
 
 
-def test_the_dialogflow_api_is_enabled_and_left_on_at_destroy() -> None:
+def with_key() -> dict[str, Any]:
+    return dialogflow(auth="serviceAccountKey", aws_account_id=None)
+
+
+def test_the_apis_are_enabled_and_left_on_at_destroy() -> None:
     run = build(dialogflow)
-    service = run.one("gcp:projects/service:Service")
+    services = {s.inputs["service"]: s for s in run.of_type("gcp:projects/service:Service")}
+    assert set(services) == {
+        "dialogflow.googleapis.com", "iam.googleapis.com", "sts.googleapis.com",
+        "iamcredentials.googleapis.com",
+    }  # fmt: skip
+    assert all(s.inputs["disableOnDestroy"] is False for s in services.values())
+
+
+def test_a_key_based_agent_enables_only_dialogflow() -> None:
+    run = build(with_key)
+    [service] = run.of_type("gcp:projects/service:Service")
     assert service.inputs["service"] == "dialogflow.googleapis.com"
-    assert service.inputs["disableOnDestroy"] is False
 
 
 def test_the_agent_logs_and_classifies_with_the_model_threshold() -> None:
@@ -400,7 +419,8 @@ def test_deploy_credentials_reach_the_content_provider_only_as_a_secret() -> Non
 
 def test_the_content_resource_exposes_snake_case_outputs() -> None:
     def program() -> dict[str, Any]:
-        agent = DialogflowAgent("df", DialogflowAgentArgs(project="travel-bot-dev", stage="dev"))
+        args = DialogflowAgentArgs(project="travel-bot-dev", stage="dev", aws_account_id=ACCOUNT)
+        agent = DialogflowAgent("df", args)
         return {"hash": agent.content.content_hash, "language": agent.content.language_code}
 
     run = build(program)
@@ -408,21 +428,71 @@ def test_the_content_resource_exposes_snake_case_outputs() -> None:
     assert run.value("language") == "en"
 
 
-def test_the_runtime_identity_holds_only_the_dialogflow_client_role() -> None:
+def test_the_runtime_identity_holds_only_detect_intent_and_quota_use() -> None:
     run = build(dialogflow)
-    [member] = run.of_type("gcp:projects/iAMMember:IAMMember")
-    assert member.inputs["role"] == "roles/dialogflow.client"
-    assert member.inputs["member"] == f"serviceAccount:{run.value('email')}"
+    roles = {m.inputs["role"]: m for m in run.of_type("gcp:projects/iAMMember:IAMMember")}
+    # detectIntent, and serviceusage.services.use for the quota project the runtime names
+    assert set(roles) == {"roles/dialogflow.client", "roles/serviceusage.serviceUsageConsumer"}
+    for member in roles.values():
+        assert member.inputs["member"] == f"serviceAccount:{run.value('email')}"
+
+
+def test_keyless_access_creates_no_key_and_no_secret() -> None:
+    run = build(dialogflow)
+    assert run.of_type("gcp:serviceaccount/key:Key") == []
+    assert "credentials_json" not in run.outputs
+
+
+def test_the_pool_trusts_only_the_stacks_aws_account_and_its_assumed_roles() -> None:
+    run = build(dialogflow)
+    pool = run.one("gcp:iam/workloadIdentityPool:WorkloadIdentityPool")
+    provider = run.one("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
+    suffix = run.one("random:index/randomId:RandomId")
+    # a fresh id per pool: a deleted pool keeps its id for 30 days
+    assert pool.inputs["workloadIdentityPoolId"] == f"travelbot-dev-{suffix.outputs['hex']}"
+    assert any("gcp:projects/service:Service" in urn for urn in pool.dependencies)
+    assert provider.inputs["workloadIdentityPoolId"] == pool.outputs["workloadIdentityPoolId"]
+    assert provider.inputs["aws"] == {"accountId": ACCOUNT}
+    assert provider.inputs["attributeCondition"] == "assertion.arn.contains(':assumed-role/')"
+    assert provider.inputs["attributeMapping"]["google.subject"] == "assertion.userid"
+    assert "attribute.aws_role" in provider.inputs["attributeMapping"]
+
+
+def test_the_runtime_gets_the_audience_service_account_and_quota_project_not_a_secret() -> None:
+    run = build(dialogflow)
+    provider = run.one("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
+    audience = f"//iam.googleapis.com/{provider.outputs['name']}"
+    assert run.outputs["audience"] == (audience, False)
+    assert run.value("environment") == {
+        "DIALOGFLOW_PROJECT_ID": "travel-bot-dev",
+        "DIALOGFLOW_LANGUAGE_CODE": "en",
+        "DIALOGFLOW_QUOTA_PROJECT_ID": "travel-bot-dev",
+        "DIALOGFLOW_WORKLOAD_IDENTITY_AUDIENCE": audience,
+        "DIALOGFLOW_SERVICE_ACCOUNT": run.value("email"),
+    }
+
+
+def test_keyless_access_needs_the_aws_account() -> None:
+    with pytest.raises(ValueError, match=r"DialogflowAgentArgs\.aws_account_id"):
+        build(lambda: dialogflow(aws_account_id=None))
+
+
+def test_the_opt_in_key_is_a_decoded_secret_output_of_the_runtime_account() -> None:
+    run = build(with_key)
     key = run.one("gcp:serviceaccount/key:Key")
     account = run.one("gcp:serviceaccount/account:Account")
     assert key.inputs["serviceAccountId"] == account.outputs["name"]
-
-
-def test_the_key_file_is_a_decoded_secret_output() -> None:
-    run = build(dialogflow)
     value, secret = run.outputs["credentials_json"]
     assert json.loads(value) == GCP_KEY_FILE
     assert secret is True
+    assert run.of_type("gcp:iam/workloadIdentityPool:WorkloadIdentityPool") == []
+    assert "DIALOGFLOW_WORKLOAD_IDENTITY_AUDIENCE" not in run.value("environment")
+
+
+@pytest.mark.parametrize("zone", ["Etc/UTC", "UTC", "US/Eastern", "Mars/Olympus"])
+def test_a_time_zone_dialogflow_es_would_refuse_is_refused_naming_the_field(zone: str) -> None:
+    with pytest.raises(ValueError, match=r"DialogflowAgentArgs\.time_zone"):
+        build(lambda: dialogflow(time_zone=zone))
 
 
 def test_an_invalid_project_id_is_refused_naming_the_field() -> None:
@@ -446,7 +516,8 @@ def test_the_language_account_is_text_analytics_with_subdomain_and_managed_ident
     assert account.inputs["kind"] == "TextAnalytics"
     assert account.inputs["sku"] == {"name": "F0"}
     assert account.inputs["identity"] == {"type": "SystemAssigned"}
-    assert account.inputs["properties"]["customSubDomainName"] == "travelbot-dev-lang"
+    suffix = run.one("random:index/randomId:RandomId").outputs["hex"]
+    assert account.inputs["properties"]["customSubDomainName"] == f"travelbot-dev-lang-{suffix}"
     assert "networkAcls" not in account.inputs["properties"]
     assert account.inputs["resourceGroupName"] == group.outputs["name"]
     assert group.inputs["location"] == account.inputs["location"] == "westeurope"
@@ -471,10 +542,42 @@ def test_the_key_comes_from_list_account_keys_and_stays_secret() -> None:
     account = run.one("azure-native:cognitiveservices:Account")
     assert invoke.args["accountName"] == account.outputs["name"]
     assert run.outputs["key"] == (AZURE_KEY, True)
+    suffix = run.one("random:index/randomId:RandomId").outputs["hex"]
     assert run.outputs["endpoint"] == (
-        "https://travelbot-dev-lang.cognitiveservices.azure.com/",
+        f"https://travelbot-dev-lang-{suffix}.cognitiveservices.azure.com/",
         False,
     )
+
+
+def test_the_subdomain_suffix_lives_and_dies_with_the_stack() -> None:
+    # GIVEN the account and its subdomain's random suffix
+    run = build(azure)
+    suffix = run.one("random:index/randomId:RandomId")
+    account = run.one("azure-native:cognitiveservices:Account")
+    # THEN the suffix is a resource of the stack (a destroy deletes it, the next up draws a new
+    # one, so the new account never asks for the subdomain the soft-deleted one still holds)
+    # and the account is built from it
+    assert suffix.inputs["byteLength"] == 4
+    assert any("random:index/randomId:RandomId" in urn for urn in account.dependencies)
+
+
+def test_the_account_explains_a_responsible_ai_terms_refusal() -> None:
+    # GIVEN the error Azure answers on a subscription that never accepted the terms
+    error = (
+        'Status=400 Code="ResourceKindRequireAcceptTerms" Message="This subscription '
+        'cannot create TextAnalytics until you agree to Responsible AI terms"'
+    )
+    # THEN the operator is told the one-time step and where it is documented
+    hint = explain_failure([error])
+    assert hint is not None and "docs/deploy.md" in hint and "portal" in hint
+    assert explain_failure(['Code="CustomDomainInUse"']) is not None
+    assert explain_failure(['Code="QuotaExceeded"']) is None
+
+
+def test_the_account_carries_the_error_hook() -> None:
+    run = build(azure)
+    account = run.one("azure-native:cognitiveservices:Account")
+    assert account.hooks == ["lang-explain-failure"]
 
 
 @pytest.mark.parametrize(
@@ -490,3 +593,10 @@ def test_bad_azure_arguments_are_refused_naming_the_field(
 ) -> None:
     with pytest.raises(ValueError, match=rf"AzureLanguageArgs\.{field}"):
         build(lambda: azure(**overrides))
+
+
+def test_the_secret_gets_the_key_rotation_has_not_regenerated() -> None:
+    # GIVEN the account during a rotation: the runtime moved to key2, key1 is being regenerated
+    run = build(lambda: azure(active_key="key2"))
+    # THEN key2 is the secret output
+    assert run.outputs["key"] == ("azure-key-2", True)

@@ -131,10 +131,21 @@ def test_chat_bodies_are_validated_against_the_contract_before_the_function_runs
     assert schema["additionalProperties"] is False
     assert schema["required"] == ["message"]
     post = dev.one("aws:apigateway/method:Method", "post-chat")
-    validator = dev.one("aws:apigateway/requestValidator:RequestValidator")
+    validator = dev.one(
+        "aws:apigateway/requestValidator:RequestValidator", "api-us-east-1-validator"
+    )
     assert post.inputs["requestModels"] == {"application/json": "ChatRequest"}
     assert post.inputs["requestValidatorId"] == validator.id
     assert validator.inputs["validateRequestBody"] is True
+    # AND every other method (GET / and GET /health included) validates its parameters
+    parameters = dev.one("aws:apigateway/requestValidator:RequestValidator", "parameters")
+    assert (
+        parameters.inputs["validateRequestBody"],
+        parameters.inputs["validateRequestParameters"],
+    ) == (False, True)
+    for method in dev.of_type("aws:apigateway/method:Method"):
+        expected = validator if method is post else parameters
+        assert method.inputs["requestValidatorId"] == expected.id, method.name
     bad_body = dev.one("aws:apigateway/response:Response", "bad-request-body")
     error = json.loads(bad_body.inputs["responseTemplates"]["application/json"])
     assert bad_body.inputs["statusCode"] == "400"
@@ -203,7 +214,12 @@ def test_the_chat_function_has_the_production_configuration(
         assert function["tracingConfig"] == {"mode": "Active"}
         assert function["handler"] == "runtime.api.handler.lambda_handler"
         assert function["publish"] is True
-        assert function["sourceCodeHash"]
+        # the signed package (from the region's signing job), checked by a code signing config
+        job = run.one("aws:signer/signingJob:SigningJob", region=region)
+        [signed] = job.outputs["signedObjects"][0]["s3s"]
+        assert (function["s3Bucket"], function["s3Key"]) == (signed["bucket"], signed["key"])
+        config = run.one("aws:lambda/codeSigningConfig:CodeSigningConfig", region=region)
+        assert function["codeSigningConfigArn"] == config.outputs["arn"]
 
 
 def test_each_function_role_is_inline_least_privilege_scoped_to_arns(dev: StackRun) -> None:
@@ -282,15 +298,13 @@ def test_prod_serves_from_two_regions_over_a_global_table_and_a_replicated_secre
         assert prod.one("aws:kms/key:Key", region=region).inputs["enableKeyRotation"] is True
     table = prod.one(TABLE)
     eu_key = prod.one("aws:kms/key:Key", region="eu-west-1").outputs["arn"]
-    assert table.inputs["replicas"] == [
-        {
-            "regionName": "eu-west-1",
-            "kmsKeyArn": eu_key,
-            "pointInTimeRecovery": True,
-            "deletionProtectionEnabled": True,
-            "propagateTags": True,
-        }
-    ]
+    # provisioned: the replica is its own resource, added after the write auto-scaling
+    assert "replicas" not in table.inputs
+    replica = prod.one("aws:dynamodb/tableReplica:TableReplica")
+    assert (replica.region, replica.inputs["globalTableArn"]) == ("eu-west-1", table.outputs["arn"])
+    assert replica.inputs["kmsKeyArn"] == eu_key
+    assert replica.inputs["pointInTimeRecovery"] is True
+    assert replica.inputs["deletionProtectionEnabled"] is True
     assert table.inputs["streamViewType"] == "NEW_AND_OLD_IMAGES"
     secret = prod.one("aws:secretsmanager/secret:Secret")
     assert secret.inputs["replicas"] == [{"region": "eu-west-1", "kmsKeyId": eu_key}]

@@ -17,21 +17,24 @@ from components import (
     ChatApiArgs,
     ChatFunction,
     ChatFunctionArgs,
+    CodeSigning,
+    CodeSigningArgs,
     ConversationTable,
     ConversationTableArgs,
     CustomDomain,
     CustomDomainArgs,
     EncryptionKey,
     EncryptionKeyArgs,
+    FunctionCode,
     LambdaArchive,
     Monitoring,
     MonitoringArgs,
     TableReplica,
     WebFirewall,
     WebFirewallArgs,
-    chat_api,
+    chat_api_definition,
 )
-from components.chat_api import definition_hash
+from components.chat_api_definition import definition_hash
 from tools.mocked_stack import StackRun
 
 ARN = "arn:aws:kms:us-east-1:123456789012:key/k"
@@ -42,9 +45,18 @@ ARCHIVE = LambdaArchive(
     unzipped_bytes=1,
     has_bytecode=False,
 )
+CODE = FunctionCode(s3_bucket="artifacts", s3_key="signed/job.zip", code_signing_config_arn="arn:c")
+SIGNED_ARCHIVE = LambdaArchive(
+    path=Path("lambda.zip"),
+    source_code_hash="47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",  # SHA-256 of nothing
+    zipped_bytes=1,
+    unzipped_bytes=1,
+    has_bytecode=False,
+)
 MINE = {
-    "BlueGreenDeployment", "BotSecrets", "ChatApi", "ChatFunction", "ConversationTable",
-    "CustomDomain", "EncryptionKey", "Monitoring", "WebFirewall",
+    "BlueGreenDeployment", "BotSecrets", "ChatApi", "ChatFunction", "CodeSigning",
+    "ConversationTable", "CustomDomain", "EncryptionKey", "Monitoring", "RegionalStack",
+    "WebFirewall",
 }  # fmt: skip
 
 
@@ -64,13 +76,29 @@ def test_every_resource_belongs_to_a_travelbot_component_and_is_named_after_it(
 
 def _function(**overrides: Any) -> ChatFunctionArgs:
     base: dict[str, Any] = {
-        "region": "us-east-1", "stage": "dev", "archive": ARCHIVE, "table_name": "t",
+        "region": "us-east-1", "stage": "dev", "code": CODE, "table_name": "t",
         "table_arn": "arn:t", "secret_arn": "arn:s", "kms_key_arn": ARN,
     }  # fmt: skip
     return ChatFunctionArgs(**{**base, **overrides})
 
 
+def _signing(**overrides: Any) -> CodeSigningArgs:
+    base: dict[str, Any] = {
+        "region": "us-east-1", "stage": "dev", "archive": SIGNED_ARCHIVE, "kms_key_arn": ARN,
+    }  # fmt: skip
+    return CodeSigningArgs(**{**base, **overrides})
+
+
 CASES: list[tuple[Callable[[], object], str]] = [
+    (
+        lambda: ChatFunction("f", _function(replay_reserved_concurrency=0)),
+        "ChatFunctionArgs.replay_reserved_concurrency",
+    ),
+    (lambda: CodeSigning("s", _signing(policy="Audit")), "CodeSigningArgs.policy"),
+    (
+        lambda: CodeSigning("s", _signing(archive=ARCHIVE)),
+        "CodeSigningArgs.archive.source_code_hash",
+    ),
     (lambda: ChatFunction("f", _function(timeout_s=29)), "ChatFunctionArgs.timeout_s"),
     (lambda: ChatFunction("f", _function(memory_mb=64)), "ChatFunctionArgs.memory_mb"),
     (
@@ -190,7 +218,7 @@ def test_a_changed_api_contract_triggers_a_new_deployment(
     deployment = dev.one("aws:apigateway/deployment:Deployment")
     assert deployment.inputs["triggers"] == {"definition": definition_hash()}
     # WHEN the chat schema changes
-    schema = {**chat_api.CHAT_REQUEST_SCHEMA, "maxProperties": 2}
-    monkeypatch.setattr(chat_api, "CHAT_REQUEST_SCHEMA", schema)
+    schema = {**chat_api_definition.CHAT_REQUEST_SCHEMA, "maxProperties": 2}
+    monkeypatch.setattr(chat_api_definition, "CHAT_REQUEST_SCHEMA", schema)
     # THEN the trigger changes, so Pulumi replaces the deployment
     assert definition_hash() != deployment.inputs["triggers"]["definition"]

@@ -3,13 +3,14 @@ into StackConfig with errors that name the key."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from components.config import DEFAULTS, SECRET_KEYS, ConfigError, StackConfig
+from components.config import DEFAULTS, SECRET_KEYS, ConfigError, StackConfig, read_stack_file
 from tools.mocked_stack import ROOT, run_program
 
 PROJECT = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
@@ -102,6 +103,26 @@ def test_string_values_as_the_cli_passes_them_are_parsed() -> None:
         ({"backupSchedule": "daily"}, "travelbot:backupSchedule"),
         ({"logLevel": "TRACE"}, "travelbot:logLevel"),
         ({"lambdaTimeout": 10}, "travelbot:lambdaTimeout"),
+        ({"environment": "prod"}, "travelbot:alarmEmail"),  # prod alarms must notify someone
+        ({"codeSigningPolicy": "Audit"}, "travelbot:codeSigningPolicy"),
+        ({"replayReservedConcurrency": 1}, "travelbot:replayReservedConcurrency"),
+        ({"analyticsReservedConcurrency": 0}, "travelbot:analyticsReservedConcurrency"),
+        (
+            {"dialogflowEnabled": True, "gcpProject": "my-project", "dialogflowAuth": "key"},
+            "travelbot:dialogflowAuth",
+        ),
+        (
+            {
+                "dialogflowEnabled": True,
+                "gcpProject": "my-project",
+                "dialogflowTimeZone": "Etc/UTC",
+            },
+            "travelbot:dialogflowTimeZone",
+        ),
+        (
+            {"azureEnabled": True, "azureLanguageSubdomain": "x" * 56},
+            "travelbot:azureLanguageSubdomain",
+        ),
     ],
 )
 def test_a_bad_value_is_rejected_with_an_error_naming_its_key(
@@ -121,3 +142,58 @@ def test_the_program_stops_before_declaring_anything_when_the_config_is_bad(
 def test_the_provider_region_must_be_the_first_served_region(source_archive: Path) -> None:
     with pytest.raises(ConfigError, match=r"^aws:region"):
         run_program("dev", {"aws:region": "eu-west-1"})
+
+
+def test_the_reservations_add_up_to_what_the_region_must_leave_free() -> None:
+    config = StackConfig.from_values(
+        {"reservedConcurrency": 50, "replayReservedConcurrency": 4},
+        project="travelbot",
+        stack="dev",
+    )
+    assert config.concurrency.reserved_total == 50 + 4 + 1
+
+
+def test_keyless_dialogflow_is_the_default_and_the_key_an_opt_in() -> None:
+    base = {"dialogflowEnabled": True, "gcpProject": "my-project"}
+    keyless = StackConfig.from_values(base, project="travelbot", stack="dev").dialogflow
+    keyed = StackConfig.from_values(
+        {**base, "dialogflowAuth": "serviceAccountKey"}, project="travelbot", stack="dev"
+    ).dialogflow
+    assert keyless is not None and keyless.keyless and keyless.time_zone == "America/New_York"
+    assert keyed is not None and not keyed.keyless
+
+
+def test_only_prod_manages_the_api_gateway_account_and_enforces_code_signing() -> None:
+    settings = {}
+    for path in STACK_FILES:
+        values = yaml.safe_load(path.read_text())["config"]
+        ours = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("travelbot:")}
+        config = StackConfig.from_values(ours, project="travelbot", stack=path.name.split(".")[1])
+        settings[config.stack] = (config.manage_api_gateway_account, config.code_signing_policy)
+    assert settings == {
+        "dev": (False, "Warn"), "staging": (False, "Enforce"), "prod": (True, "Enforce"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: Path(p).name)
+def test_a_tool_reads_a_stack_file_as_the_program_reads_its_config(path: Path) -> None:
+    # GIVEN a stack file, read by a tool (no Pulumi engine) and as the CLI hands it over
+    stack = path.name.split(".")[1]
+    from_file = read_stack_file(ROOT, stack)
+    values = yaml.safe_load(path.read_text())["config"]
+    ours = {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("travelbot:")}
+    # THEN both give the same configuration
+    assert from_file == replace(
+        StackConfig.from_values(ours, project="travelbot", stack=stack),
+        aws_default_tags=values["aws:defaultTags"]["tags"],
+    )
+
+
+def test_a_secure_value_in_a_stack_file_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.x.yaml").write_text(
+        "config:\n  aws:region: us-east-1\n  travelbot:openweatherApiKey:\n    secure: AAAB\n"
+        "  travelbot:logLevel: DEBUG\n"
+    )
+    config = read_stack_file(tmp_path, "x")
+    assert config.log_level == "DEBUG"
+    assert config.secrets == {}

@@ -13,14 +13,10 @@ from typing import Any
 
 import pytest
 
-from components.dialogflow_content import (
-    AgentContentClient,
-    DialogflowContentError,
-    DialogflowContentProvider,
-    Target,
-)
+from components.dialogflow_client import AgentContentClient, DialogflowContentError, Target
+from components.dialogflow_content import DialogflowContentProvider
 from components.dialogflow_definition import agent_content, canonical_json, content_hash
-from runtime.model import default_model
+from runtime.contract import bot_model
 from tests.support.fakes.dialogflow_admin import DialogflowAdminFake
 
 PROJECT = "travel-bot-test"
@@ -42,7 +38,7 @@ def provider() -> DialogflowContentProvider:
 
 @pytest.fixture
 def content() -> dict[str, Any]:
-    return agent_content(default_model())
+    return agent_content(bot_model())
 
 
 def props(fake: DialogflowAdminFake, content: dict[str, Any], **overrides: Any) -> dict[str, Any]:
@@ -347,3 +343,68 @@ def test_credentials_that_are_not_a_key_file_are_refused(
     # WHEN the credentials are neither empty, "anonymous" nor a key file THEN they are refused
     with pytest.raises(DialogflowContentError, match="service-account key JSON"):
         AgentContentClient(Target.from_props(props(fake, content, credentials="not json")))
+
+
+# read (pulumi refresh) --------------------------------------------------------------------------
+
+
+def test_read_of_an_agent_that_holds_the_content_keeps_the_stored_outputs(
+    fake: DialogflowAdminFake, provider: DialogflowContentProvider, content: dict[str, Any]
+) -> None:
+    # GIVEN applied content
+    created = provider.create(props(fake, content))
+    assert created.outs is not None
+    # WHEN the stack is refreshed
+    read = provider.read(created.id, created.outs)
+    # THEN nothing changed: same id, same hash
+    assert read.id == created.id
+    assert read.outs is not None
+    assert read.outs["contentHash"] == content_hash(content)
+
+
+def test_read_sees_a_training_phrase_changed_in_the_console(
+    fake: DialogflowAdminFake, provider: DialogflowContentProvider, content: dict[str, Any]
+) -> None:
+    # GIVEN applied content, then Greeting's phrases changed by hand (the console's own
+    # intents:batchUpdate, here through the same API), the state still holding the original
+    created = provider.create(props(fake, content))
+    assert created.outs is not None
+    by_hand = with_greeting(content, "yo bot, typed in the console")
+    provider.update(created.id, created.outs, props(fake, by_hand))
+    # WHEN the stack is refreshed
+    read = provider.read(created.id, created.outs)
+    # THEN the state holds the agent's content and a new hash, so the next up re-applies
+    assert read.outs is not None
+    assert read.outs["contentHash"] != content_hash(content)
+    assert "yo bot, typed in the console" in read.outs["content"]
+    diff = provider.diff(created.id, read.outs, props(fake, content))
+    assert diff.changes is True and diff.replaces == []
+
+
+def test_read_sees_an_intent_added_in_the_console(
+    fake: DialogflowAdminFake, provider: DialogflowContentProvider, content: dict[str, Any]
+) -> None:
+    # GIVEN applied content, then an extra intent created by hand
+    created = provider.create(props(fake, content))
+    assert created.outs is not None
+    extra = with_greeting(content)
+    extra["intents"].append(
+        {"displayName": "ConsoleOnly", "trainingPhrases": [
+            {"type": "EXAMPLE", "parts": [{"text": "made by hand"}]}]}
+    )  # fmt: skip
+    provider.update(created.id, created.outs, props(fake, extra))
+    # WHEN the stack (whose state still says the original content) is refreshed
+    read = provider.read(created.id, created.outs)
+    # THEN the extra intent shows up in the outputs
+    assert read.outs is not None
+    assert "ConsoleOnly" in read.outs["intentNames"]
+    assert read.outs["contentHash"] != created.outs["contentHash"]
+
+
+def test_read_of_an_agent_that_is_gone_reports_the_resource_deleted(
+    fake: DialogflowAdminFake, provider: DialogflowContentProvider, content: dict[str, Any]
+) -> None:
+    # WHEN the project no longer has an agent
+    read = provider.read("gone-agent/agent", props(fake, content, project="gone-agent"))
+    # THEN the resource reads as deleted (empty id), not as an error
+    assert read.id == ""

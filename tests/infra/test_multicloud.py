@@ -17,12 +17,11 @@ import pytest
 from pulumi.runtime.rpc import _special_secret_sig, _special_sig_key
 
 from components.config import ConfigError, StackConfig
-from policy.pack import POLICIES
 from policy.rules_compute import check_environment
-from policy.support import evaluate, policy_resource
 from runtime.providers.secrets import BotSecrets
 from runtime.settings import Settings
 from tools.mocked_stack import AZURE_KEYS, TEST_SECRETS, MockedResource, StackRun, run_program
+from tools.plan import policy_violations
 
 FUNCTION = "aws:lambda/function:Function"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -51,6 +50,8 @@ CUSTOM_DOMAIN_PER_REGION = {
     "aws:apigateway/domainName:DomainName": 1,
     "aws:apigateway/basePathMapping:BasePathMapping": 1,
 }
+#: A provisioned table's replica in each other region (its own resource, see item 1 of issue 13).
+SECONDARY_ONLY = ("aws:dynamodb/tableReplica:TableReplica",)
 #: Stack-wide, in the first region only (the others get replicas).
 PRIMARY_ONLY = (
     "aws:dynamodb/table:Table",
@@ -60,15 +61,23 @@ PRIMARY_ONLY = (
     "aws:backup/plan:Plan",
     "aws:backup/selection:Selection",
 )
+#: Keyless (the default): no key; a pool, its AWS provider and one binding per region's role.
 GCP = {
-    "gcp:projects/service:Service": 1,
+    "gcp:projects/service:Service": 4,  # Dialogflow, IAM, STS, IAM Credentials
     "gcp:diagflow/agent:Agent": 1,
     "gcp:serviceaccount/account:Account": 1,
-    "gcp:projects/iAMMember:IAMMember": 1,
-    "gcp:serviceaccount/key:Key": 1,
+    "gcp:projects/iAMMember:IAMMember": 2,  # dialogflow.client, serviceUsageConsumer
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": 1,
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": 1,
+    "gcp:serviceaccount/iAMMember:IAMMember": 2,  # workloadIdentityUser, one chat role a region
     "pulumi-python:dynamic/travelbot:DialogflowContent": 1,
+    "random:index/randomId:RandomId": 1,  # the pool id's suffix
 }
-AZURE = {"azure-native:resources:ResourceGroup": 1, "azure-native:cognitiveservices:Account": 1}
+AZURE = {
+    "azure-native:resources:ResourceGroup": 1,
+    "azure-native:cognitiveservices:Account": 1,
+    "random:index/randomId:RandomId": 1,  # the subdomain's suffix
+}
 
 #: What each cloud leaves behind when it is on: resource type prefixes, variables, outputs.
 CLOUD_TRACES = {
@@ -82,6 +91,8 @@ SWITCHED_OFF = {
     "azure-off": {"azureEnabled": False},
     "aws-only": {"lexEnabled": False, "dialogflowEnabled": False, "azureEnabled": False},
 }
+#: Prod with the opt-in Dialogflow key instead of federation.
+WITH_KEY = {"dialogflowAuth": "serviceAccountKey"}
 
 
 @pytest.fixture(scope="module")
@@ -96,14 +107,27 @@ def switched(request: pytest.FixtureRequest, switched_runs: dict[str, StackRun])
     return switched_runs[request.param]
 
 
-@pytest.fixture(params=["dev", "prod", *SWITCHED_OFF])
+@pytest.fixture(scope="module")
+def keyed(source_archive: object) -> StackRun:
+    """Prod with ``dialogflowAuth=serviceAccountKey``."""
+    return run_program("prod", WITH_KEY)
+
+
+@pytest.fixture(params=["dev", "prod", "keyed", *SWITCHED_OFF])
 def any_run(request: pytest.FixtureRequest) -> StackRun:
-    """Every stack variant of this module: dev, prod and each switched-off prod."""
+    """Every stack variant of this module: dev, prod, keyed prod, each switched-off prod."""
     if request.param in SWITCHED_OFF:
         runs: dict[str, StackRun] = request.getfixturevalue("switched_runs")
         return runs[request.param]
     run: StackRun = request.getfixturevalue(request.param)
     return run
+
+
+def dialogflow_key(run: StackRun) -> bool:
+    """Dialogflow is on with the opt-in key (not federation)."""
+    return "dialogflow" in enabled_clouds(run) and (
+        run.config["travelbot:dialogflowAuth"] == "serviceAccountKey"
+    )
 
 
 def enabled_clouds(run: StackRun) -> set[str]:
@@ -165,9 +189,12 @@ def test_prod_serves_both_regions_with_the_same_set_and_keeps_stack_wide_pieces_
     # THEN each region has the whole serving set, Lex and the custom domain included
     assert {t: first[t] for t in expected} == expected
     assert {t: second[t] for t in expected} == expected
-    # AND apart from the stack-wide pieces the two regions hold exactly the same resources
-    assert first - Counter(dict.fromkeys(PRIMARY_ONLY, 1)) == second
+    # AND apart from the stack-wide pieces and the table's replica the regions hold the same
+    assert first - Counter(dict.fromkeys(PRIMARY_ONLY, 1)) == second - Counter(
+        dict.fromkeys(SECONDARY_ONLY, 1)
+    )
     assert not any(second[t] for t in PRIMARY_ONLY)
+    assert not any(first[t] for t in SECONDARY_ONLY)
     # AND health checks and latency records are global, one per region (+ one validation record)
     global_ = per_placement(prod, "aws:global")
     assert global_["aws:route53/healthCheck:HealthCheck"] == 2
@@ -250,7 +277,8 @@ def test_each_regions_function_uses_its_regions_table_replica_and_secret_replica
 ) -> None:
     table = prod.one("aws:dynamodb/table:Table")
     secret = prod.one("aws:secretsmanager/secret:Secret")
-    assert [r["regionName"] for r in table.inputs["replicas"]] == [SECONDARY]
+    replica = prod.one("aws:dynamodb/tableReplica:TableReplica")
+    assert (replica.region, replica.inputs["globalTableArn"]) == (SECONDARY, table.outputs["arn"])
     assert [r["region"] for r in secret.inputs["replicas"]] == [SECONDARY]
     for region in (PRIMARY, SECONDARY):
         function = chat_function(prod, region)
@@ -258,6 +286,8 @@ def test_each_regions_function_uses_its_regions_table_replica_and_secret_replica
         assert env["TRAVELBOT_SECRET_ARN"].startswith(f"arn:aws:secretsmanager:{region}:")
         grants = {s["Sid"]: s["Resource"] for s in role_document(prod, function)["Statement"]}
         assert grants["ReadAndWriteConversations"][0].startswith(f"arn:aws:dynamodb:{region}:")
+        if region == SECONDARY:  # the replica's own ARN: the region waits for the replica
+            assert grants["ReadAndWriteConversations"][0] == replica.outputs["arn"]
         assert grants["ReadTheBotSecret"] == [env["TRAVELBOT_SECRET_ARN"]]
 
 
@@ -316,19 +346,48 @@ def test_the_functions_point_at_their_regions_bot_and_the_stacks_agent_and_endpo
     assert prod.exports["dialogflowProjectId"] == "travelbot-prod"
 
 
+def test_each_regions_chat_role_alone_may_impersonate_the_dialogflow_account(
+    prod: StackRun,
+) -> None:
+    # GIVEN keyless Dialogflow in prod: the pool, the runtime's service account, the audience
+    pool = prod.one("gcp:iam/workloadIdentityPool:WorkloadIdentityPool")
+    provider = prod.one("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
+    account = prod.one("gcp:serviceaccount/account:Account")
+    bindings = prod.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+    assert not prod.of_type("gcp:serviceaccount/key:Key")
+    for region in (PRIMARY, SECONDARY):
+        function = chat_function(prod, region)
+        role_name = function.inputs["role"].rsplit("/", 1)[-1]
+        env = variables(function)
+        # THEN that region's chat role, and only it, is a workload identity user of the account
+        [binding] = [b for b in bindings if b.name.startswith(f"{region}-")]
+        assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
+        assert binding.inputs["serviceAccountId"] == account.outputs["name"]
+        assert binding.inputs["member"] == (
+            f"principalSet://iam.googleapis.com/{pool.outputs['name']}/attribute.aws_role/"
+            f"arn:aws:sts::123456789012:assumed-role/{role_name}"
+        )
+        # AND the function knows where to exchange and whom to impersonate, with no secret
+        assert env["DIALOGFLOW_WORKLOAD_IDENTITY_AUDIENCE"] == (
+            f"//iam.googleapis.com/{provider.outputs['name']}"
+        )
+        assert env["DIALOGFLOW_SERVICE_ACCOUNT"] == account.outputs["email"]
+        assert env["DIALOGFLOW_QUOTA_PROJECT_ID"] == "travelbot-prod"
+
+
 def test_the_secret_holds_exactly_the_fields_of_the_enabled_clouds(any_run: StackRun) -> None:
     # GIVEN a stack variant and the clouds its config switches on
     clouds = enabled_clouds(any_run)
     document = secret_document(any_run)
     # THEN OpenWeather's key is always there, the GCP key file and Azure key only when on
     expected = {"openweather_api_key"}
-    expected |= {"google_credentials"} if "dialogflow" in clouds else set()
+    expected |= {"google_credentials"} if dialogflow_key(any_run) else set()
     expected |= {"azure_language_key"} if "azure" in clouds else set()
     assert set(document) == expected
     # AND the runtime reads each field as the credential it expects
     secrets = BotSecrets.from_value(document)
     assert secrets.openweather_api_key == next(iter(TEST_SECRETS.values()))
-    assert (secrets.google_credentials is not None) == ("dialogflow" in clouds)
+    assert (secrets.google_credentials is not None) == dialogflow_key(any_run)
     assert secrets.azure_language_key == (AZURE_KEYS["key1"] if "azure" in clouds else "")
 
 
@@ -383,9 +442,7 @@ def test_the_runtime_configures_exactly_the_clouds_that_are_on(switched: StackRu
 def test_every_variant_passes_the_policy_pack_with_no_mandatory_violation(
     any_run: StackRun,
 ) -> None:
-    resources = [policy_resource(r.type, r.name, r.outputs, r.urn) for r in any_run.resources]
-    inputs = {r.urn: r.inputs for r in any_run.resources}
-    assert evaluate(POLICIES, resources, inputs=inputs) == []
+    assert policy_violations(any_run) == []
 
 
 def test_an_aws_only_stack_still_serves_both_regions(switched: StackRun) -> None:

@@ -21,7 +21,7 @@ from policy.pack import EXEMPTIONS, POLICIES
 from policy.rules_api import check_web_acl
 from policy.rules_compute import check_environment
 from policy.rules_ops import check_iam_statements
-from policy.support import Violation, evaluate, policy_resource
+from policy.support import Declared, Violation, evaluate, policy_resources
 from tools.mocked_stack import ROOT, MockedResource, StackRun
 
 Props = dict[str, Any]
@@ -31,8 +31,8 @@ def pack_input(
     resources: list[MockedResource],
 ) -> tuple[list[PolicyResource], dict[str, Props]]:
     """Policy resources (outputs as props) and the inputs resource policies see, by URN."""
-    policy_resources = [policy_resource(r.type, r.name, r.outputs, r.urn) for r in resources]
-    return policy_resources, {r.urn: r.inputs for r in resources}
+    declared = (Declared(r.type, r.name, r.outputs, r.urn, r.dependencies) for r in resources)
+    return policy_resources(declared), {r.urn: r.inputs for r in resources}
 
 
 def violations_of(resources: list[MockedResource]) -> list[Violation]:
@@ -94,6 +94,29 @@ def _wildcard_action(props: Props) -> None:
 FUNCTION = "aws:lambda/function:Function"
 TABLE = "aws:dynamodb/table:Table"
 STAGE = "aws:apigateway/stage:Stage"
+SCALING_POLICY = "aws:appautoscaling/policy:Policy"
+
+
+def _replica_before_scaling(run: StackRun) -> list[MockedResource]:
+    """Prod's table replica no longer waiting for the write auto-scaling (the old program)."""
+    resources = copy.deepcopy(run.resources)
+    policies = {r.urn for r in resources if r.type == SCALING_POLICY}
+    replica = next(r for r in resources if r.type == "aws:dynamodb/tableReplica:TableReplica")
+    replica.dependencies = [urn for urn in replica.dependencies if urn not in policies]
+    return resources
+
+
+def _execution_logs_only(props: Props) -> None:
+    """The account role's policy as it was: API-Gateway-Execution-Logs_* only."""
+    document = json.loads(props["policy"])
+    statement = document["Statement"][0]
+    statement["Resource"] = [r for r in statement["Resource"] if "Execution-Logs" in r]
+    props["policy"] = json.dumps(document)
+
+
+def _unsigned_code(props: Props) -> None:
+    props["s3Key"] = "unsigned/0123abcd.zip"  # the upload, not the signing job's output
+
 
 #: policy name -> how to break the dev stack so that it (and only it, or its stack twin) fires.
 BAD_CASES: dict[str, Callable[[StackRun], list[MockedResource]]] = {
@@ -162,6 +185,14 @@ BAD_CASES: dict[str, Callable[[StackRun], list[MockedResource]]] = {
     "iam-no-wildcards": lambda r: _mutated(
         r, "aws:iam/rolePolicy:RolePolicy", "chat-policy", _wildcard_action
     ),
+    "dynamodb-provisioned-replicas-after-scaling": _replica_before_scaling,
+    "apigw-access-log-role-can-write": lambda r: _mutated(
+        r, "aws:iam/rolePolicy:RolePolicy", "cloudwatch-policy", _execution_logs_only
+    ),
+    "lambda-code-signing": lambda r: _mutated(
+        r, FUNCTION, "chat-function", _drop("codeSigningConfigArn")
+    ),
+    "lambda-runs-signed-code": lambda r: _mutated(r, FUNCTION, "chat-function", _unsigned_code),
     "iam-no-aws-managed-policies": lambda r: _mutated(
         r,
         "aws:iam/role:Role",
@@ -171,7 +202,12 @@ BAD_CASES: dict[str, Callable[[StackRun], list[MockedResource]]] = {
 }
 
 #: A broken resource also breaks the stack rule that inspects the same resource.
-STACK_TWINS = {"waf-rate-and-managed-rules": {"apigw-stage-has-waf"}}
+STACK_TWINS = {
+    "waf-rate-and-managed-rules": {"apigw-stage-has-waf"},
+    "lambda-code-signing": {"lambda-runs-signed-code"},
+}
+#: Rules whose subject only prod has (a provisioned global table; the account role).
+PROD_CASES = {"dynamodb-provisioned-replicas-after-scaling", "apigw-access-log-role-can-write"}
 
 
 def test_every_rule_of_the_pack_has_a_bad_case() -> None:
@@ -179,9 +215,11 @@ def test_every_rule_of_the_pack_has_a_bad_case() -> None:
 
 
 @pytest.mark.parametrize("policy", sorted(BAD_CASES))
-def test_a_bad_resource_makes_exactly_its_rule_fire(dev: StackRun, policy: str) -> None:
-    # GIVEN the compliant dev stack with one property broken
-    resources = BAD_CASES[policy](dev)
+def test_a_bad_resource_makes_exactly_its_rule_fire(
+    stacks: dict[str, StackRun], policy: str
+) -> None:
+    # GIVEN a compliant stack (dev, or prod for what only prod has) with one property broken
+    resources = BAD_CASES[policy](stacks["prod" if policy in PROD_CASES else "dev"])
     # WHEN the whole pack runs
     fired = {v.policy for v in violations_of(resources)}
     # THEN that rule reports it, and no unrelated rule does
@@ -262,3 +300,42 @@ def test_the_pack_entry_point_starts_the_analyzer_the_cli_talks_to() -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# Issue 13: each rule the first deploy needed, shown on the way it used to be declared --------
+
+
+def test_inline_replicas_on_a_provisioned_table_fire_the_replica_rule(prod: StackRun) -> None:
+    # GIVEN prod's provisioned table declared the old way, with its replica inline
+    replica = prod.one("aws:dynamodb/tableReplica:TableReplica")
+    inline = [{"regionName": "eu-west-1", "kmsKeyArn": replica.inputs["kmsKeyArn"],
+               "pointInTimeRecovery": True}]  # fmt: skip
+    resources = _mutated(prod, TABLE, "", _set("replicas", inline))
+    # WHEN the pack runs  THEN the replica rule names the table
+    fired = [v for v in violations_of(resources) if v.policy.startswith("dynamodb-provisioned")]
+    assert [v.message.split(":")[0] for v in fired] == [
+        "provisioned table declares replicas inline"
+    ]
+
+
+def test_a_get_method_without_a_validator_fires_the_validation_rule(dev: StackRun) -> None:
+    # GIVEN GET /health declared without a request validator (as before issue 13 item 11)
+    resources = _mutated(
+        dev, "aws:apigateway/method:Method", "get-health", _drop("requestValidatorId")
+    )
+    # THEN the validation rule fires for it
+    fired = {(v.policy, v.message) for v in violations_of(resources)}
+    assert fired == {("apigw-request-validation", "GET method has no request validator")}
+
+
+def test_an_acl_without_known_bad_inputs_fires_the_waf_rule(dev: StackRun) -> None:
+    # GIVEN the web ACL without AWS's KnownBadInputs group (Log4j and similar, item 10)
+    def drop_known_bad_inputs(props: Props) -> None:
+        props["rules"] = [r for r in props["rules"] if "KnownBadInputs" not in r["name"]]
+
+    resources = _mutated(dev, "aws:wafv2/webAcl:WebAcl", "", drop_known_bad_inputs)
+    # THEN the WAF rule (and its stack twin) name the missing group
+    messages = {v.message for v in violations_of(resources)}
+    assert (
+        "web ACL lacks the AWS managed rule group AWSManagedRulesKnownBadInputsRuleSet" in messages
+    )
