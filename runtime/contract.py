@@ -33,6 +33,7 @@ class Metric(StrEnum):
     TURNS = "Turns"
     NLU_FALLBACK = "NluFallback"
     DEGRADED_TURNS = "DegradedTurns"
+    ANSWERED_BY_PATIENCE = "AnsweredByPatience"
     UNDERSTAND_MS = "UnderstandMs"
     RESPONSE_TIME_MS = "ResponseTimeMs"
     # Per provider call (dimension ``provider``)
@@ -117,6 +118,8 @@ ENV: Final = {
     "dialogflow_endpoint": "DIALOGFLOW_API_ENDPOINT",
     "dialogflow_timeout_s": "DIALOGFLOW_TIMEOUT_S",
     "hedge_delay_ms": "DIALOGFLOW_HEDGE_DELAY_MS",
+    "patience_floor_ms": "TRAVELBOT_PATIENCE_FLOOR_MS",
+    "patience_ceiling_ms": "TRAVELBOT_PATIENCE_CEILING_MS",
     "azure_endpoint": "AZURE_LANGUAGE_ENDPOINT",
     "azure_timeout_s": "AZURE_TIMEOUT_S",
     "openweather_endpoint": "OPENWEATHER_ENDPOINT",
