@@ -9,7 +9,9 @@ statement about the clock, not a race against a slow machine.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from runtime.errors import ConfigError
 from runtime.providers.factory import orchestrator_config
 from runtime.providers.hedge import LatencyHedgeDelay
 from runtime.providers.observability import InMemoryTelemetry
-from runtime.providers.orchestrator import CloudUnderstander, OrchestratorConfig
+from runtime.providers.orchestrator import CloudUnderstander, OrchestratorConfig, Waiter
 from runtime.providers.patience import MARGIN, Patience
 from runtime.settings import Settings
 from runtime.types import NluContext, NluResult, Sentiment, Understanding
@@ -71,6 +73,7 @@ def understander(
     dialogflow: VirtualNlu | None = None,
     azure: VirtualSentiment | None = None,
     embedded: Embedded | None = None,
+    waiter: Waiter | None = None,
     **config: float | None,
 ) -> CloudUnderstander:
     """The orchestrator on virtual time; a fixed patience of 0.8 s unless told otherwise."""
@@ -94,7 +97,7 @@ def understander(
         config=OrchestratorConfig(**settings),  # type: ignore[arg-type]
         telemetry=InMemoryTelemetry(),
         clock=clock.now,
-        waiter=clock.wait,
+        waiter=waiter or clock.wait,
     )
     clock.watch(cloud.lanes)
     _BUILT.append(cloud)
@@ -205,7 +208,7 @@ def test_without_settings_the_patience_is_between_half_a_second_and_1200_ms() ->
 
 
 def test_a_floor_above_the_ceiling_in_the_environment_names_both_variables() -> None:
-    with pytest.raises(ConfigError, match="TRAVELBOT_PATIENCE_FLOOR_MS.*CEILING_MS"):
+    with pytest.raises(ConfigError, match=r"TRAVELBOT_PATIENCE_FLOOR_MS.*CEILING_MS"):
         Settings.from_env(
             {"TRAVELBOT_PATIENCE_FLOOR_MS": "1500", "TRAVELBOT_PATIENCE_CEILING_MS": "1000"}
         )
@@ -460,3 +463,32 @@ def test_turns_ended_by_the_patience_never_pile_up_calls_beyond_the_lane_limits(
     assert metrics(cloud).count("AnsweredByPatience") == 2
     assert [lane.in_flight for lane in cloud.lanes if lane] == [2, 2, 2]
     assert threading.active_count() <= before + 3 * 2 + 1
+
+
+def test_waiting_for_azure_after_an_unused_hedge_time_does_not_spin(clock: VirtualTime) -> None:
+    # GIVEN Lex confident at 0.1 s (before the 0.15 s hedge delay, so Dialogflow is never
+    # called) and Azure answering at 0.5 s; a waiter that counts how often the turn waits
+    waits: list[float] = []
+
+    def counting(futures: Sequence[Future[Any]], timeout_s: float) -> None:
+        waits.append(timeout_s)
+        if len(waits) > 50:
+            raise AssertionError(f"the turn keeps waiting: {waits[-5:]}")
+        clock.wait(futures, timeout_s)
+
+    cloud = understander(
+        clock,
+        lex=VirtualNlu(clock, "lex", after_s=0.1),
+        dialogflow=VirtualNlu(clock, "dialogflow"),
+        azure=VirtualSentiment(clock, "azure", after_s=0.5),
+        waiter=counting,
+    )
+
+    # WHEN a message is understood
+    elapsed, result = turn(clock, cloud)
+
+    # THEN the turn waited a few times, never for nothing (the passed hedge time is no event)
+    assert elapsed == pytest.approx(0.5)
+    assert (result.nlu.provider, result.sentiment.provider) == ("lex", "azure")
+    assert len(waits) <= 4
+    assert all(timeout > 0 for timeout in waits)
