@@ -117,7 +117,11 @@ def metrics(cloud: CloudUnderstander) -> InMemoryTelemetry:
 
 
 def all_hanging(
-    clock: VirtualTime, embedded: Embedded | None = None, **config: float | None
+    clock: VirtualTime,
+    embedded: Embedded | None = None,
+    *,
+    max_in_flight: int = 8,
+    breaker_failures: int = 5,
 ) -> CloudUnderstander:
     """The orchestrator over a Lex, a Dialogflow and an Azure that all hang."""
     return understander(
@@ -126,7 +130,8 @@ def all_hanging(
         dialogflow=VirtualNlu(clock, "dialogflow"),
         azure=VirtualSentiment(clock, "azure"),
         embedded=embedded,
-        **config,
+        max_in_flight=max_in_flight,
+        breaker_failures=breaker_failures,
     )
 
 
