@@ -16,7 +16,6 @@ wait then fails the test, loudly).
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
 import time
@@ -45,7 +44,7 @@ class VirtualTime:
     def __init__(self, start: float = 1_000.0) -> None:
         self._now = start
         self._cond = threading.Condition()
-        self._wakes: list[float] = []  # heap of the wake-up times of sleeping calls
+        self._wakes: list[float] = []  # the wake-up times of sleeping calls
         self._stopped = False
         self._lanes: list[InFlight] = []
 
@@ -65,14 +64,13 @@ class VirtualTime:
         """
         with self._cond:
             wake = self._now + seconds
-            heapq.heappush(self._wakes, wake)
+            self._wakes.append(wake)
             try:
                 while self._now < wake and not self._stopped:
                     self._cond.wait()
                 return not (self._stopped and self._now < wake)
             finally:
                 self._wakes.remove(wake)
-                heapq.heapify(self._wakes)
                 self._cond.notify_all()
 
     def advance(self, seconds: float) -> None:
