@@ -79,6 +79,7 @@ DEFAULTS: dict[str, Any] = {
     "geoBlockCountries": [],
     "alarmEmail": "",
     "alarmFallbackRatePercent": 30,
+    "alarmPatienceSharePercent": 20,
     "alarmLatencyP90Ms": 3000,
     "alarm5xxRatePercent": 1,
     "alarm4xxRatePercent": 10,
@@ -148,6 +149,7 @@ class StackConfig:
     geo_block_countries: tuple[str, ...]
     alarm_email: str
     alarm_fallback_rate_percent: int
+    alarm_patience_share_percent: int
     alarm_latency_p90_ms: int
     alarm_5xx_rate_percent: int
     alarm_4xx_rate_percent: int
@@ -220,6 +222,7 @@ class StackConfig:
             geo_block_countries=r.countries(),
             alarm_email=read_alarm_email(r, environment),
             alarm_fallback_rate_percent=r.integer("alarmFallbackRatePercent", 1, 100),
+            alarm_patience_share_percent=r.integer("alarmPatienceSharePercent", 1, 100),
             alarm_latency_p90_ms=r.integer("alarmLatencyP90Ms", 10, 29_000),
             alarm_5xx_rate_percent=r.integer("alarm5xxRatePercent", 1, 100),
             alarm_4xx_rate_percent=r.integer("alarm4xxRatePercent", 1, 100),

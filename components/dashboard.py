@@ -52,6 +52,16 @@ def _widget(
     }
 
 
+def _patience_widget(region: str) -> dict[str, Any]:
+    """The share of turns the embedded NLU answered because the clouds were late (the alarm's
+    metric), beside the turns themselves."""
+    return _widget("Turns answered by the patience (%)", [
+        [{"expression": "IF(t > 0, 100 * p / t, 0)", "id": "share", "label": "by patience %"}],
+        _custom(Metric.ANSWERED_BY_PATIENCE, {"id": "p", "visible": False}),
+        _custom(Metric.TURNS, {"id": "t", "visible": False}),
+    ], region, x=12, y=30)  # fmt: skip
+
+
 def dashboard_body(
     *,
     region: str,
@@ -115,6 +125,7 @@ def dashboard_body(
             ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", table_name],
         ], region, x=12, y=24),
     ]  # fmt: skip
+    widgets.append(_patience_widget(region))
     if web_acl_name is not None:
         acl = ["WebACL", web_acl_name, "Region", region, "Rule", "ALL"]
         widgets.append(

@@ -3,9 +3,10 @@
 Alarms: Lambda errors > 10 over 2 periods (the seed), errors on the ``live`` alias (the
 canary's rollback trigger), duration p99 above 80 % of the timeout (the seed's 25 s exceeds
 our 15 s timeout), throttles, API 5XX and 4XX rates, API latency p90, DynamoDB throttles and
-system errors, the NLU fallback rate (``NluFallback / Turns``, names from
-:mod:`runtime.contract`) and messages in either dead-letter queue. Every alarm notifies the
-topic on ALARM and OK.
+system errors, the NLU fallback rate (``NluFallback / Turns``), the share of turns the patience
+answered (``AnsweredByPatience / Turns`` over 5 minutes: the clouds are effectively down) and
+messages in either dead-letter queue (metric names from :mod:`runtime.contract`). Every alarm
+notifies the topic on ALARM and OK.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class MonitoringArgs:
     web_acl_name: pulumi.Input[str] | None = None
     alarm_email: str = ""
     fallback_rate_percent: int = 30
+    patience_share_percent: int = 20
     latency_p90_ms: int = 3000
     rate_5xx_percent: int = 1
     rate_4xx_percent: int = 10
@@ -244,6 +246,7 @@ def _alarms(args: MonitoringArgs) -> list[_Alarm]:
                    _expression("IF(turns > 0, 100 * fallback / turns, 0)", "Fallback %"),
                ]),
     ]  # fmt: skip
+    alarms.append(_patience_alarm(args.patience_share_percent))
     for index, queue in enumerate(args.dead_letter_queue_names):
         alarms.append(
             _Alarm(
@@ -257,6 +260,22 @@ def _alarms(args: MonitoringArgs) -> list[_Alarm]:
             )
         )
     return alarms
+
+
+def _patience_alarm(share_percent: int) -> _Alarm:
+    """More than ``share_percent`` % of the turns in 5 minutes answered by the patience."""
+    service = {str(Dimension.SERVICE): SERVICE_NAME}
+    return _Alarm(
+        "nlu-patience-share",
+        f"More than {share_percent}% of turns in 5 minutes answered by the embedded NLU "
+        "because no cloud answered within the patience: the clouds are effectively down",
+        share_percent,
+        queries=[
+            _query("patience", METRIC_NAMESPACE, Metric.ANSWERED_BY_PATIENCE, service, "Sum"),
+            _query("turns", METRIC_NAMESPACE, Metric.TURNS, service, "Sum"),
+            _expression("IF(turns > 0, 100 * patience / turns, 0)", "Answered by patience %"),
+        ],
+    )
 
 
 def _topic_policy(
@@ -292,6 +311,8 @@ def _validate(args: MonitoringArgs) -> None:
         raise ValueError("MonitoringArgs.function_timeout_s must be 1..900")
     if not 1 <= args.fallback_rate_percent <= 100:
         raise ValueError("MonitoringArgs.fallback_rate_percent must be 1..100")
+    if not 1 <= args.patience_share_percent <= 100:
+        raise ValueError("MonitoringArgs.patience_share_percent must be 1..100")
     if args.alarm_email and "@" not in args.alarm_email:
         raise ValueError(f"MonitoringArgs.alarm_email is not an address: {args.alarm_email!r}")
     if args.latency_p90_ms < 1:

@@ -176,6 +176,7 @@ class RegionalStack(pulumi.ComponentResource):
                 web_acl_name=firewall.web_acl_name,
                 alarm_email=cfg.alarm_email,
                 fallback_rate_percent=cfg.alarm_fallback_rate_percent,
+                patience_share_percent=cfg.alarm_patience_share_percent,
                 latency_p90_ms=cfg.alarm_latency_p90_ms,
                 rate_5xx_percent=cfg.alarm_5xx_rate_percent,
                 rate_4xx_percent=cfg.alarm_4xx_rate_percent,

@@ -33,6 +33,7 @@ class Metric(StrEnum):
     TURNS = "Turns"
     NLU_FALLBACK = "NluFallback"
     DEGRADED_TURNS = "DegradedTurns"
+    ANSWERED_BY_PATIENCE = "AnsweredByPatience"
     UNDERSTAND_MS = "UnderstandMs"
     RESPONSE_TIME_MS = "ResponseTimeMs"
     # Per provider call (dimension ``provider``)
@@ -125,6 +126,8 @@ ENV: Final = {
     "google_sts_endpoint": "GOOGLE_STS_ENDPOINT",
     "google_iam_credentials_endpoint": "GOOGLE_IAM_CREDENTIALS_ENDPOINT",
     "hedge_delay_ms": "DIALOGFLOW_HEDGE_DELAY_MS",
+    "patience_floor_ms": "TRAVELBOT_PATIENCE_FLOOR_MS",
+    "patience_ceiling_ms": "TRAVELBOT_PATIENCE_CEILING_MS",
     "azure_endpoint": "AZURE_LANGUAGE_ENDPOINT",
     "azure_timeout_s": "AZURE_TIMEOUT_S",
     "openweather_endpoint": "OPENWEATHER_ENDPOINT",

@@ -75,6 +75,9 @@ class Settings:
     dialogflow_endpoint: str = ""
     dialogflow_timeout_s: float = 5.0
     hedge_delay_ms: float | None = None  # None: derived from Lex's observed latency
+    # The patience (runtime.providers.patience) is derived from the clouds' latency, within these.
+    patience_floor_ms: float = 500.0
+    patience_ceiling_ms: float = 1200.0
     azure_endpoint: str = ""
     azure_timeout_s: float = 3.0
     openweather_endpoint: str = "https://api.openweathermap.org"
@@ -90,6 +93,13 @@ class Settings:
         if store not in ("sqlite", "dynamodb"):
             raise ConfigError(f"{ENV['store']} must be 'sqlite' or 'dynamodb', got {store!r}")
         hedge_raw = _text(env, "hedge_delay_ms")
+        patience_floor_ms = _number(env, "patience_floor_ms", 500.0, low=0, high=30_000)
+        patience_ceiling_ms = _number(env, "patience_ceiling_ms", 1200.0, low=0, high=30_000)
+        if patience_floor_ms > patience_ceiling_ms:
+            raise ConfigError(
+                f"{ENV['patience_floor_ms']} ({patience_floor_ms:g}) must not exceed "
+                f"{ENV['patience_ceiling_ms']} ({patience_ceiling_ms:g})"
+            )
         return cls(
             stage=_text(env, "stage", "local") or "local",
             store=store,
@@ -116,6 +126,8 @@ class Settings:
             hedge_delay_ms=(
                 _number(env, "hedge_delay_ms", 0, low=0, high=30_000) if hedge_raw else None
             ),
+            patience_floor_ms=patience_floor_ms,
+            patience_ceiling_ms=patience_ceiling_ms,
             azure_endpoint=_text(env, "azure_endpoint"),
             azure_timeout_s=_number(env, "azure_timeout_s", 3.0, low=0.05, high=30),
             openweather_endpoint=_text(env, "openweather_endpoint", cls.openweather_endpoint)

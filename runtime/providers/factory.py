@@ -159,6 +159,8 @@ def orchestrator_config(settings: Settings) -> OrchestratorConfig:
         dialogflow_timeout_s=settings.dialogflow_timeout_s,
         azure_timeout_s=settings.azure_timeout_s,
         hedge_delay_s=None if settings.hedge_delay_ms is None else settings.hedge_delay_ms / 1000,
+        patience_floor_s=settings.patience_floor_ms / 1000,
+        patience_ceiling_s=settings.patience_ceiling_ms / 1000,
     )
 
 

@@ -5,6 +5,9 @@ slower than it usually is, so the backup costs little while cutting the tail. Th
 a high percentile of Lex's recent successful latencies, scaled by a margin and kept between a
 floor (a fast Lex must not make every jitter fire a hedge) and a ceiling (Lex's own timeout).
 Until enough samples exist, ``initial_s`` is used.
+
+:class:`ObservedDelay` is that estimator for any latency; the turn's patience
+(:mod:`runtime.providers.patience`) is another use of it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,12 @@ class HedgeDelay:
         """Ignored: the delay is fixed."""
 
 
-class LatencyHedgeDelay:
-    """The hedge delay as ``percentile`` of the last ``window`` Lex latencies × ``margin``."""
+class ObservedDelay:
+    """A delay as ``percentile`` of the last ``window`` observed latencies × ``margin``.
+
+    Kept between ``floor_s`` and ``ceiling_s``; ``initial_s`` (clamped too) until ``min_samples``
+    latencies were observed. Thread-safe: workers observe while the caller reads.
+    """
 
     def __init__(
         self,
@@ -48,6 +55,8 @@ class LatencyHedgeDelay:
             raise ValueError("percentile must be in (0, 1]")
         if not 0 <= floor_s <= ceiling_s:
             raise ValueError("need 0 <= floor_s <= ceiling_s")
+        if margin <= 0 or window < 1:
+            raise ValueError("margin must be positive and window at least 1")
         self._percentile = percentile
         self._margin = margin
         self._floor_s = floor_s
@@ -58,8 +67,14 @@ class LatencyHedgeDelay:
         self._lock = threading.Lock()
         self._cached: float | None = None
 
+    @property
+    def samples(self) -> int:
+        """How many latencies the window holds."""
+        with self._lock:
+            return len(self._samples)
+
     def observe(self, latency_s: float) -> None:
-        """Add one successful Lex latency (failures are not samples: the breaker sees those)."""
+        """Add one latency of a successful answer (failures are not samples)."""
         with self._lock:
             self._samples.append(latency_s)
             self._cached = None
@@ -75,6 +90,13 @@ class LatencyHedgeDelay:
                 value = percentile(list(self._samples), self._percentile) * self._margin
             self._cached = min(self._ceiling_s, max(self._floor_s, value))
             return self._cached
+
+
+class LatencyHedgeDelay(ObservedDelay):
+    """The hedge delay as ``percentile`` of the last ``window`` Lex latencies × ``margin``.
+
+    Lex's successful latencies are the samples; its failures are the breaker's business.
+    """
 
 
 def percentile(values: list[float], fraction: float) -> float:

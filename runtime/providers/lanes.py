@@ -3,7 +3,10 @@ and the worker that makes a call on the shared pool and reports how it went.
 
 A lane never raises into the orchestrator: a call's failure comes back as an :class:`Outcome`
 with the :class:`runtime.errors.ProviderError` kind, and is reported to the breaker, to the
-telemetry and (for successes) to ``on_success`` (the hedge estimator for Lex).
+telemetry, (for successes) to ``on_success`` (the hedge estimator for Lex) and to the call's own
+``on_outcome`` (the patience's samples). All of that happens in the worker, so a call the turn
+stopped waiting for still reports when it ends. Its slot in the lane is given back once the
+call's future is done, after every report: :attr:`Lane.in_flight` counts calls not yet finished.
 """
 
 from __future__ import annotations
@@ -124,28 +127,58 @@ class Lane(Generic[P]):
         self.timeout_s = timeout_s
         self.breaker = breaker
         self.warm_error: str | None = None  # kind of the last failed warm-up
-        self._slots = threading.BoundedSemaphore(max_in_flight)
+        self.max_in_flight = max_in_flight
+        self._in_flight = 0
+        self._slots_lock = threading.Lock()
         self._telemetry = telemetry
         self._clock = clock
         self._on_success = on_success
         self._warned_unconfigured = False
 
+    @property
+    def in_flight(self) -> int:
+        """Calls submitted and not finished (reports included); at most ``max_in_flight``."""
+        with self._slots_lock:
+            return self._in_flight
+
     def start(
-        self, executor: Executor, call: Callable[[], T], now: float, overall: float
+        self,
+        executor: Executor,
+        call: Callable[[], T],
+        now: float,
+        overall: float,
+        on_outcome: Callable[[Outcome[T]], None] | None = None,
     ) -> Call[T] | None:
-        """Submit ``call``, or None when the breaker is open or the lane is full."""
-        if not self._slots.acquire(blocking=False):
+        """Submit ``call``, or None when the breaker is open or the lane is full.
+
+        ``on_outcome`` is told how the call ended, in the worker, whether or not anyone still
+        waits for it; an exception it raises is logged, never passed on.
+        """
+        if not self._take_slot():
             return None
         if not self.breaker.allow():
-            self._slots.release()
+            self._give_slot()
             return None
         try:
-            future = executor.submit(self._run, call)
+            future = executor.submit(self._run, call, on_outcome)
         except RuntimeError:  # the pool is shut down
-            self._slots.release()
+            self._give_slot()
             self.breaker.cancel()
             return None
+        # After the result and every report (also when the pool cancels the call at shutdown).
+        future.add_done_callback(lambda _: self._give_slot())
         return Call(self, future, deadline=min(now + self.timeout_s, overall))
+
+    def _take_slot(self) -> bool:
+        with self._slots_lock:
+            if self._in_flight >= self.max_in_flight:
+                return False
+            self._in_flight += 1
+            return True
+
+    def _give_slot(self) -> None:
+        with self._slots_lock:
+            self._in_flight -= 1
 
     def skip_reason(self) -> str:
         """Why :meth:`start` returned None: ``open`` (breaker) or ``saturated`` (lane full)."""
@@ -163,7 +196,9 @@ class Lane(Generic[P]):
         self.warm_error = None
         return True
 
-    def _run(self, call: Callable[[], T]) -> Outcome[T]:
+    def _run(
+        self, call: Callable[[], T], on_outcome: Callable[[Outcome[T]], None] | None
+    ) -> Outcome[T]:
         """In a worker thread: make the call, then report it."""
         started = self._clock()
         value: T | None = None
@@ -174,19 +209,26 @@ class Lane(Generic[P]):
             failure = exc.kind
         except Exception as exc:  # a provider bug must not cost the user the reply
             failure = "error"
-            logger.error(
-                "provider raised unexpectedly",
-                extra={
-                    "provider": self.name,
-                    "error": type(exc).__name__,
-                    "trace": REDACTOR.scrub(traceback.format_exc(limit=8)),
-                },
-            )
-        finally:
-            self._slots.release()
+            self._log_bug("provider raised unexpectedly", exc)
         latency = self._clock() - started
         self._report(failure, latency)
-        return Outcome(value if failure is None else None, failure, latency)
+        outcome = Outcome(value if failure is None else None, failure, latency)
+        if on_outcome is not None:
+            try:
+                on_outcome(outcome)
+            except Exception as exc:  # a statistic must not cost the user the reply either
+                self._log_bug("outcome callback raised", exc)
+        return outcome
+
+    def _log_bug(self, message: str, exc: Exception) -> None:
+        logger.error(
+            message,
+            extra={
+                "provider": self.name,
+                "error": type(exc).__name__,
+                "trace": REDACTOR.scrub(traceback.format_exc(limit=8)),
+            },
+        )
 
     def _report(self, failure: str | None, latency_s: float) -> None:
         if failure == "unconfigured":  # a missing key: not the provider's failure

@@ -15,11 +15,13 @@ name                    unit   dimension  when
 ``Turns``               count  --         one message understood
 ``NluFallback``         count  --         the embedded NLU answered, a cloud NLU being configured
 ``DegradedTurns``       count  --         a failed cloud provider was replaced by its fallback
+``AnsweredByPatience``  count  --         the embedded NLU answered because the clouds were late
 ``UnderstandMs``        ms     --         time spent understanding one message
 ``ResponseTimeMs``      ms     --         a whole ``/chat`` turn (``Telemetry.turn_completed``)
 ======================  =====  =========  =========================================================
 
-The fallback rate is ``NluFallback / Turns`` (CloudWatch metric math).
+The fallback rate is ``NluFallback / Turns`` (CloudWatch metric math), the share of turns the
+patience answered ``AnsweredByPatience / Turns`` (see :mod:`runtime.providers.patience`).
 
 Log hygiene: sessions appear only as :func:`session_ref` (a hash), messages only as
 :func:`excerpt` (short, CR/LF escaped), and :func:`install_log_redaction` scrubs every loaded
@@ -67,8 +69,11 @@ class Telemetry(Protocol):
         """``provider``'s breaker opened."""
         ...
 
-    def understood(self, *, fallback: bool, degraded: bool, elapsed_ms: float) -> None:
-        """One message was understood (one turn)."""
+    def understood(
+        self, *, fallback: bool, degraded: bool, elapsed_ms: float, patience: bool = False
+    ) -> None:
+        """One message was understood (one turn); ``patience``: the embedded NLU answered
+        because no cloud had answered confidently within the turn's patience."""
         ...
 
     def turn_completed(self, response_ms: float) -> None:
@@ -134,14 +139,18 @@ class EmfTelemetry:
         """``CircuitOpened``."""
         self._emit([(Metric.CIRCUIT_OPENED, self._unit.Count, 1)], provider)
 
-    def understood(self, *, fallback: bool, degraded: bool, elapsed_ms: float) -> None:
-        """``Turns``, ``NluFallback``, ``DegradedTurns`` and ``UnderstandMs`` in one document."""
+    def understood(
+        self, *, fallback: bool, degraded: bool, elapsed_ms: float, patience: bool = False
+    ) -> None:
+        """``Turns``, ``NluFallback``, ``DegradedTurns``, ``AnsweredByPatience`` and
+        ``UnderstandMs`` in one document (so each share is a ratio of sums over one period)."""
         count = self._unit.Count
         self._emit(
             [
                 (Metric.TURNS, count, 1),
                 (Metric.NLU_FALLBACK, count, int(fallback)),
                 (Metric.DEGRADED_TURNS, count, int(degraded)),
+                (Metric.ANSWERED_BY_PATIENCE, count, int(patience)),
                 (Metric.UNDERSTAND_MS, self._unit.Milliseconds, round(elapsed_ms, 1)),
             ]
         )
@@ -205,11 +214,14 @@ class InMemoryTelemetry:
         """Record an opened breaker."""
         self._add(Metric.CIRCUIT_OPENED, 1, provider)
 
-    def understood(self, *, fallback: bool, degraded: bool, elapsed_ms: float) -> None:
+    def understood(
+        self, *, fallback: bool, degraded: bool, elapsed_ms: float, patience: bool = False
+    ) -> None:
         """Record one understood turn."""
         self._add(Metric.TURNS, 1)
         self._add(Metric.NLU_FALLBACK, int(fallback))
         self._add(Metric.DEGRADED_TURNS, int(degraded))
+        self._add(Metric.ANSWERED_BY_PATIENCE, int(patience))
         self._add(Metric.UNDERSTAND_MS, elapsed_ms)
 
     def turn_completed(self, response_ms: float) -> None:

@@ -1,5 +1,5 @@
-"""CloudUnderstander: Lex, Dialogflow and Azure in parallel, with deadlines, a hedge, circuit
-breakers and the embedded models as the fallback. Implements
+"""CloudUnderstander: Lex, Dialogflow and Azure in parallel, with deadlines, a hedge, a patience,
+circuit breakers and the embedded models as the fallback. Implements
 :class:`runtime.understanding.Understander`.
 
 One message, step by step:
@@ -12,16 +12,22 @@ One message, step by step:
    derived from Lex's recent latency). Without Lex it starts at once.
 3. The reply goes as soon as the answer cannot get better: the first confident answer in the
    order Lex > Dialogflow > embedded. A pending Lex blocks Dialogflow's answer until the hedge has
-   fired; after that, whichever cloud is confident first wins.
-4. Deadlines: each provider has its own (Lex 5 s, Dialogflow 5 s from its start, Azure 3 s) and
+   fired; after that, whichever cloud is confident first wins (the rules are in
+   :mod:`runtime.providers.turn`).
+4. The patience (:mod:`runtime.providers.patience`): once the turn has waited as long as the clouds
+   lately needed for a confident answer (a high percentile, between a floor and a ceiling), a
+   confident embedded reading answers and the turn is degraded; an unsure one waits on. Sentiment
+   likewise: after Azure's patience, the embedded lexicon.
+5. Deadlines: each provider has its own (Lex 5 s, Dialogflow 5 s from its start, Azure 3 s) and
    all are capped by the turn's budget (the Lambda's remaining time minus what the history write
    needs, passed in as ``budget_s``) and by ``overall_timeout_s``. Waiting stops there; threads
-   are never killed, they end with their SDK's own read timeout.
-5. Nothing confident: the embedded answer if it found an intent, else the best cloud answer
+   are never killed, they end with their SDK's own read timeout, and a call the turn stopped
+   waiting for still reports to its breaker, the hedge and the patience when it ends.
+6. Nothing confident: the embedded answer if it found an intent, else the best cloud answer
    (as ``FallbackIntent``), else the embedded one. Sentiment: Azure's if it answered in time,
-   else the embedded lexicon's, awaited until Azure's deadline.
-6. ``degraded`` is set when a cloud provider failed (error, timeout, open breaker, saturated)
-   and a fallback took its place.
+   else the embedded lexicon's.
+7. ``degraded`` is set when a cloud provider failed (error, timeout, patience, open breaker,
+   saturated) and a fallback took its place.
 
 Cold start: SDK imports are CPU-bound and hold the GIL, so a provider whose SDK is not loaded yet
 slows every other thread. Azure is therefore not called until it is warm: a background warm-up
@@ -34,16 +40,17 @@ the background and cold providers are called on the reply path.
 
 Threads cannot pile up: each provider has at most ``max_in_flight`` calls running (a hung one
 holds its slot until its SDK times out; beyond that the provider is skipped), the pool is sized
-to that sum, and the breakers stop calling a provider that keeps failing.
+to that sum, and the breakers stop calling a provider that keeps failing. The patience ends turns
+sooner than the deadlines, so a hanging cloud reaches that limit sooner; it never exceeds it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -51,18 +58,46 @@ from aws_lambda_powertools import Logger
 from runtime.nlu.base import NluProvider
 from runtime.providers.breaker import CircuitBreaker
 from runtime.providers.hedge import HedgeDelay, LatencyHedgeDelay
-from runtime.providers.lanes import Call, CloudNlu, CloudProvider, CloudSentiment, Lane, P
+from runtime.providers.lanes import (
+    Call,
+    CloudNlu,
+    CloudProvider,
+    CloudSentiment,
+    Lane,
+    Outcome,
+    P,
+)
 from runtime.providers.observability import InMemoryTelemetry, Telemetry, excerpt, session_ref
+from runtime.providers.patience import Patience
+from runtime.providers.turn import EMBEDDED, Turn, confident
 from runtime.sentiment.base import SentimentProvider
-from runtime.types import NluContext, NluResult, Understanding
+from runtime.types import NluContext, NluResult, Sentiment, Understanding
 
 logger = Logger(service="travelbot", child=True)
 
-FALLBACK_INTENT = "FallbackIntent"
-EMBEDDED = "embedded"
 WARM_UP_TEXT = "What is the weather like in Lisbon?"
+IDLE_WAIT_S = 0.05  # the longest sleep with nothing to wait on (the loop then looks again)
 
-__all__ = ["CloudNlu", "CloudProvider", "CloudSentiment", "CloudUnderstander", "OrchestratorConfig"]
+Waiter = Callable[[Sequence[Future[Any]], float], None]
+"""Blocks until one of the futures is done or the timeout (seconds) has passed."""
+
+__all__ = [
+    "CloudNlu",
+    "CloudProvider",
+    "CloudSentiment",
+    "CloudUnderstander",
+    "OrchestratorConfig",
+    "Waiter",
+    "wait_for_any",
+]
+
+
+def wait_for_any(futures: Sequence[Future[Any]], timeout_s: float) -> None:
+    """The :data:`Waiter` on the real clock."""
+    if futures:
+        wait(futures, timeout=timeout_s, return_when=FIRST_COMPLETED)
+    elif timeout_s > 0:
+        time.sleep(min(timeout_s, IDLE_WAIT_S))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,6 +112,8 @@ class OrchestratorConfig:
     hedge_delay_s: float | None = None  # None: derived from Lex's observed latency
     hedge_floor_s: float = 0.1
     cold_hedge_delay_s: float = 1.0  # the least hedge delay while Dialogflow's SDK is not loaded
+    patience_floor_s: float = 0.5  # the patience: derived from the clouds' latency, within these
+    patience_ceiling_s: float = 1.2
     max_in_flight: int = 8
     breaker_failures: int = 5
     breaker_cooldown_s: float = 30.0
@@ -89,39 +126,6 @@ class OrchestratorConfig:
         if self.overall_timeout_s is not None:
             return self.overall_timeout_s
         return max(self.lex_timeout_s, self.dialogflow_timeout_s, self.azure_timeout_s)
-
-
-@dataclass
-class _Turn:
-    """One message's calls and what is known so far."""
-
-    text: str
-    context: NluContext
-    started: float
-    overall: float
-    hedge_at: float
-    embedded_nlu: NluProvider
-    lex: Call[NluResult] | None = None
-    dialogflow: Call[NluResult] | None = None
-    dialogflow_started: bool = False
-    azure: Call[Any] | None = None
-    skipped: dict[str, str] = field(default_factory=dict)  # lane -> why it was not called
-    _embedded: NluResult | None = None
-
-    def embedded(self) -> NluResult:
-        """The embedded NLU's reading, computed on first need."""
-        if self._embedded is None:
-            self._embedded = self.embedded_nlu.recognize(self.text, self.context)
-        return self._embedded
-
-    def nlu_calls(self) -> list[Call[NluResult]]:
-        return [c for c in (self.lex, self.dialogflow) if c is not None]
-
-    def calls(self) -> list[Call[Any]]:
-        return [*self.nlu_calls(), *([self.azure] if self.azure else [])]
-
-    def pending_futures(self, now: float) -> list[Future[Any]]:
-        return [c.future for c in self.calls() if c.pending(now, final=False)]
 
 
 class CloudUnderstander:
@@ -138,19 +142,26 @@ class CloudUnderstander:
         config: OrchestratorConfig | None = None,
         telemetry: Telemetry | None = None,
         clock: Callable[[], float] = time.monotonic,
+        waiter: Waiter = wait_for_any,
     ) -> None:
-        """Providers left None are not configured (the embedded models stand in for them)."""
+        """Providers left None are not configured (the embedded models stand in for them).
+
+        ``clock`` and ``waiter`` go together: a test that moves its own clock also decides what
+        waiting means. Raises ``ValueError`` for an impossible patience (floor above ceiling).
+        """
         self.config = config or OrchestratorConfig()
         self.telemetry: Telemetry = telemetry or InMemoryTelemetry()
         self._embedded_nlu = embedded_nlu
         self._embedded_sentiment = embedded_sentiment
         self._clock = clock
+        self._wait = waiter
         cfg = self.config
         self.hedge: HedgeDelay | LatencyHedgeDelay = (
             HedgeDelay(cfg.hedge_delay_s)
             if cfg.hedge_delay_s is not None
             else LatencyHedgeDelay(floor_s=cfg.hedge_floor_s, ceiling_s=cfg.lex_timeout_s)
         )
+        self.patience = Patience(floor_s=cfg.patience_floor_s, ceiling_s=cfg.patience_ceiling_s)
         self._lex = self._lane(lex, cfg.lex_timeout_s, self.hedge.observe)
         self._dialogflow = self._lane(dialogflow, cfg.dialogflow_timeout_s)
         self._azure = self._lane(sentiment, cfg.azure_timeout_s)
@@ -186,38 +197,29 @@ class CloudUnderstander:
     def understand(self, text: str, context: NluContext, budget_s: float) -> Understanding:
         """Understand ``text`` within ``budget_s`` seconds; never raises for provider faults."""
         now = self._clock()
-        overall = now + max(0.0, min(budget_s, self.config.overall_s))
-        lex_call = self._start_nlu(self._lex, text, context, now, overall)
-        azure_call = None
-        azure = self._azure
-        if azure is not None and (azure.provider.ready or self.config.warm_up_delay_s is None):
-            provider = azure.provider
-            azure_call = azure.start(self._executor, lambda: provider.analyze(text), now, overall)
-        turn = _Turn(
+        turn = Turn(
             text=text,
             context=context,
-            started=now,
-            overall=overall,
-            hedge_at=now + self.hedge.delay_s() if lex_call else now,
+            threshold=self.config.confidence_threshold,
             embedded_nlu=self._embedded_nlu,
-            lex=lex_call,
-            azure=azure_call,
+            started=now,
+            overall=now + max(0.0, min(budget_s, self.config.overall_s)),
+            patience_at=now + self.patience.nlu.delay_s(),
+            sentiment_patience_at=now + self.patience.sentiment.delay_s(),
         )
+        turn.lex = self._start_nlu(self._lex, turn, now)
+        turn.hedge_at = now + self.hedge.delay_s() if turn.lex else now
+        turn.azure = self._start_sentiment(turn, now)
         self._note_skips(turn)
         while True:
             now = self._clock()
             self._maybe_hedge(turn, now)
-            decided = self._decide(turn, now, final=False)
-            if decided is not None and self._sentiment_settled(turn, now):
+            decided = turn.decide(now, final=False)
+            if decided is not None and turn.sentiment_settled(now):
                 break
             if now >= turn.overall:
                 break
-            wake = self._next_event(turn, now)
-            pending = turn.pending_futures(now)
-            if pending:
-                wait(pending, timeout=max(0.0, wake - now), return_when=FIRST_COMPLETED)
-            elif wake > now:
-                time.sleep(min(wake - now, 0.05))
+            self._wait(turn.pending_futures(now), max(0.0, self._next_event(turn, now) - now))
         result = self._finish(turn)
         if not self._embedded_warm.is_set() or any(
             lane is not None and not lane.provider.ready for lane in self.lanes
@@ -278,103 +280,83 @@ class CloudUnderstander:
         logger.warning("circuit opened", extra={"provider": name})
 
     def _start_nlu(
-        self,
-        lane: Lane[CloudNlu] | None,
-        text: str,
-        context: NluContext,
-        now: float,
-        overall: float,
+        self, lane: Lane[CloudNlu] | None, turn: Turn, now: float
     ) -> Call[NluResult] | None:
         if lane is None:
             return None
-        provider = lane.provider
-        return lane.start(self._executor, lambda: provider.recognize(text, context), now, overall)
+        provider, text, context = lane.provider, turn.text, turn.context
 
-    # ------------------------------------------------------------------------------ decisions
+        def observe(outcome: Outcome[NluResult]) -> None:
+            # The patience's sample: when this turn first had a confident cloud answer.
+            if confident(outcome.value, turn.threshold) and turn.first_confident_answer():
+                self.patience.nlu.observe(self._clock() - turn.started)
 
-    def _confident(self, result: NluResult | None) -> bool:
-        return (
-            result is not None
-            and result.intent != FALLBACK_INTENT
-            and result.confidence >= self.config.confidence_threshold
+        return lane.start(
+            self._executor, lambda: provider.recognize(text, context), now, turn.overall, observe
         )
 
-    def _maybe_hedge(self, turn: _Turn, now: float) -> None:
+    def _start_sentiment(self, turn: Turn, now: float) -> Call[Sentiment] | None:
+        lane = self._azure
+        if lane is None or not (lane.provider.ready or self.config.warm_up_delay_s is None):
+            return None
+        provider, text = lane.provider, turn.text
+
+        def observe(outcome: Outcome[Sentiment]) -> None:
+            if outcome.value is not None:
+                self.patience.sentiment.observe(self._clock() - turn.started)
+
+        return lane.start(
+            self._executor, lambda: provider.analyze(text), now, turn.overall, observe
+        )
+
+    # ------------------------------------------------------------------------------ timing
+
+    def _maybe_hedge(self, turn: Turn, now: float) -> None:
         if self._dialogflow is None or turn.dialogflow_started:
             return
         lex = turn.lex
-        if lex is not None and lex.done() and self._confident(lex.value()):
+        if lex is not None and lex.done() and confident(lex.value(), turn.threshold):
             return
         if lex is not None and lex.pending(now, final=False) and now < self._hedge_at(turn):
             return
         turn.dialogflow_started = True
-        turn.dialogflow = self._start_nlu(
-            self._dialogflow, turn.text, turn.context, now, turn.overall
-        )
+        turn.dialogflow = self._start_nlu(self._dialogflow, turn, now)
         if turn.dialogflow is None:
             turn.skipped[self._dialogflow.name] = self._dialogflow.skip_reason()
         elif self._lex is not None:
             self.telemetry.hedge_fired()
 
-    def _hedge_at(self, turn: _Turn) -> float:
+    def _hedge_at(self, turn: Turn) -> float:
         """When a slow Lex gets hedged; later while Dialogflow's SDK still has to load, since
         importing it would hold the GIL and slow Lex down."""
         if self._dialogflow is not None and not self._dialogflow.provider.ready:
             return max(turn.hedge_at, turn.started + self.config.cold_hedge_delay_s)
         return turn.hedge_at
 
-    def _decide(self, turn: _Turn, now: float, final: bool) -> NluResult | None:
-        """The answer to give, or None while a better one may still come."""
-        for call in turn.nlu_calls():
-            value = call.value()
-            if self._confident(value):
-                return value
-            overdue = call is turn.lex and turn.dialogflow is not None
-            if call.pending(now, final) and not overdue:
-                return None
-        if any(call.pending(now, final) for call in turn.nlu_calls()):
-            return None
-        embedded = turn.embedded()
-        if embedded.intent != FALLBACK_INTENT:
-            return embedded
-        for call in turn.nlu_calls():
-            value = call.value()
-            if value is not None:
-                return NluResult(
-                    intent=FALLBACK_INTENT,
-                    confidence=value.confidence
-                    if value.intent == FALLBACK_INTENT
-                    else round(1 - value.confidence, 4),
-                    slots={},
-                    provider=value.provider,
-                )
-        return embedded
-
-    def _sentiment_settled(self, turn: _Turn, now: float) -> bool:
-        call = turn.azure
-        return call is None or call.done() or now >= call.deadline
-
-    def _next_event(self, turn: _Turn, now: float) -> float:
-        events = [turn.overall]
+    def _next_event(self, turn: Turn, now: float) -> float:
+        """The next moment a decision may change without a call ending (always after ``now``)."""
+        events = [turn.overall, turn.patience_at]
         events += [c.deadline for c in turn.nlu_calls() if c.pending(now, final=False)]
         if turn.azure is not None and turn.azure.pending(now, final=False):
-            events.append(turn.azure.deadline)
+            events += [turn.azure.deadline, turn.sentiment_patience_at]
         if self._dialogflow is not None and not turn.dialogflow_started:
             events.append(self._hedge_at(turn))
-        return min(events)
+        return min((event for event in events if event > now), default=turn.overall)
 
     # ------------------------------------------------------------------------------ result
 
-    def _finish(self, turn: _Turn) -> Understanding:
+    def _finish(self, turn: Turn) -> Understanding:
         now = self._clock()
-        nlu = self._decide(turn, now, final=True)
+        nlu = turn.decide(now, final=True)
         assert nlu is not None  # final decisions always answer
+        turn.by_patience = turn.by_patience and nlu.provider == EMBEDDED
+        sentiment_by_patience = turn.sentiment_by_patience(now)
         sentiment = turn.azure.value() if turn.azure is not None else None
         if sentiment is None:
             sentiment = self._embedded_sentiment.analyze(turn.text)
-        failures = self._failures(turn, now)
+        failures = turn.failures(now)
         cloud_nlu = self._lex is not None or self._dialogflow is not None
-        confident_cloud = nlu.provider != EMBEDDED and self._confident(nlu)
+        confident_cloud = nlu.provider != EMBEDDED and confident(nlu, turn.threshold)
         nlu_degraded = not confident_cloud and any(
             name in failures for name in ("lex", "dialogflow")
         )
@@ -387,6 +369,7 @@ class CloudUnderstander:
             fallback=cloud_nlu and nlu.provider == EMBEDDED,
             degraded=degraded,
             elapsed_ms=elapsed_ms,
+            patience=turn.by_patience,
         )
         logger.info(
             "message understood",
@@ -399,21 +382,16 @@ class CloudUnderstander:
                 "sentiment_provider": sentiment.provider,
                 "degraded": degraded,
                 "failures": failures,
+                "by_patience": turn.by_patience,
+                "sentiment_by_patience": sentiment_by_patience,
+                "patience_ms": round((turn.patience_at - turn.started) * 1000),
+                "sentiment_patience_ms": round((turn.sentiment_patience_at - turn.started) * 1000),
                 "elapsed_ms": round(elapsed_ms),
             },
         )
         return Understanding(nlu=nlu, sentiment=sentiment, degraded=degraded)
 
-    def _failures(self, turn: _Turn, now: float) -> dict[str, str]:
-        """Provider -> why it did not help: a failure kind, ``deadline``, or why it was skipped."""
-        failures = dict(turn.skipped)
-        for call in turn.calls():
-            failure = call.failure() if call.done() else "deadline"
-            if failure is not None and failure != "unconfigured":
-                failures[call.lane.name] = failure
-        return failures
-
-    def _note_skips(self, turn: _Turn) -> None:
+    def _note_skips(self, turn: Turn) -> None:
         lex, azure = self._lex, self._azure
         if lex is not None and turn.lex is None:
             turn.skipped[lex.name] = lex.skip_reason()

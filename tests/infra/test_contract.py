@@ -112,8 +112,8 @@ def test_every_custom_metric_an_alarm_or_the_dashboard_watches_is_one_the_runtim
         for row in widget["properties"]["metrics"]:
             if row and row[0] == METRIC_NAMESPACE:
                 watched.add(row[1])
-            elif row and isinstance(row[0], dict):
-                text = row[0]["expression"]
+            elif row and isinstance(row[0], dict) and 'MetricName="' in row[0]["expression"]:
+                text = row[0]["expression"]  # a SEARCH; metric math rows name no metric
                 watched.add(text.split('MetricName="', 1)[1].split('"', 1)[0])
     # THEN each is a metric of the contract (the fallback alarm's two among them)
     assert {"NluFallback", "Turns"} <= watched

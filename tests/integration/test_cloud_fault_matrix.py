@@ -4,7 +4,8 @@ The integration tests a production checklist asks for ("Lex fallback works", "Di
 timeout handling", "Azure sentiment analysis") and the fault matrix: each provider alone, and
 all at once, slower than its deadline / 5xx / 429 / connection reset / malformed body. Every
 reply must be a 200 within its bound, from the right provider, flagged degraded when a fallback
-stood in; threads must not pile up; no secret may reach a log line.
+stood in; a slow cloud is given up at the patience when the embedded NLU is confident, at its
+deadline when it is not; threads must not pile up; no secret may reach a log line.
 """
 
 from __future__ import annotations
@@ -38,9 +39,13 @@ from tests.support.cloud import CloudStack, service_account_info
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 
-# Room for a healthy provider on a cold, shared 2-core CI machine: an SDK call that misses its
-# deadline there hands the turn to a fallback and the test fails for the wrong reason.
-DEADLINE_S = 1.0
+# Room for a healthy provider on a cold, shared 2-core CI machine: an SDK call that misses the
+# patience there hands the turn to the embedded models and the test fails for the wrong reason.
+# The patience is fixed here (floor = ceiling), so what the warm-up taught it does not matter.
+PATIENCE_S = 1.0
+# Each cloud's own deadline, past the patience: a slow cloud shows which of the two ended the wait.
+DEADLINE_S = 2.0
+WEATHER_DEADLINE_S = 1.0
 HEDGE_MS = 150
 SLOW_S = DEADLINE_S + 2.0
 WEATHER_QUESTION = "What's the weather in Lisbon?"
@@ -69,6 +74,10 @@ class CloudChat:
     def degraded(self, session_id: str) -> bool:
         return bool(self.services.store.export_session(session_id)[-1].degraded)
 
+    def understood_in_s(self) -> float:
+        """How long the last message took to understand (the weather lookup comes after)."""
+        return self.telemetry.values("UnderstandMs")[-1] / 1000
+
 
 @pytest.fixture(scope="module")
 def nlu() -> EmbeddedNlu:
@@ -86,8 +95,10 @@ def wire(
         LEX_TIMEOUT_S=str(DEADLINE_S),
         DIALOGFLOW_TIMEOUT_S=str(DEADLINE_S),
         AZURE_TIMEOUT_S=str(DEADLINE_S),
-        OPENWEATHER_TIMEOUT_S=str(DEADLINE_S),
+        OPENWEATHER_TIMEOUT_S=str(WEATHER_DEADLINE_S),
         DIALOGFLOW_HEDGE_DELAY_MS=str(HEDGE_MS),
+        TRAVELBOT_PATIENCE_FLOOR_MS=str(PATIENCE_S * 1000),
+        TRAVELBOT_PATIENCE_CEILING_MS=str(PATIENCE_S * 1000),
     )
     secrets = build_secrets(settings)
     telemetry = InMemoryTelemetry()
@@ -189,12 +200,36 @@ def test_dialogflow_timeout_handling(cloud_chat: CloudChat) -> None:
     # WHEN the user asks for the weather
     status, body, elapsed = cloud_chat.chat(WEATHER_QUESTION)
 
-    # THEN the embedded NLU answers at Dialogflow's deadline, correctly, flagged degraded
+    # THEN the confident embedded NLU answers at the patience, before Dialogflow's deadline,
+    # correctly, flagged degraded
     assert status == 200
     assert body["nlu"]["provider"] == "embedded"
     assert body["intent"] == "CheckWeather"
     assert cloud_chat.degraded(body["sessionId"])
-    assert DEADLINE_S <= elapsed < DEADLINE_S + 0.8
+    assert PATIENCE_S <= cloud_chat.understood_in_s() < DEADLINE_S
+    assert elapsed < PATIENCE_S + 0.8
+    assert cloud_chat.telemetry.count("AnsweredByPatience") == 1
+
+
+def test_an_unsure_embedded_nlu_waits_for_slow_clouds_until_their_deadline(
+    cloud_chat: CloudChat,
+) -> None:
+    # GIVEN every cloud slower than its deadline, and a message the embedded NLU cannot read
+    for fake in (cloud_chat.stack.lex, cloud_chat.stack.dialogflow, cloud_chat.stack.azure):
+        fake.faults.latency_s = SLOW_S
+
+    # WHEN the user sends it
+    status, body, elapsed = cloud_chat.chat("qwxz blorp fnord")
+
+    # THEN the patience does not answer for the clouds: the turn waits to their deadline, then
+    # falls back as it always did
+    assert status == 200
+    assert body["intent"] == "FallbackIntent"
+    assert body["nlu"]["provider"] == "embedded"
+    assert cloud_chat.degraded(body["sessionId"])
+    assert cloud_chat.understood_in_s() >= DEADLINE_S
+    assert elapsed < DEADLINE_S + 0.8
+    assert cloud_chat.telemetry.count("AnsweredByPatience") == 0
 
 
 @pytest.mark.parametrize(
@@ -223,16 +258,22 @@ EXPECTED_PROVIDER = {
 }
 
 
+# A slow cloud is given up at the patience: the NLU's (Dialogflow after an unsure Lex, or every
+# cloud) or the sentiment's (Azure); its deadline is never reached.
+NLU_PATIENCE = {"dialogflow", "all"}
+SENTIMENT_PATIENCE = {"azure", "all"}
+
+
 def bound_s(target: str, fault: str) -> float:
-    """How long the reply may take: processing slack plus every deadline on its path."""
+    """How long the reply may take: processing slack plus every wait on its path."""
     if fault != "slow":
         return 1.0
     waits = {
         "lex": HEDGE_MS / 1000,
-        "dialogflow": DEADLINE_S,
-        "azure": DEADLINE_S,
-        "openweather": DEADLINE_S,
-        "all": 2 * DEADLINE_S,  # understanding, then the weather lookup
+        "dialogflow": PATIENCE_S,
+        "azure": PATIENCE_S,
+        "openweather": WEATHER_DEADLINE_S,
+        "all": PATIENCE_S + WEATHER_DEADLINE_S,  # understanding, then the weather lookup
     }
     return 0.8 + waits[target]
 
@@ -270,6 +311,12 @@ def test_every_fault_still_gets_a_bounded_correct_reply(
     assert (body["reply"] == weather_reply("unavailable")) is weather_down
     # AND the turn is flagged degraded exactly when a fallback stood in for a failed cloud
     assert cloud_chat.degraded(body["sessionId"]) is (target in ("dialogflow", "azure", "all"))
+    # AND a slow cloud was given up at the patience, not at its deadline
+    patient = fault == "slow" and target in NLU_PATIENCE | SENTIMENT_PATIENCE
+    if patient:
+        assert PATIENCE_S <= cloud_chat.understood_in_s() < DEADLINE_S
+    by_patience = fault == "slow" and target in NLU_PATIENCE
+    assert cloud_chat.telemetry.count("AnsweredByPatience") == int(by_patience)
 
 
 # -------------------------------------------------------------------------- threads & breakers
@@ -304,6 +351,48 @@ def test_threads_do_not_pile_up_while_lex_hangs(
         # hung call hits its read timeout
         took = time.monotonic() - started
         assert len(cloud.lex.requests) <= 2 * (took / DEADLINE_S + 1) < 40
+    finally:
+        chat.understander.close()
+
+
+def test_threads_do_not_pile_up_while_every_cloud_hangs(
+    cloud: CloudStack,
+    nlu: EmbeddedNlu,
+    runtime_services: Callable[..., Any],
+    invoke: Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]],
+) -> None:
+    # GIVEN every cloud hanging, two calls per provider in flight at most, no breaker to help,
+    # and a short patience: turns end long before the hung calls' read timeouts
+    before = pool_threads()
+    chat = wire(
+        cloud,
+        nlu,
+        runtime_services,
+        invoke,
+        max_in_flight=2,
+        breaker_failures=10_000,
+        patience_floor_s=0.3,
+        patience_ceiling_s=0.3,
+    )
+    for fake in (cloud.lex, cloud.dialogflow, cloud.azure):
+        fake.faults.hang = True
+    try:
+        # WHEN forty messages are sent
+        started = time.monotonic()
+        for _ in range(40):
+            status, body, elapsed = chat.chat(WEATHER_QUESTION)
+            assert status == 200
+            assert body["nlu"]["provider"] == "embedded"
+            assert body["intent"] == "CheckWeather"
+            assert elapsed < 1.5
+
+        # THEN the orchestrator's threads stayed within its pool (3 lanes x 2 + 1)
+        assert pool_threads() - before <= 3 * 2 + 1
+        # AND each cloud was called only while one of its two slots was free
+        took = time.monotonic() - started
+        for fake in (cloud.lex, cloud.dialogflow, cloud.azure):
+            assert len(fake.requests) <= 2 * (took / DEADLINE_S + 1) < 40
+        assert chat.telemetry.count("AnsweredByPatience") >= 2
     finally:
         chat.understander.close()
 

@@ -163,6 +163,24 @@ def test_emf_metrics_carry_the_provider_dimension_and_the_failure_kind(
     assert "provider" not in hedge
 
 
+def test_a_turn_answered_by_the_patience_is_counted_in_the_turns_own_document(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN metrics enabled
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    telemetry = EmfTelemetry()
+
+    # WHEN one turn is answered by the patience and one is not
+    telemetry.understood(fallback=True, degraded=True, elapsed_ms=812.0, patience=True)
+    telemetry.understood(fallback=False, degraded=False, elapsed_ms=305.0)
+
+    # THEN each turn's document carries AnsweredByPatience beside Turns, so the alarm's share is
+    # a ratio of two sums over the same turns
+    by_patience, by_lex = emf_documents(capsys.readouterr().out)
+    assert (by_patience["Turns"], by_patience["AnsweredByPatience"]) == ([1.0], [1.0])
+    assert (by_lex["Turns"], by_lex["AnsweredByPatience"]) == ([1.0], [0.0])
+
+
 def test_emf_metrics_are_silent_when_powertools_metrics_are_disabled(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
