@@ -126,6 +126,7 @@ ENV: Final = {
     # Keyless open-data sources for weather and trip plans (runtime.providers.weather/content).
     "sources": "TRAVELBOT_SOURCES",
     "sources_timeout_s": "TRAVELBOT_SOURCES_TIMEOUT_S",
+    "sources_contact": "TRAVELBOT_SOURCES_CONTACT",
     "open_meteo_url": "TRAVELBOT_OPEN_METEO_URL",
     "open_meteo_archive_url": "TRAVELBOT_OPEN_METEO_ARCHIVE_URL",
     "frankfurter_url": "TRAVELBOT_FRANKFURTER_URL",

@@ -103,6 +103,7 @@ class Settings:
     # Keyless open-data sources (weather without a key, plan content); see docs/sources.md.
     sources_enabled: bool = True
     sources_timeout_s: float = 2.5
+    sources_contact: str = ""  # an e-mail or URL for the sources' operators (User-Agent)
     open_meteo_url: str = "https://api.open-meteo.com"
     open_meteo_archive_url: str = "https://archive-api.open-meteo.com"
     frankfurter_url: str = "https://api.frankfurter.dev/v1"
@@ -151,6 +152,7 @@ class Settings:
             secrets_endpoint=_text(env, "secrets_endpoint"),
             sources_enabled=_switch(env, "sources", cls.sources_enabled),
             sources_timeout_s=_number(env, "sources_timeout_s", 2.5, low=0.05, high=30),
+            sources_contact=_text(env, "sources_contact")[:200],
             open_meteo_url=_url(env, "open_meteo_url", cls.open_meteo_url),
             open_meteo_archive_url=_url(env, "open_meteo_archive_url", cls.open_meteo_archive_url),
             frankfurter_url=_url(env, "frankfurter_url", cls.frankfurter_url),

@@ -2,7 +2,7 @@
 
 The secret (``TRAVELBOT_SECRET_ARN``) is a JSON object::
 
-    {"openweather_api_key": "...", "azure_language_key": "...",
+    {"openweather_api_key": "...", "azure_language_key": "...", "open_meteo_api_key": "...",
      "google_credentials": {<service-account key file>} or its JSON text (or base64 of it)}
 
 It is read through Powertools parameters (``SecretsProvider``, cached for ``max_age_s`` and then
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from aws_lambda_powertools import Logger
 
+from runtime.contract import SecretField
 from runtime.errors import ProviderError
 from runtime.providers.failures import describe
 from runtime.providers.observability import REDACTOR, SecretRedactor, install_log_redaction
@@ -64,6 +65,7 @@ class BotSecrets:
     openweather_api_key: str = field(default="", repr=False)
     azure_language_key: str = field(default="", repr=False)
     google_credentials: Mapping[str, Any] | None = field(default=None, repr=False)
+    open_meteo_api_key: str = field(default="", repr=False)
 
     @classmethod
     def from_value(cls, value: Any) -> BotSecrets:
@@ -78,11 +80,12 @@ class BotSecrets:
             openweather_api_key=text(OPENWEATHER_FIELD),
             azure_language_key=text(AZURE_FIELD),
             google_credentials=_google(data.get(GOOGLE_FIELD)),
+            open_meteo_api_key=text(SecretField.OPEN_METEO_API_KEY),
         )
 
     def sensitive_values(self) -> list[str]:
         """Every string that must never be logged."""
-        values = [self.openweather_api_key, self.azure_language_key]
+        values = [self.openweather_api_key, self.azure_language_key, self.open_meteo_api_key]
         if self.google_credentials is not None:
             key = str(self.google_credentials.get("private_key") or "")
             values += [key, str(self.google_credentials.get("private_key_id") or "")]
