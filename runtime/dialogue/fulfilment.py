@@ -2,8 +2,8 @@
 
 Replies are plain text built from the bot model's templates, one module per task
 (:mod:`runtime.dialogue.plan`, :mod:`runtime.dialogue.weather`, :mod:`runtime.dialogue.flights`).
-Weather and plan content come only from real sources (:class:`runtime.providers.open_data.OpenData`):
-without one the reply says so, never a guess.
+Weather and plan content come only from real sources
+(:class:`runtime.providers.open_data.OpenData`): without one the reply says so, never a guess.
 """
 
 from __future__ import annotations

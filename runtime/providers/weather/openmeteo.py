@@ -169,10 +169,11 @@ def read_typical(payload: Any, month: int, first_year: int, last_year: int) -> T
             high = _number(daily["temperature_2m_max"], i)
             low = _number(daily["temperature_2m_min"], i)
             rain = _number(daily["precipitation_sum"], i)
-            if when.month != month or high is None or low is None:
+            if when.month != month:
                 continue
-            highs.append(high)
-            lows.append(low)
+            if high is not None and low is not None:
+                highs.append(high)
+                lows.append(low)
             if rain is not None:
                 rain_by_year.setdefault(when.year, []).append(rain)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:

@@ -48,7 +48,7 @@ Clock = Callable[[], dt.datetime]
 
 
 def _spot(lat: float, lon: float) -> int:
-    return int(round(lat * 100)) * 31 + int(round(lon * 100)) * 17
+    return round(lat * 100) * 31 + round(lon * 100) * 17
 
 
 def mean_c(lat: float, month: int) -> float:

@@ -21,7 +21,8 @@ A city of seven hills on the [[Tagus]] estuary.
 | name=Castelo de São Jorge | alt=St George's Castle | url=https://castelodesaojorge.pt
 | lat=38.7139 | long=-9.1334 | wikidata=Q847997
 | price=€15; free for residents of Lisbon
-| content=A Moorish castle on the highest hill, with views over [[Lisbon/Alfama|Alfama]] and the river.
+| content=A Moorish castle on the highest hill, with views over
+[[Lisbon/Alfama|Alfama]] and the river.
 }}
 {{see | name=Mosteiro dos Jerónimos | alt=Jerónimos Monastery | wikidata=Q193149 | price=€12
 | content=A Manueline monastery in Belém, with the tomb of Vasco da Gama. <!-- closed Mondays -->
@@ -43,7 +44,8 @@ A city of seven hills on the [[Tagus]] estuary.
 
 ==Eat==
 ===Budget===
-{{eat | name=Time Out Market | price=mains €8-15 | content=Food hall with stalls of well-known chefs.}}
+{{eat | name=Time Out Market | price=mains €8-15
+| content=Food hall with stalls of well-known chefs.}}
 {{eat | name=A Merendeira | price=€5 | content=Soup and chouriço bread until late.}}
 ===Mid-range===
 {{eat | name=Cervejaria Ramiro | price=€25-40 | content=Seafood and beer.}}
