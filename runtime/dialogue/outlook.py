@@ -44,9 +44,14 @@ def spoken_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def _degrees(value: float) -> str:
+    text = f"{value:.0f}"
+    return "0" if text == "-0" else text
+
+
 def temperature_range(low: float, high: float) -> str:
-    """ "12-18°C"."""
-    return f"{low:.0f}-{high:.0f}°C"
+    """ "12 to 18°C" (reads well with negative numbers too: "-3 to 2°C")."""
+    return f"{_degrees(low)} to {_degrees(high)}°C"
 
 
 def day_sentence(day: DailyForecast) -> str:

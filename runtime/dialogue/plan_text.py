@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from runtime.dialogue.context import Templates
 from runtime.dialogue.money import format_money
-from runtime.dialogue.trip import Money, TripPlan
+from runtime.dialogue.trip import GENERAL_THEMES, Money, TripPlan
 
 CONCISE_HIGHLIGHTS = 3
 
@@ -55,9 +55,15 @@ def render(plan: TripPlan, text: Templates, *, concise: bool = False) -> str:
     split = ", ".join(f"{line.name} {_both(line.amount, line.local)}" for line in plan.split)
     lines.append(f"Per day ({basis}): {split}.")
     named = [s.name for day in plan.itinerary for s in day.sights]
-    if concise and named:
-        lines.append(f"Highlights: {'; '.join(named[:CONCISE_HIGHLIGHTS])}.")
-    elif not concise:
+    if concise:
+        picks = named[:CONCISE_HIGHLIGHTS]
+        if not picks:
+            picks = [
+                "a general outline: " + GENERAL_THEMES[0],
+                *GENERAL_THEMES[1:CONCISE_HIGHLIGHTS],
+            ]
+        lines.append(f"Highlights: {'; '.join(picks)}.")
+    else:
         if not named:
             lines.append("A general outline (no sights to name yet):")
         lines.extend(f"Day {day.day}: {day.sentence()}." for day in plan.itinerary)

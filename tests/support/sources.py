@@ -60,10 +60,12 @@ class SourceStack:
     def settings(self, base: Settings | None = None, **overrides: str) -> Settings:
         """``base`` (default settings) with the sources pointed at the fakes."""
         read = Settings.from_env(self.env(**overrides))
+        base = base or Settings()
+        timeout_s = read.sources_timeout_s if ENV["sources_timeout_s"] in overrides else None
         return replace(
-            base or Settings(),
+            base,
             sources_enabled=read.sources_enabled,
-            sources_timeout_s=read.sources_timeout_s,
+            sources_timeout_s=timeout_s or base.sources_timeout_s,
             open_meteo_url=read.open_meteo_url,
             open_meteo_archive_url=read.open_meteo_archive_url,
             frankfurter_url=read.frankfurter_url,
