@@ -20,7 +20,7 @@ the program and the runtime cannot disagree on them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws_native as aws_native
@@ -35,6 +35,7 @@ from components.bot_secrets import (
 from components.config import StackConfig
 from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs
 from components.lex_bot import LexBot, LexBotArgs
+from components.open_sources import open_sources_environment, open_sources_secret_fields
 from runtime.contract import ENV
 
 Environment = dict[str, pulumi.Input[str]]
@@ -47,6 +48,9 @@ class StackServices:
     dialogflow: DialogflowAgent | None
     azure: AzureLanguage | None
     nlu_confidence_threshold: float | None = None
+    #: The open-data sources' settings and optional key (:mod:`components.open_sources`).
+    open_environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    open_secret_fields: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
     def secret_fields(self, openweather_api_key: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
         """The secret's JSON fields: OpenWeather always, the others when their cloud is on."""
@@ -55,6 +59,7 @@ class StackServices:
             fields[GOOGLE_CREDENTIALS_FIELD] = self.dialogflow.credentials_json
         if self.azure is not None:
             fields[AZURE_KEY_FIELD] = self.azure.key
+        fields.update(self.open_secret_fields)
         return fields
 
     def environment(self) -> Environment:
@@ -67,6 +72,7 @@ class StackServices:
             env[ENV["dialogflow_language"]] = self.dialogflow.language_code
         if self.azure is not None:
             env[ENV["azure_endpoint"]] = self.azure.endpoint
+        env.update(self.open_environment)
         return env
 
     def exports(self) -> dict[str, pulumi.Output[str]]:
@@ -106,7 +112,13 @@ def stack_services(cfg: StackConfig) -> StackServices:
                 tags={"environment": cfg.environment},
             ),
         )
-    return StackServices(dialogflow, azure, cfg.nlu_confidence_threshold)
+    return StackServices(
+        dialogflow,
+        azure,
+        cfg.nlu_confidence_threshold,
+        open_environment=open_sources_environment(cfg),
+        open_secret_fields=open_sources_secret_fields(cfg, cfg.secrets),
+    )
 
 
 def regional_lex(

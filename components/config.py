@@ -71,10 +71,17 @@ DEFAULTS: dict[str, Any] = {
     "azureLanguageSku": "F0",
     "azureLanguageSubdomain": "",
     "azureAllowedIpRanges": [],
+    "openSources": True,
+    "openSourcesTimeoutMs": 2500,
+    "openSourcesContact": "",
+    "openMeteoUrl": "https://api.open-meteo.com",
+    "openMeteoArchiveUrl": "https://archive-api.open-meteo.com",
+    "frankfurterUrl": "https://api.frankfurter.dev/v1",
+    "wikivoyageUrl": "https://en.wikivoyage.org/w/api.php",
 }
 
 #: Keys read with ``get_secret`` (declared in ``Pulumi.yaml`` too, default empty).
-SECRET_KEYS: tuple[str, ...] = ("openweatherApiKey",)
+SECRET_KEYS: tuple[str, ...] = ("openweatherApiKey", "openMeteoApiKey")
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -95,6 +102,7 @@ _GCP_PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 _TIME_ZONE = re.compile(r"^[A-Za-z]+(/[A-Za-z0-9_+-]+){1,2}$")  # IANA: Etc/UTC, Europe/Paris
 _AZURE_LOCATION = re.compile(r"^[a-z][a-z0-9]+$")
 _AZURE_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")
+_HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/%-]*)?$")
 DIALOGFLOW_MATCH_MODES = ("MATCH_MODE_HYBRID", "MATCH_MODE_ML_ONLY")
 AZURE_LANGUAGE_SKUS = ("F0", "S")
 
@@ -141,6 +149,18 @@ class AzureConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenSourcesConfig:
+    """The keyless open-data sources the function calls (weather, rates, travel guide)."""
+
+    timeout_s: float
+    contact: str
+    open_meteo_url: str
+    open_meteo_archive_url: str
+    frankfurter_url: str
+    wikivoyage_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class StackConfig:
     """Everything the program needs from stack configuration, validated."""
 
@@ -179,6 +199,7 @@ class StackConfig:
     lex: LexConfig | None = None  # None: switched off
     dialogflow: DialogflowConfig | None = None
     azure: AzureConfig | None = None
+    open_sources: OpenSourcesConfig | None = None  # None: switched off
     #: ``aws:defaultTags`` tags, for providers that do not read that key (aws-native).
     aws_default_tags: Mapping[str, str] = field(default_factory=dict)
     secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict, repr=False)
@@ -259,6 +280,7 @@ class StackConfig:
             lex=r.lex(regions=regions),
             dialogflow=r.dialogflow(),
             azure=r.azure(),
+            open_sources=r.open_sources(),
             secrets=dict(secrets or {}),
         )
 
@@ -404,6 +426,18 @@ class _Reader:
             sku=self.choice("azureLanguageSku", AZURE_LANGUAGE_SKUS),
             subdomain=self.text("azureLanguageSubdomain", pattern=_AZURE_SUBDOMAIN),
             allowed_ip_ranges=self.ip_ranges("azureAllowedIpRanges"),
+        )
+
+    def open_sources(self) -> OpenSourcesConfig | None:
+        if not self.boolean("openSources"):
+            return None
+        return OpenSourcesConfig(
+            timeout_s=self.integer("openSourcesTimeoutMs", 100, 10_000) / 1000,
+            contact=self.text("openSourcesContact", allow_empty=True)[:200],
+            open_meteo_url=self.text("openMeteoUrl", pattern=_HTTPS_URL),
+            open_meteo_archive_url=self.text("openMeteoArchiveUrl", pattern=_HTTPS_URL),
+            frankfurter_url=self.text("frankfurterUrl", pattern=_HTTPS_URL),
+            wikivoyage_url=self.text("wikivoyageUrl", pattern=_HTTPS_URL),
         )
 
     def ip_ranges(self, key: str) -> tuple[str, ...]:
