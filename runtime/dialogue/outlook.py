@@ -84,7 +84,7 @@ def packing_advice(low: float, high: float, wet: bool) -> str:
         items.append("a warm coat, hat and gloves")
     elif low <= 8:
         items.append("a warm jacket")
-    elif high - low >= 10 or low <= 14:
+    elif low <= 14:
         items.append("layers for cool evenings")
     if high >= 28:
         items.append("light clothes, sunscreen and water")
