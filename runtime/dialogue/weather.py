@@ -19,6 +19,7 @@ from runtime.dialogue.outlook import (
     lookup_deadline,
     parse_date,
     spoken_date,
+    temperature_range,
     today_utc,
     typical_sentence,
 )
@@ -91,7 +92,7 @@ class WeatherFulfiller:
         coming = [d for d in report.forecast if d.date > report.today][:NEXT_DAYS]
         if coming:
             days = "; ".join(
-                f"{d.date} {d.description}, {d.min_c:.0f}-{d.max_c:.0f}°C" for d in coming
+                f"{d.date} {d.description}, {temperature_range(d.min_c, d.max_c)}" for d in coming
             )
             reply += " " + self._text("forecast", forecast=days)
         reply += f" Source: {cite(report.source)}."
