@@ -62,17 +62,14 @@ if os.environ["COLDSTART_WIRING"] == "bench" and (settings.lex_enabled or settin
     # cloud understander (its fallback) and the rest of the bot.
     from runtime.model import default_model
     from runtime.nlu.embedded import EmbeddedNlu
-    from runtime.providers.factory import build_cloud_understander, build_secrets, build_weather
+    from runtime.providers.factory import build_cloud_understander, build_secrets
     from runtime.sentiment.embedded import EmbeddedSentiment
 
     nlu = EmbeddedNlu(default_model())
     services.EmbeddedNlu = lambda model, _nlu=nlu: _nlu  # build_services reuses it
     secrets = build_secrets(settings)
     understander = build_cloud_understander(settings, nlu, EmbeddedSentiment(), secrets)
-    built = services.build_services(
-        settings, data_dir=data_dir, understander=understander,
-        weather=build_weather(settings, secrets),
-    )
+    built = services.build_services(settings, data_dir=data_dir, understander=understander)
 else:
     built = services.build_services(settings, data_dir=data_dir)
 services.configure(built)

@@ -24,7 +24,7 @@ own table, so the program and the runtime cannot disagree on them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws_native as aws_native
@@ -34,6 +34,7 @@ from components.azure_language import AzureLanguage, AzureLanguageArgs
 from components.config import StackConfig
 from components.dialogflow_agent import DialogflowAgent, DialogflowAgentArgs, DialogflowFederation
 from components.lex_bot import LexBot, LexBotArgs
+from components.open_sources import open_sources_environment, open_sources_secret_fields
 from runtime.contract import ENV, SecretField
 
 Environment = dict[str, pulumi.Input[str]]
@@ -47,6 +48,9 @@ class StackServices:
     azure: AzureLanguage | None
     nlu_confidence_threshold: float | None = None
     account_id: pulumi.Input[str] | None = None
+    #: The open-data sources' settings and optional key (:mod:`components.open_sources`).
+    open_environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    open_secret_fields: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
     def secret_fields(self, openweather_api_key: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
         """The secret's JSON fields: OpenWeather always, the others when their cloud is on."""
@@ -57,6 +61,7 @@ class StackServices:
             fields[SecretField.GOOGLE_CREDENTIALS] = self.dialogflow.credentials_json
         if self.azure is not None:
             fields[SecretField.AZURE_LANGUAGE_KEY] = self.azure.key
+        fields.update(self.open_secret_fields)
         return fields
 
     def environment(self) -> Environment:
@@ -68,6 +73,7 @@ class StackServices:
             env.update(self.dialogflow.runtime_environment())
         if self.azure is not None:
             env[ENV["azure_endpoint"]] = self.azure.endpoint
+        env.update(self.open_environment)
         return env
 
     def federation(self) -> DialogflowFederation | None:
@@ -122,7 +128,14 @@ def stack_services(cfg: StackConfig, *, account_id: pulumi.Input[str]) -> StackS
                 tags={"environment": cfg.environment},
             ),
         )
-    return StackServices(dialogflow, azure, cfg.nlu_confidence_threshold, account_id)
+    return StackServices(
+        dialogflow,
+        azure,
+        cfg.nlu_confidence_threshold,
+        account_id,
+        open_environment=open_sources_environment(cfg),
+        open_secret_fields=open_sources_secret_fields(cfg, cfg.secrets),
+    )
 
 
 def regional_lex(

@@ -25,6 +25,7 @@ from components.config_sections import (
     Concurrency,
     DialogflowConfig,
     LexConfig,
+    OpenSourcesConfig,
     TableCapacity,
     read_alarm_email,
     read_azure,
@@ -32,6 +33,7 @@ from components.config_sections import (
     read_custom_domain,
     read_dialogflow,
     read_lex,
+    read_open_sources,
     read_table_capacity,
 )
 from components.config_values import (
@@ -100,10 +102,17 @@ DEFAULTS: dict[str, Any] = {
     "azureLanguageSubdomain": "",
     "azureAllowedIpRanges": [],
     "azureActiveKey": "key1",
+    "openSources": True,
+    "openSourcesTimeoutMs": 2500,
+    "openSourcesContact": "",
+    "openMeteoUrl": "https://api.open-meteo.com",
+    "openMeteoArchiveUrl": "https://archive-api.open-meteo.com",
+    "frankfurterUrl": "https://api.frankfurter.dev/v1",
+    "wikivoyageUrl": "https://en.wikivoyage.org/w/api.php",
 }
 
 #: Keys read with ``get_secret`` (declared in ``Pulumi.yaml`` too, default empty).
-SECRET_KEYS: tuple[str, ...] = ("openweatherApiKey",)
+SECRET_KEYS: tuple[str, ...] = ("openweatherApiKey", "openMeteoApiKey")
 
 __all__ = [
     "DEFAULTS",
@@ -114,6 +123,7 @@ __all__ = [
     "ConfigError",
     "DialogflowConfig",
     "LexConfig",
+    "OpenSourcesConfig",
     "StackConfig",
     "TableCapacity",
     "load_stack_config",
@@ -161,6 +171,7 @@ class StackConfig:
     lex: LexConfig | None = None  # None: switched off
     dialogflow: DialogflowConfig | None = None
     azure: AzureConfig | None = None
+    open_sources: OpenSourcesConfig | None = None  # None: switched off
     #: ``aws:defaultTags`` tags, for providers that do not read that key (aws-native).
     aws_default_tags: Mapping[str, str] = field(default_factory=dict)
     #: ``azure-native:subscriptionId`` when the stack sets it (else the provider's own default).
@@ -233,6 +244,7 @@ class StackConfig:
             lex=read_lex(r, regions),
             dialogflow=read_dialogflow(r),
             azure=read_azure(r),
+            open_sources=read_open_sources(r),
             secrets=dict(secrets or {}),
         )
 

@@ -7,6 +7,7 @@ that is off); every error names the key. :mod:`components.config` assembles them
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from components.config_values import (
@@ -24,6 +25,20 @@ from components.config_values import (
     key,
     lex_regions,
 )
+
+HTTPS_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/%-]*)?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenSourcesConfig:
+    """The keyless open-data sources the function calls (weather, rates, travel guide)."""
+
+    timeout_s: float
+    contact: str
+    open_meteo_url: str
+    open_meteo_archive_url: str
+    frankfurter_url: str
+    wikivoyage_url: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,3 +198,17 @@ def read_table_capacity(r: ValueReader) -> TableCapacity | None:
     if capacity.write_min > capacity.write_max:
         raise ConfigError(f"{key('tableWriteCapacityMin')} must not exceed the maximum")
     return capacity
+
+
+def read_open_sources(r: ValueReader) -> OpenSourcesConfig | None:
+    """The open-data sources' settings, or ``None`` when ``openSources`` is false."""
+    if not r.boolean("openSources"):
+        return None
+    return OpenSourcesConfig(
+        timeout_s=r.integer("openSourcesTimeoutMs", 100, 10_000) / 1000,
+        contact=r.text("openSourcesContact", allow_empty=True)[:200],
+        open_meteo_url=r.text("openMeteoUrl", pattern=HTTPS_URL),
+        open_meteo_archive_url=r.text("openMeteoArchiveUrl", pattern=HTTPS_URL),
+        frankfurter_url=r.text("frankfurterUrl", pattern=HTTPS_URL),
+        wikivoyage_url=r.text("wikivoyageUrl", pattern=HTTPS_URL),
+    )

@@ -109,7 +109,11 @@ class ChatService:
         understanding = self._understander.understand(request.message, context, ctx.budget_s)
         now_ms = int(self._clock() * 1000)
         fulfil_ctx = FulfilmentContext(
-            session_id=session_id, base_url=ctx.base_url, now_ms=now_ms, variant=variant
+            session_id=session_id,
+            base_url=ctx.base_url,
+            now_ms=now_ms,
+            variant=variant,
+            deadline=time.monotonic() + max(0.0, ctx.budget_s - (time.perf_counter() - started)),
         )
         outcome = self._dialogue.respond(state, understanding, request.message, fulfil_ctx)
         latency_ms = int((time.perf_counter() - started) * 1000)

@@ -76,6 +76,7 @@ class SecretField(StrEnum):
     OPENWEATHER_API_KEY = "openweather_api_key"
     AZURE_LANGUAGE_KEY = "azure_language_key"
     GOOGLE_CREDENTIALS = "google_credentials"
+    OPEN_METEO_API_KEY = "open_meteo_api_key"
 
 
 class Table:
@@ -133,6 +134,14 @@ ENV: Final = {
     "openweather_endpoint": "OPENWEATHER_ENDPOINT",
     "weather_timeout_s": "OPENWEATHER_TIMEOUT_S",
     "secrets_endpoint": "SECRETS_MANAGER_ENDPOINT_URL",
+    # Keyless open-data sources for weather and trip plans (runtime.providers.weather/content).
+    "sources": "TRAVELBOT_SOURCES",
+    "sources_timeout_s": "TRAVELBOT_SOURCES_TIMEOUT_S",
+    "sources_contact": "TRAVELBOT_SOURCES_CONTACT",
+    "open_meteo_url": "TRAVELBOT_OPEN_METEO_URL",
+    "open_meteo_archive_url": "TRAVELBOT_OPEN_METEO_ARCHIVE_URL",
+    "frankfurter_url": "TRAVELBOT_FRANKFURTER_URL",
+    "wikivoyage_url": "TRAVELBOT_WIKIVOYAGE_URL",
     "admin_token": "TRAVELBOT_ADMIN_TOKEN",
 }
 """Runtime setting -> the environment variable it is read from (see runtime.settings)."""

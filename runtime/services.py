@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runtime.chat import ChatService
 from runtime.dialogue.fulfilment import Fulfiller
@@ -19,17 +20,26 @@ from runtime.dialogue.manager import DialogueManager
 from runtime.experiments import Experiments
 from runtime.model import BotModel, default_model
 from runtime.nlu.embedded import EmbeddedNlu
+from runtime.providers.geo import PlaceLookup
 from runtime.providers.observability import EmfTelemetry, Telemetry
-from runtime.providers.weather.base import WeatherProvider
+from runtime.providers.open_data import OpenData, build_open_data
 from runtime.ratelimit.base import RateLimiter
 from runtime.ratelimit.factory import build_rate_limiter
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
 from runtime.spool.base import Spool, spool_failures
 from runtime.spool.factory import build_spool
-from runtime.store.base import HistoryStore
-from runtime.store.factory import build_store, table_name
+from runtime.store.base import ContentCache, HistoryStore
+from runtime.store.factory import (
+    LazyContentCache,
+    build_content_cache,
+    build_store,
+    table_name,
+)
 from runtime.understanding import EmbeddedUnderstander, Understander
+
+if TYPE_CHECKING:
+    from runtime.providers.secrets import SecretsStore
 
 
 @dataclass
@@ -63,7 +73,9 @@ def build_services(
     store: HistoryStore | None = None,
     rate_limiter: RateLimiter | None = None,
     understander: Understander | None = None,
-    weather: WeatherProvider | None = None,
+    sources: OpenData | None = None,
+    places: PlaceLookup | None = None,
+    content_cache: ContentCache | None = None,
     spool: Spool | None = None,
     data_dir: Path | str | None = None,
     clock: Callable[[], float] = time.time,
@@ -72,7 +84,11 @@ def build_services(
 
     The store, rate limiter and spool follow ``settings.store`` (SQLite, an in-process bucket
     and a spool file locally; DynamoDB, a shared bucket and SQS in the cloud); ``data_dir``
-    overrides ``settings.data_dir``.
+    overrides ``settings.data_dir``. The open-data sources (weather without a key, plan
+    content) are on everywhere unless ``TRAVELBOT_SOURCES=off``, cached beside the history
+    (``content_cache`` replaces that cache); ``places`` is the gazetteer's place lookup that
+    gives them coordinates, time zone and currency (without one, places cannot be located and
+    plans stay general); ``sources`` replaces them all.
     """
     if data_dir is not None:
         settings = dataclasses.replace(settings, data_dir=str(data_dir))
@@ -87,20 +103,21 @@ def build_services(
         spool = build_spool(settings)
     sentiment = EmbeddedSentiment()
     telemetry = EmfTelemetry()
-    if (understander is None or weather is None) and _clouds_configured(settings):
+    secrets = None
+    if _clouds_configured(settings):
         # Deferred import: the embedded default never loads the cloud SDK wrappers.
-        from runtime.providers.factory import build_cloud_understander, build_secrets, build_weather
+        from runtime.providers.factory import build_cloud_understander, build_secrets
 
         secrets = build_secrets(settings)
         if understander is None:
             understander = build_cloud_understander(
                 settings, nlu, sentiment, secrets, telemetry=telemetry
             )
-        if weather is None:
-            weather = build_weather(settings, secrets)
     if understander is None:
         understander = EmbeddedUnderstander(nlu, sentiment, telemetry)
-    fulfiller = Fulfiller(model, nlu.slots.gazetteer, store, weather)
+    if sources is None:
+        sources = _open_data(settings, places, content_cache, secrets, telemetry)
+    fulfiller = Fulfiller(model, nlu.slots.gazetteer, store, sources)
     chat = ChatService(
         store=store,
         understander=understander,
@@ -120,6 +137,32 @@ def build_services(
         telemetry=telemetry,
         clock=clock,
         admin_token=settings.admin_token,
+    )
+
+
+def _open_data(
+    settings: Settings,
+    places: PlaceLookup | None,
+    cache: ContentCache | None,
+    secrets: SecretsStore | None,
+    telemetry: Telemetry,
+) -> OpenData:
+    """Open-Meteo, Frankfurter and Wikivoyage (unless switched off), OpenWeather first when the
+    stack has a secret for its key; all cached beside the history."""
+    if cache is None:
+        cache = LazyContentCache(lambda: build_content_cache(settings))
+    openweather = None
+    if secrets is not None:
+        from runtime.providers.factory import build_weather
+
+        openweather = build_weather(settings, secrets, cache=cache, telemetry=telemetry)
+    return build_open_data(
+        settings,
+        places=places,
+        cache=cache,
+        secrets=secrets,
+        openweather=openweather,
+        telemetry=telemetry,
     )
 
 

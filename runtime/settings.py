@@ -34,6 +34,26 @@ def _number(env: Mapping[str, str], key: str, default: float, *, low: float, hig
     return value
 
 
+def _switch(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(ENV[key], "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(f"{ENV[key]} must be 'on' or 'off', got {raw!r}")
+
+
+def _url(env: Mapping[str, str], key: str, default: str) -> str:
+    raw = env.get(ENV[key], "").strip()
+    if not raw:
+        return default
+    if not raw.startswith(("https://", "http://")) or len(raw) > 2048:
+        raise ConfigError(f"{ENV[key]} must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
 def _experiments(env: Mapping[str, str]) -> list[dict[str, Any]] | None:
     raw = env.get(ENV["experiments"], "").strip()
     if not raw:
@@ -83,6 +103,14 @@ class Settings:
     openweather_endpoint: str = "https://api.openweathermap.org"
     weather_timeout_s: float = 3.0
     secrets_endpoint: str = ""
+    # Keyless open-data sources (weather without a key, plan content); see docs/sources.md.
+    sources_enabled: bool = True
+    sources_timeout_s: float = 2.5
+    sources_contact: str = ""  # an e-mail or URL for the sources' operators (User-Agent)
+    open_meteo_url: str = "https://api.open-meteo.com"
+    open_meteo_archive_url: str = "https://archive-api.open-meteo.com"
+    frankfurter_url: str = "https://api.frankfurter.dev/v1"
+    wikivoyage_url: str = "https://en.wikivoyage.org/w/api.php"
     admin_token: str = field(default="", repr=False)
 
     @classmethod
@@ -134,6 +162,13 @@ class Settings:
             or cls.openweather_endpoint,
             weather_timeout_s=_number(env, "weather_timeout_s", 3.0, low=0.05, high=30),
             secrets_endpoint=_text(env, "secrets_endpoint"),
+            sources_enabled=_switch(env, "sources", cls.sources_enabled),
+            sources_timeout_s=_number(env, "sources_timeout_s", 2.5, low=0.05, high=30),
+            sources_contact=_text(env, "sources_contact")[:200],
+            open_meteo_url=_url(env, "open_meteo_url", cls.open_meteo_url),
+            open_meteo_archive_url=_url(env, "open_meteo_archive_url", cls.open_meteo_archive_url),
+            frankfurter_url=_url(env, "frankfurter_url", cls.frankfurter_url),
+            wikivoyage_url=_url(env, "wikivoyage_url", cls.wikivoyage_url),
             admin_token=_text(env, "admin_token"),
         )
 

@@ -17,7 +17,11 @@ os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "travelbot")
 
-pytest_plugins = ["tests.support.fakes.fixtures", "tests.integration.dynamo_fixtures"]
+pytest_plugins = [
+    "tests.support.netguard",
+    "tests.support.fakes.fixtures",
+    "tests.integration.dynamo_fixtures",
+]
 
 EVENTS = Path(__file__).with_name("events")
 
@@ -53,12 +57,16 @@ def lambda_context() -> FakeContext:
 
 @pytest.fixture
 def runtime_services(tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Builds and installs services over a fresh SQLite file; uninstalls them afterwards."""
+    """Builds and installs services over a fresh SQLite file; uninstalls them afterwards.
+
+    The open-data sources are off unless the test passes settings (or ``sources``) of its own:
+    a test never reaches the public APIs.
+    """
     from runtime import services
     from runtime.settings import Settings
 
     def build(**kwargs: Any) -> Any:
-        settings = kwargs.pop("settings", None) or Settings()
+        settings = kwargs.pop("settings", None) or Settings(sources_enabled=False)
         built = services.build_services(
             settings, data_dir=kwargs.pop("data_dir", tmp_path), **kwargs
         )

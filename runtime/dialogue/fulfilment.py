@@ -2,8 +2,8 @@
 
 Replies are plain text built from the bot model's templates, one module per task
 (:mod:`runtime.dialogue.plan`, :mod:`runtime.dialogue.weather`, :mod:`runtime.dialogue.flights`).
-Weather comes only from a real weather provider: without one the reply says the service is not
-configured, never a guess.
+Weather and plan content come only from real sources
+(:class:`runtime.providers.open_data.OpenData`): without one the reply says so, never a guess.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from runtime.dialogue.plan import PlanFulfiller
 from runtime.dialogue.weather import WeatherFulfiller
 from runtime.model import BotModel
 from runtime.nlu.gazetteer import Gazetteer
-from runtime.providers.weather.base import WeatherProvider
+from runtime.providers.open_data import OpenData
 from runtime.store.base import LinkStore
 from runtime.types import SlotValue
 
@@ -37,13 +37,13 @@ class Fulfiller:
         model: BotModel,
         gazetteer: Gazetteer,
         store: LinkStore,
-        weather: WeatherProvider | None,
+        sources: OpenData | None,
         *,
         token: Callable[[], str] = lambda: secrets.token_urlsafe(9),
     ) -> None:
         self._tasks: dict[str, _Task] = {
-            "PlanTrip": PlanFulfiller(model, weather),
-            "CheckWeather": WeatherFulfiller(model, weather),
+            "PlanTrip": PlanFulfiller(model, sources),
+            "CheckWeather": WeatherFulfiller(model, sources),
             "FindFlights": FlightFulfiller(model, gazetteer, store, token=token),
         }
 

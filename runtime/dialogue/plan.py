@@ -1,80 +1,191 @@
-"""PlanTrip: a day-by-day outline for the destination, the budget per day and its split."""
+"""PlanTrip: a plan built from real data about the place, within the turn's deadline.
+
+Three open sources are asked at once (:func:`runtime.providers.parallel.run_all`): the travel
+guide (sights to fill the days, and the prices of beds, meals and tickets that weight the
+budget split and tell whether the budget can work there), the ECB reference rate into the local
+currency, and the weather for the dates or, without dates, the month's usual weather with what
+to pack. Each answer that is missing by the deadline or failed is named in one short line; the
+plan is then written from what arrived (:mod:`runtime.dialogue.trip`,
+:mod:`runtime.dialogue.plan_text`). A place the gazetteer cannot locate, or a deployment with
+the sources off, gets a general plan that claims nothing about the place.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from runtime.dialogue.budget import local_prices
 from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
-from runtime.dialogue.money import budget_tier, format_money
-from runtime.dialogue.weather import current_report, weather_line
-from runtime.errors import NotFoundError, ProviderError
-from runtime.model import BotModel
-from runtime.providers.weather.base import WeatherProvider
-
-SPLIT = (("stay", 0.40), ("food", 0.25), ("activities", 0.20), ("local transport", 0.15))
-DAY_THEMES = (
-    "arrive, check in and walk the old town",
-    "main sights and a museum in the morning, a food market in the afternoon",
-    "a day trip out of town",
-    "neighbourhoods off the usual path, with a local food tour",
-    "parks, viewpoints and shopping",
-    "a slow morning, then the sight you missed",
+from runtime.dialogue.outlook import (
+    advice_for_days,
+    advice_for_month,
+    day_sentence,
+    lookup_deadline,
+    parse_date,
+    today_utc,
+    typical_sentence,
 )
+from runtime.dialogue.plan_text import render
+from runtime.dialogue.trip import (
+    Money,
+    TripPlan,
+    WeatherSummary,
+    budget_lines,
+    floor_in,
+    itinerary,
+    pick_sights,
+    trip_tier,
+)
+from runtime.errors import ProviderError
+from runtime.model import BotModel
+from runtime.providers.content.base import ExchangeRate, Guide
+from runtime.providers.geo import Place
+from runtime.providers.open_data import OpenData
+from runtime.providers.parallel import Outcome, run_all
+from runtime.providers.web import Source
+
+_T = TypeVar("_T")
+WHAT = {
+    "guide": "the sights and local prices (Wikivoyage)",
+    "rate": "the exchange rate (ECB via Frankfurter)",
+    "weather": "the weather (Open-Meteo)",
+}
+
+
+@dataclass
+class _Found:
+    guide: Guide | None = None
+    rate: ExchangeRate | None = None
+    weather: WeatherSummary | None = None
+    unavailable: list[str] = field(default_factory=list)
 
 
 class PlanFulfiller:
     """Writes the trip plan once destination, duration and budget are known."""
 
-    def __init__(self, model: BotModel, weather: WeatherProvider | None) -> None:
+    def __init__(self, model: BotModel, sources: OpenData | None) -> None:
         self._text = Templates(model, "PlanTrip")
-        self._weather = weather
+        self._sources = sources
 
     def fulfil(self, slots: dict[str, Any], ctx: FulfilmentContext) -> Fulfilled:
+        """The plan as text, and as a structured value in ``details``."""
         destination, days = str(slots["destination"]), int(slots["duration"])
-        amount, currency = float(slots["budget"]["amount"]), str(slots["budget"]["currency"])
-        daily = amount / days
-        lines = [
-            self._text(
-                "fulfilled",
-                duration=days,
-                destination=destination,
-                budget=format_money(amount, currency),
-                daily_budget=format_money(round(daily), currency),
-                tier=budget_tier(daily, currency),
-            )
-        ]
-        split = ", ".join(
-            f"{name} {format_money(round(daily * share), currency)}" for name, share in SPLIT
-        )
-        lines.append(f"Per day: {split}.")
-        if ctx.variant == "concise":
-            lines.append(f"Highlights: {DAY_THEMES[1]}; {DAY_THEMES[2]}; {DAY_THEMES[3]}.")
-        else:
-            lines.extend(self._outline(days))
-        try:
-            report = current_report(self._weather, destination)
-        except (ProviderError, NotFoundError):
-            report = None  # a plan without a weather hint is still a plan
-        if report is not None:
-            lines.append(
-                self._text(
-                    "weather_hint",
-                    destination=destination,
-                    weather=weather_line(report),
-                )
-            )
-        lines.append(self._text("closing", destination=destination))
-        return Fulfilled("\n".join(lines))
+        budget = Money(float(slots["budget"]["amount"]), str(slots["budget"]["currency"]))
+        place = self._place(destination)
+        found = self._gather(place, budget.currency, parse_date(slots.get("date")), days, ctx)
+        plan = self._plan(destination, place, days, budget, found)
+        reply = render(plan, self._text, concise=ctx.variant == "concise")
+        return Fulfilled(reply, details=plan.to_dict())
 
-    @staticmethod
-    def _outline(days: int) -> list[str]:
-        if days == 1:
-            return ["Day 1: the main sights, then dinner somewhere local."]
-        middle = DAY_THEMES[1:]
-        shown = min(days - 1, 6)
-        outline = [f"Day 1: {DAY_THEMES[0]}."]
-        outline += [f"Day {d}: {middle[(d - 2) % len(middle)]}." for d in range(2, shown + 1)]
-        if days - 1 > shown:
-            outline.append(f"Days {shown + 1}-{days - 1}: free days or a trip to somewhere nearby.")
-        outline.append(f"Day {days}: a last breakfast and departure.")
-        return outline
+    def _place(self, destination: str) -> Place | None:
+        sources = self._sources
+        if sources is None or sources.places is None:
+            return None
+        return sources.places(destination)
+
+    def _gather(
+        self,
+        place: Place | None,
+        currency: str,
+        start: dt.date | None,
+        days: int,
+        ctx: FulfilmentContext,
+    ) -> _Found:
+        sources = self._sources
+        if place is None or sources is None:
+            return _Found()
+        deadline = lookup_deadline(ctx, sources.budget_s)
+        tasks: dict[str, Callable[[], Any]] = {}
+        if sources.guide is not None:
+            guide = sources.guide
+            tasks["guide"] = lambda: guide.guide(place, deadline=deadline)
+        if sources.rates is not None and place.currency:
+            rates, local = sources.rates, place.currency
+            tasks["rate"] = lambda: rates.rate(currency, local, deadline=deadline)
+        if sources.weather.configured:
+            tasks["weather"] = lambda: self._weather(place, start, days, today_utc(ctx), deadline)
+        outcomes = run_all(tasks, deadline=deadline)
+        found = _Found(
+            guide=_value(outcomes.get("guide"), Guide),
+            rate=_value(outcomes.get("rate"), ExchangeRate),
+            weather=_value(outcomes.get("weather"), WeatherSummary),
+        )
+        for name, outcome in outcomes.items():
+            # "Not found" is an answer (no article, no rate for that currency), not an outage.
+            if isinstance(outcome.error, ProviderError):
+                found.unavailable.append(WHAT[name])
+        return found
+
+    def _weather(
+        self, place: Place, start: dt.date | None, days: int, today: dt.date, deadline: float
+    ) -> WeatherSummary:
+        assert self._sources is not None
+        weather = self._sources.weather
+        if start is not None and start >= today:
+            end = start + dt.timedelta(days=days - 1)
+            if (end - today).days < weather.forecast_days - 1:
+                report = weather.report(place, days_ahead=(end - today).days, deadline=deadline)
+                dates = [(start + dt.timedelta(days=i)).isoformat() for i in range(days)]
+                trip = [d for d in (report.day(date) for date in dates) if d is not None]
+                if trip:
+                    text = "forecast for your dates: " + "; ".join(
+                        f"{d.date} {day_sentence(d)}" for d in trip
+                    )
+                    data = {"days": [d.to_dict() for d in trip]}
+                    return WeatherSummary(
+                        "forecast", text, advice_for_days(trip), report.source, data
+                    )
+        month = (start or today).month
+        typical = weather.typical(place, month, deadline=deadline)
+        lead = "" if start is not None else "if you go this month, "
+        return WeatherSummary(
+            "typical",
+            lead + typical_sentence(place.name, typical),
+            advice_for_month(typical),
+            typical.source,
+            typical.to_dict(),
+        )
+
+    def _plan(
+        self, destination: str, place: Place | None, days: int, budget: Money, found: _Found
+    ) -> TripPlan:
+        daily = Money(budget.amount / days, budget.currency)
+        rate = found.rate
+        prices = None
+        if found.guide is not None and place is not None and place.currency:
+            prices = local_prices(found.guide, place.currency)
+        split, basis = budget_lines(daily, rate, prices)
+        sources: list[Source] = []
+        if found.guide is not None:
+            sources.append(found.guide.source)
+        if rate is not None and rate.base != rate.quote:
+            sources.append(rate.source)
+        if found.weather is not None:
+            sources.append(found.weather.source)
+        return TripPlan(
+            destination=destination,
+            country=place.country if place is not None else "",
+            days=days,
+            budget=budget,
+            daily=daily,
+            tier=trip_tier(daily, rate, prices),
+            split=split,
+            split_basis=basis,
+            itinerary=itinerary(days, pick_sights(found.guide)),
+            local_total=Money(rate.convert(budget.amount), rate.quote) if rate else None,
+            local_daily=Money(rate.convert(daily.amount), rate.quote) if rate else None,
+            rate=rate,
+            floor=floor_in(daily, rate, prices),
+            weather=found.weather,
+            sources=sources,
+            unavailable=found.unavailable,
+        )
+
+
+def _value(outcome: Outcome | None, kind: type[_T]) -> _T | None:
+    if outcome is None or not outcome.ok or not isinstance(outcome.value, kind):
+        return None
+    return outcome.value

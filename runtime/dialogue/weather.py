@@ -1,13 +1,41 @@
-"""CheckWeather: current conditions and the coming days, only ever from a weather provider."""
+"""CheckWeather: the weather now, on the day asked, or what that month is usually like.
+
+Only ever from a weather source, and every answer names it. The place's coordinates come from
+the gazetteer. With a ``date`` slot: a day within the forecast gets that day's forecast; a day
+past it gets the month's usual weather, labelled as typical; a day already past is said to be
+so. Without one: current conditions and the next days. A source that fails or times out gives
+a short apology within the turn's deadline, never a guess.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
+from runtime.dialogue.outlook import (
+    cite,
+    day_sentence,
+    lookup_deadline,
+    parse_date,
+    spoken_date,
+    temperature_range,
+    today_utc,
+    typical_sentence,
+)
 from runtime.errors import NotFoundError, ProviderError
 from runtime.model import BotModel
-from runtime.providers.weather.base import WeatherProvider, WeatherReport
+from runtime.providers.geo import Place
+from runtime.providers.open_data import OpenData
+from runtime.providers.weather.base import WeatherReport
+
+NEXT_DAYS = 5
+NO_PLACE = "I know {destination} by name but not where it lies, so I can't look up its weather."
+PAST_DATE = "{date} has already passed, so here is the weather now instead."
+DAY_FORECAST = "Forecast for {destination} on {date}: {weather}."
+BEYOND_FORECAST = (
+    "{date} is beyond the {days}-day forecast, so here is what is typical instead: {typical}."
+)
 
 
 def weather_line(report: WeatherReport) -> str:
@@ -15,30 +43,44 @@ def weather_line(report: WeatherReport) -> str:
     return f"{report.description}, {report.temp_c:.0f}°C"
 
 
-def current_report(weather: WeatherProvider | None, city: str) -> WeatherReport | None:
-    """The provider's report for ``city``, or ``None`` without a provider (never a guess)."""
-    return None if weather is None else weather.report(city)
-
-
 class WeatherFulfiller:
-    """Answers a weather question for a destination."""
+    """Answers a weather question for a destination (and, optionally, a date)."""
 
-    def __init__(self, model: BotModel, weather: WeatherProvider | None) -> None:
+    def __init__(self, model: BotModel, sources: OpenData | None) -> None:
         self._text = Templates(model, "CheckWeather")
-        self._weather = weather
+        self._sources = sources
 
     def fulfil(self, slots: dict[str, Any], ctx: FulfilmentContext) -> Fulfilled:
+        """The weather answer; ``Failed`` when nothing could be looked up."""
         destination = str(slots["destination"])
+        sources = self._sources
+        if sources is None or not sources.weather.configured:
+            return Fulfilled(self._text("not_configured", destination=destination), "Failed")
+        place = sources.places(destination) if sources.places is not None else None
+        if place is None:
+            return Fulfilled(NO_PLACE.format(destination=destination), "Failed")
+        deadline = lookup_deadline(ctx, sources.budget_s)
+        asked = parse_date(slots.get("date"))
         try:
-            report = current_report(self._weather, destination)
+            if asked is None:
+                return self._now(place, destination, "", deadline)
+            ahead = (asked - today_utc(ctx)).days
+            if ahead < -1:  # -1: it may still be yesterday's date where the place is
+                note = PAST_DATE.format(date=spoken_date(asked)) + " "
+                return self._now(place, destination, note, deadline)
+            if ahead < sources.weather.forecast_days - 1:
+                return self._day(place, destination, asked, ahead, deadline)
+            return self._typical(place, destination, asked, deadline)
         except NotFoundError:
             return Fulfilled(self._text("unknown_city", destination=destination), "Failed")
         except ProviderError as exc:
             key = "not_configured" if exc.kind == "unconfigured" else "unavailable"
             return Fulfilled(self._text(key, destination=destination), "Failed")
-        if report is None:
-            return Fulfilled(self._text("not_configured", destination=destination), "Failed")
-        reply = self._text(
+
+    def _now(self, place: Place, destination: str, note: str, deadline: float) -> Fulfilled:
+        assert self._sources is not None
+        report = self._sources.weather.report(place, deadline=deadline)
+        reply = note + self._text(
             "fulfilled",
             destination=destination,
             description=report.description,
@@ -47,10 +89,52 @@ class WeatherFulfiller:
             humidity=report.humidity_pct,
             wind=f"{report.wind_ms:.0f}",
         )
-        if report.forecast:
+        coming = [d for d in report.forecast if d.date > report.today][:NEXT_DAYS]
+        if coming:
             days = "; ".join(
-                f"{d.date} {d.description}, {d.min_c:.0f}-{d.max_c:.0f}°C"
-                for d in report.forecast[:5]
+                f"{d.date} {d.description}, {temperature_range(d.min_c, d.max_c)}" for d in coming
             )
             reply += " " + self._text("forecast", forecast=days)
-        return Fulfilled(reply)
+        reply += f" Source: {cite(report.source)}."
+        details = {"type": "weather", "place": destination, "report": report.to_dict()}
+        return Fulfilled(reply, details=details)
+
+    def _day(
+        self, place: Place, destination: str, asked: dt.date, ahead: int, deadline: float
+    ) -> Fulfilled:
+        assert self._sources is not None
+        report = self._sources.weather.report(place, days_ahead=max(0, ahead), deadline=deadline)
+        day = report.day(asked.isoformat())
+        if day is None:  # the place's calendar is a day off the UTC one: past the forecast's end
+            return self._typical(place, destination, asked, deadline)
+        reply = DAY_FORECAST.format(
+            destination=destination, date=spoken_date(asked), weather=day_sentence(day)
+        )
+        reply += f" Source: {cite(report.source)}."
+        details = {
+            "type": "weather",
+            "place": destination,
+            "date": asked.isoformat(),
+            "day": day.to_dict(),
+            "source": report.source.to_dict(),
+        }
+        return Fulfilled(reply, details=details)
+
+    def _typical(
+        self, place: Place, destination: str, asked: dt.date, deadline: float
+    ) -> Fulfilled:
+        assert self._sources is not None
+        typical = self._sources.weather.typical(place, asked.month, deadline=deadline)
+        reply = BEYOND_FORECAST.format(
+            date=spoken_date(asked),
+            days=self._sources.weather.forecast_days,
+            typical=typical_sentence(destination, typical),
+        )
+        reply += f" Source: {cite(typical.source)}."
+        details = {
+            "type": "weather",
+            "place": destination,
+            "date": asked.isoformat(),
+            "typical": typical.to_dict(),
+        }
+        return Fulfilled(reply, details=details)

@@ -30,9 +30,9 @@ from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.orchestrator import CloudUnderstander, OrchestratorConfig
 from runtime.providers.secrets import BotSecrets, SecretsStore, powertools_source, region_of
-from runtime.providers.weather.base import WeatherProvider
 from runtime.sentiment.base import SentimentProvider
 from runtime.settings import Settings
+from runtime.store.base import ContentCache
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from runtime.providers.azure_sentiment import AzureSentiment
     from runtime.providers.dialogflow import DialogflowNlu, GoogleFederation
     from runtime.providers.lex import LexNlu
+    from runtime.providers.weather.openweather import OpenWeatherProvider
 
 logger = Logger(service="travelbot", child=True)
 
@@ -164,22 +165,43 @@ def orchestrator_config(settings: Settings) -> OrchestratorConfig:
     )
 
 
-def build_weather(settings: Settings, secrets: SecretsStore | None) -> WeatherProvider | None:
+def build_weather(
+    settings: Settings,
+    secrets: SecretsStore | None,
+    *,
+    cache: ContentCache | None = None,
+    telemetry: Telemetry | None = None,
+) -> OpenWeatherProvider | None:
     """OpenWeather, or None without a secret to hold its key.
 
-    The key itself is read on the first lookup; if the secret has none, lookups fail with
-    ``ProviderError`` (the reply says the weather is unavailable).
+    The key itself is read on each lookup (from the cached secret); while the secret has none,
+    lookups fail as ``unconfigured`` and the keyless Open-Meteo answers instead
+    (:func:`runtime.providers.open_data.build_open_data`).
     """
     if secrets is None or not settings.openweather_endpoint:
         return None
-    from runtime.providers.weather.openweather import OpenWeatherProvider
+    from runtime.providers.cached import CachedSource
+    from runtime.providers.weather.openweather import NAME, OpenWeatherProvider
+    from runtime.providers.web import JsonSource
 
     store = secrets
+
+    def key() -> str:
+        try:
+            return store.get().openweather_api_key
+        except ProviderError:
+            return ""  # the secret is unreadable: Open-Meteo answers meanwhile
+
     return OpenWeatherProvider(
+        JsonSource(
+            NAME,
+            timeout_s=settings.weather_timeout_s,
+            connect_timeout_s=connect_timeout(settings.weather_timeout_s),
+            telemetry=telemetry,
+        ),
         endpoint=settings.openweather_endpoint,
-        api_key=lambda: store.get().openweather_api_key,
-        timeout_s=settings.weather_timeout_s,
-        connect_timeout_s=connect_timeout(settings.weather_timeout_s),
+        api_key=key,
+        cache=CachedSource(cache),
     )
 
 

@@ -3,7 +3,7 @@
 The secret (``TRAVELBOT_SECRET_ARN``) is a JSON object whose field names are
 :class:`runtime.contract.SecretField`::
 
-    {"openweather_api_key": "...", "azure_language_key": "...",
+    {"openweather_api_key": "...", "azure_language_key": "...", "open_meteo_api_key": "...",
      "google_credentials": {<service-account key file>} or its JSON text (or base64 of it)}
 
 ``google_credentials`` is there only when a stack opts into a Dialogflow key
@@ -67,6 +67,7 @@ class BotSecrets:
     openweather_api_key: str = field(default="", repr=False)
     azure_language_key: str = field(default="", repr=False)
     google_credentials: Mapping[str, Any] | None = field(default=None, repr=False)
+    open_meteo_api_key: str = field(default="", repr=False)
 
     @classmethod
     def from_value(cls, value: Any) -> BotSecrets:
@@ -81,11 +82,12 @@ class BotSecrets:
             openweather_api_key=text(SecretField.OPENWEATHER_API_KEY),
             azure_language_key=text(SecretField.AZURE_LANGUAGE_KEY),
             google_credentials=_google(data.get(SecretField.GOOGLE_CREDENTIALS)),
+            open_meteo_api_key=text(SecretField.OPEN_METEO_API_KEY),
         )
 
     def sensitive_values(self) -> list[str]:
         """Every string that must never be logged."""
-        values = [self.openweather_api_key, self.azure_language_key]
+        values = [self.openweather_api_key, self.azure_language_key, self.open_meteo_api_key]
         if self.google_credentials is not None:
             key = str(self.google_credentials.get("private_key") or "")
             values += [key, str(self.google_credentials.get("private_key_id") or "")]

@@ -1,8 +1,10 @@
 """History stores: the role interfaces (``base``), SQLite for the local server (``sqlite``),
-DynamoDB for the cloud (``dynamodb``, its table in ``schema``) and the ``factory``."""
+DynamoDB for the cloud (``dynamodb``, its table in ``schema``) and the ``factory``; the content
+cache of the open-data sources (``content_*``)."""
 
 from runtime.store.base import (
     AnalyticsSource,
+    ContentCache,
     ConversationStore,
     HistoryStore,
     LinkStore,
@@ -12,6 +14,7 @@ from runtime.store.base import (
 
 __all__ = [
     "AnalyticsSource",
+    "ContentCache",
     "ConversationStore",
     "HistoryStore",
     "LinkStore",

@@ -10,7 +10,7 @@ against both. Every method raises :class:`runtime.errors.StoreError` when the ba
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 from runtime.types import DialogueState, FlightLink, Turn
 
@@ -85,3 +85,24 @@ class AnalyticsSource(Protocol):
 
 class HistoryStore(ConversationStore, LinkStore, AnalyticsSource, Protocol):
     """Every role at once: what a backend (SQLite, DynamoDB) implements."""
+
+
+class ContentCache(Protocol):
+    """Facts fetched from open sources (weather, rates, guides), kept for a while and shared.
+
+    Not part of :class:`HistoryStore`: the backends are their own classes
+    (:mod:`runtime.store.content_sqlite`, :mod:`runtime.store.content_dynamodb`,
+    :mod:`runtime.store.content_memory`), and nothing in it is about a user. Keys are at most
+    :data:`runtime.store.content.MAX_KEY_CHARS` characters; values are JSON objects.
+    """
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The value put under ``key``, or ``None`` when absent or past its TTL."""
+        ...
+
+    def put(self, key: str, value: dict[str, Any], ttl_s: int) -> None:
+        """Keep ``value`` under ``key`` for ``ttl_s`` seconds, replacing what was there.
+
+        Raises :class:`ValueError` for a bad key, TTL or a value too large to keep.
+        """
+        ...

@@ -13,9 +13,10 @@ Data model (one table; the infra component builds it exactly so, the rate limite
     link#<link id>     link                 data (S: FlightLink JSON), date, timestamp (created ms),
                                             ttl, clickedMs (N: set once, by the first click)
     ratelimit#<ip>     bucket               tat (N), ttl  (see runtime.ratelimit.dynamodb)
+    content#<key>      content              data (S: JSON), ttl  (runtime.store.content_dynamodb)
 
 ``<turn key>`` is :attr:`Turn.turn_key` (``<13-digit epoch ms>#<random>``), so a session's turns
-sort chronologically. Session ids never contain ``#``, so the ``link#``/``ratelimit#``
+sort chronologically. Session ids never contain ``#``, so the ``link#``/``ratelimit#``/``content#``
 partitions cannot collide with a session. Global secondary index ``AnalyticsIndex``: partition
 ``date``, sort ``timestamp``, projection ALL; only turn and link items carry both attributes, so
 the index is sparse. TTL is the table setting on ``ttl``; because TTL deletion lags (up to ~48 h),

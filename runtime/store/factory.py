@@ -14,12 +14,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from runtime.contract import ENV
 from runtime.errors import ConfigError
 from runtime.settings import Settings
-from runtime.store.base import HistoryStore
+from runtime.store.base import ContentCache, HistoryStore
 from runtime.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 LOCAL_TABLE = "travelbot-local"
 SQLITE_FILE = "history.sqlite3"
+CONTENT_FILE = "content.sqlite3"
 
 
 def table_name(settings: Settings) -> str:
@@ -64,6 +65,31 @@ def build_store(
     return DynamoDbStore(client, name, retention_days=settings.retention_days)
 
 
+def build_content_cache(
+    settings: Settings,
+    *,
+    data_dir: Path | str | None = None,
+    client: DynamoDBClient | None = None,
+) -> ContentCache:
+    """The open-data content cache beside the history: a SQLite file, or the DynamoDB table.
+
+    On DynamoDB the table must exist (the program creates it; :func:`build_store` does on a
+    local endpoint). Raises :class:`ConfigError` for missing settings and
+    :class:`runtime.errors.StoreError` when the SQLite file cannot be opened.
+    """
+    if settings.store == "sqlite":
+        from runtime.store.content_sqlite import SqliteContentCache
+
+        directory = Path(data_dir if data_dir is not None else settings.data_dir)
+        return SqliteContentCache(directory / CONTENT_FILE)
+    from runtime.aws import dynamodb_client
+    from runtime.store.content_dynamodb import DynamoDbContentCache
+
+    return DynamoDbContentCache(
+        client or dynamodb_client(settings.dynamodb_endpoint), table_name(settings)
+    )
+
+
 class LazyStore:
     """A store built from the environment on first use (once per cold start), replaceable.
 
@@ -86,3 +112,27 @@ class LazyStore:
         """Use ``store`` from now on (``None``: build from the environment on next use)."""
         with self._lock:
             self._store = store
+
+
+class LazyContentCache:
+    """A :class:`ContentCache` built on first use, so a cold start that needs no open-data
+    source never opens a file or builds a DynamoDB client for it."""
+
+    def __init__(self, build: Callable[[], ContentCache]) -> None:
+        self._build = build
+        self._cache: ContentCache | None = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> ContentCache:
+        with self._lock:
+            if self._cache is None:
+                self._cache = self._build()
+            return self._cache
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The live value under ``key``, or None (builds the cache first)."""
+        return self._get().get(key)
+
+    def put(self, key: str, value: dict[str, Any], ttl_s: int) -> None:
+        """Keep ``value`` for ``ttl_s`` seconds (builds the cache first)."""
+        self._get().put(key, value, ttl_s)

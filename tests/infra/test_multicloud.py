@@ -379,8 +379,9 @@ def test_the_secret_holds_exactly_the_fields_of_the_enabled_clouds(any_run: Stac
     # GIVEN a stack variant and the clouds its config switches on
     clouds = enabled_clouds(any_run)
     document = secret_document(any_run)
-    # THEN OpenWeather's key is always there, the GCP key file and Azure key only when on
-    expected = {"openweather_api_key"}
+    # THEN OpenWeather's and Open-Meteo's keys are always there (empty until set: the free
+    # Open-Meteo API answers meanwhile), the GCP key file and Azure key only when on
+    expected = {"openweather_api_key", "open_meteo_api_key"}
     expected |= {"google_credentials"} if dialogflow_key(any_run) else set()
     expected |= {"azure_language_key"} if "azure" in clouds else set()
     assert set(document) == expected

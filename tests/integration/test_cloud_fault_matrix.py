@@ -31,11 +31,14 @@ from runtime.providers.factory import (
     orchestrator_config,
 )
 from runtime.providers.observability import InMemoryTelemetry, session_ref
+from runtime.providers.open_data import OpenData
 from runtime.providers.orchestrator import CloudUnderstander
+from runtime.providers.weather.service import WeatherService
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.types import NluContext
 from tests.conftest import chat_event
 from tests.support.cloud import CloudStack, service_account_info
+from tests.support.places import place
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 
@@ -124,9 +127,12 @@ def wire(
     for fake in (stack.lex, stack.dialogflow, stack.azure, stack.openweather):
         fake.reset()
     telemetry.reset()
-    services = runtime_services(
-        settings=settings, understander=understander, weather=build_weather(settings, secrets)
-    )
+    # Weather from OpenWeather alone (its key is in the secret): the keyless sources have their
+    # own tests (test_open_data_chat.py), and none of them may reach the internet from here.
+    openweather = build_weather(settings, secrets)
+    assert openweather is not None
+    sources = OpenData(places=place, weather=WeatherService([openweather]))
+    services = runtime_services(settings=settings, understander=understander, sources=sources)
     return CloudChat(stack, understander, telemetry, services, invoke)
 
 

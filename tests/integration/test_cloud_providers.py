@@ -1,4 +1,7 @@
-"""Each cloud provider through its real SDK against its wire-level fake: answers and faults."""
+"""Each cloud provider through its real SDK against its wire-level fake: answers and faults.
+
+The weather providers (OpenWeather, Open-Meteo) are in ``test_weather_sources.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,12 @@ from typing import Any
 
 import pytest
 
-from runtime.errors import NotFoundError, ProviderError
+from runtime.errors import ProviderError
 from runtime.model import default_model
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.azure_sentiment import AzureSentiment, azure_client
 from runtime.providers.dialogflow import DialogflowNlu, dialogflow_client
 from runtime.providers.lex import LexNlu, lex_client
-from runtime.providers.weather.openweather import OpenWeatherProvider
 from runtime.types import NluContext
 from tests.support.cloud import (
     LEX_ALIAS_ID,
@@ -25,7 +27,6 @@ from tests.support.fakes.azure_language import AzureLanguageFake
 from tests.support.fakes.dialogflow import DialogflowFake
 from tests.support.fakes.lex import LexFake
 from tests.support.fakes.nlu import SlotValue
-from tests.support.fakes.openweather import OpenWeatherFake
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 
@@ -99,16 +100,6 @@ def azure(azure_fake: AzureLanguageFake) -> AzureSentiment:
             azure_fake.url, azure_fake.key, connect_timeout_s=TIMEOUT_S, read_timeout_s=TIMEOUT_S
         ),
         timeout_s=TIMEOUT_S,
-    )
-
-
-@pytest.fixture
-def weather(openweather_fake: OpenWeatherFake) -> OpenWeatherProvider:
-    return OpenWeatherProvider(
-        endpoint=openweather_fake.url,
-        api_key=lambda: openweather_fake.api_key,
-        timeout_s=TIMEOUT_S,
-        connect_timeout_s=TIMEOUT_S,
     )
 
 
@@ -280,94 +271,3 @@ def test_azure_with_a_wrong_key_is_an_error_not_worth_retrying(
     error, _ = failure(lambda: provider.analyze("hello"))
     assert error.kind == "error"
     assert len(azure_fake.requests) == 1
-
-
-# --------------------------------------------------------------------------------- OpenWeather
-
-
-def test_a_weather_report_has_current_conditions_and_a_metric_forecast(
-    weather: OpenWeatherProvider, openweather_fake: OpenWeatherFake
-) -> None:
-    report = weather.report("Lisbon")
-    assert (report.city, report.country) == ("Lisbon", "PT")
-    assert 0 < report.temp_c < 45  # Celsius, not Kelvin
-    assert report.description
-    assert 1 <= len(report.forecast) <= 5
-    paths = [r.path for r in openweather_fake.requests]
-    assert paths == ["/geo/1.0/direct", "/data/2.5/weather", "/data/2.5/forecast"]
-    assert all(r.query_value("units") == "metric" for r in openweather_fake.requests[1:])
-
-
-def test_a_report_is_served_from_the_cache_for_ten_minutes(
-    openweather_fake: OpenWeatherFake,
-) -> None:
-    # GIVEN a provider on a hand-driven clock
-    now = [1000.0]
-    weather = OpenWeatherProvider(
-        endpoint=openweather_fake.url,
-        api_key=lambda: openweather_fake.api_key,
-        clock=lambda: now[0],
-    )
-    first = weather.report("Paris")
-
-    # WHEN the same city is asked again within ten minutes, then after
-    now[0] += 599
-    again = weather.report("paris")
-    cached_requests = len(openweather_fake.requests)
-    now[0] += 2
-    weather.report("Paris")
-
-    # THEN the first repeat costs nothing; later only the weather is fetched (not the geocoding)
-    assert again == first
-    assert cached_requests == 3
-    assert [r.path for r in openweather_fake.requests[3:]] == [
-        "/data/2.5/weather",
-        "/data/2.5/forecast",
-    ]
-
-
-def test_an_unknown_city_is_not_found_and_remembered(
-    weather: OpenWeatherProvider, openweather_fake: OpenWeatherFake
-) -> None:
-    for _ in range(2):
-        with pytest.raises(NotFoundError):
-            weather.report("Atlantis")
-    assert len(openweather_fake.requests) == 1
-
-
-def test_a_recent_report_is_served_when_the_service_fails(
-    openweather_fake: OpenWeatherFake,
-) -> None:
-    now = [0.0]
-    weather = OpenWeatherProvider(
-        endpoint=openweather_fake.url,
-        api_key=lambda: openweather_fake.api_key,
-        clock=lambda: now[0],
-    )
-    report = weather.report("Tokyo")
-    openweather_fake.faults.status = 503
-    now[0] += 1200  # stale, but younger than an hour
-    assert weather.report("Tokyo") == report
-    now[0] += 3600
-    with pytest.raises(ProviderError):
-        weather.report("Tokyo")
-
-
-@pytest.mark.parametrize("fault", FAULTS)
-def test_weather_faults_become_provider_errors_without_the_key(
-    weather: OpenWeatherProvider, openweather_fake: OpenWeatherFake, fault: str
-) -> None:
-    inject(openweather_fake, fault)
-    error, elapsed = failure(lambda: weather.report("Berlin"))
-    assert error.kind == EXPECTED_KIND[fault]
-    assert elapsed < TIMEOUT_S + 0.5
-    assert openweather_fake.api_key not in str(error)
-
-
-def test_a_weather_lookup_without_a_key_says_it_is_not_configured(
-    openweather_fake: OpenWeatherFake,
-) -> None:
-    weather = OpenWeatherProvider(endpoint=openweather_fake.url, api_key=lambda: "")
-    error, _ = failure(lambda: weather.report("Berlin"))
-    assert error.kind == "unconfigured"
-    assert openweather_fake.requests == []

@@ -29,6 +29,7 @@ from tests.support.cloud import (
     secret_payload,
     service_account_info,
 )
+from tests.support.places import place
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 
@@ -216,8 +217,10 @@ def test_the_weather_provider_reads_its_key_from_the_secret(cloud: CloudStack) -
     settings = cloud.settings()
     weather = build_weather(settings, build_secrets(settings))
     assert weather is not None
-    report = weather.report("Rome")
-    assert report.country == "IT"
+    rome = place("Rome")
+    assert rome is not None
+    report = weather.report(rome)
+    assert report.country == "Italy"
     assert all(
         r.query_value("appid") == cloud.openweather.api_key for r in cloud.openweather.requests
     )

@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from runtime.errors import NotFoundError, ProviderError
+from runtime.errors import ProviderError
 from runtime.model import default_model
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.azure_sentiment import sentiment_from_scores
 from runtime.providers.dialogflow import dialogflow_session, read_query_result
+from runtime.providers.geo import PlaceRecord
 from runtime.providers.lex import lex_slot_text, read_lex_response, session_state
 from runtime.providers.secrets import BotSecrets
-from runtime.providers.weather.openweather import Place, read_place, read_report
+from runtime.providers.weather.openweather import read_report
 from runtime.types import NluContext
 from tests.support.fakes.shape import load_sample
 
@@ -251,22 +252,10 @@ def test_an_unknown_sentiment_label_is_malformed() -> None:
 
 
 # --------------------------------------------------------------------------------- OpenWeather
-
-
-def test_the_first_geocoding_match_is_the_place() -> None:
-    place = read_place(load_sample("openweather_geocoding.json"), "London")
-    assert place == Place(name="London", country="GB", lat=51.5085, lon=-0.1257)
-
-
-def test_an_empty_geocoding_answer_means_the_city_is_unknown() -> None:
-    with pytest.raises(NotFoundError):
-        read_place([], "Atlantis")
-
-
-def test_a_geocoding_answer_that_is_not_a_list_is_malformed() -> None:
-    with pytest.raises(ProviderError) as caught:
-        read_place({"cod": 200}, "London")
-    assert caught.value.kind == "malformed"
+ZOCCA = PlaceRecord(
+    name="Zocca", kind="town", country_code="IT", country="Italy",
+    latitude=44.34, longitude=10.99, timezone="Europe/Rome", currency="EUR",
+)  # fmt: skip
 
 
 def test_current_weather_and_forecast_make_a_report_by_local_day() -> None:
@@ -284,7 +273,7 @@ def test_current_weather_and_forecast_make_a_report_by_local_day() -> None:
         forecast["list"].append(later)
 
     # WHEN they are read
-    report = read_report(Place("Zocca", "IT", 44.34, 10.99), current, forecast)
+    report = read_report(ZOCCA, current, forecast)
 
     # THEN the current weather is copied as given and the forecast has the later local days
     assert report.description == "moderate rain"
@@ -303,7 +292,7 @@ def test_a_report_missing_a_documented_field_is_malformed() -> None:
     current = load_sample("openweather_current.json")
     del current["main"]
     with pytest.raises(ProviderError) as caught:
-        read_report(Place("Zocca", "IT", 0, 0), current, load_sample("openweather_forecast.json"))
+        read_report(ZOCCA, current, load_sample("openweather_forecast.json"))
     assert caught.value.kind == "malformed"
 
 

@@ -39,6 +39,7 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for the server: ours without provider settings, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(PROVIDER_ENV_PREFIXES)}
     env["PYTHONUNBUFFERED"] = "1"
+    env["TRAVELBOT_SOURCES"] = "off"  # no public open-data API from a test's server
     env.update(extra or {})
     return env
 

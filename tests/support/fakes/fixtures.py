@@ -14,8 +14,12 @@ import pytest
 
 from tests.support.fakes.azure_language import AzureLanguageFake
 from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.frankfurter import FrankfurterFake
 from tests.support.fakes.lex import LexFake
+from tests.support.fakes.open_meteo import OpenMeteoFake
 from tests.support.fakes.openweather import OpenWeatherFake
+from tests.support.fakes.wikivoyage import WikivoyageFake
+from tests.support.sources import SourceStack, source_stack
 
 
 @pytest.fixture
@@ -44,3 +48,31 @@ def openweather_fake() -> Iterator[OpenWeatherFake]:
     """A running OpenWeather fake (geocoding, current, forecast); key is ``.api_key``."""
     with OpenWeatherFake() as fake:
         yield fake
+
+
+@pytest.fixture
+def open_meteo_fake() -> Iterator[OpenMeteoFake]:
+    """A running Open-Meteo fake (``/v1/forecast`` and ``/v1/archive``)."""
+    with OpenMeteoFake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def frankfurter_fake() -> Iterator[FrankfurterFake]:
+    """A running Frankfurter v1 fake (``/v1/latest``)."""
+    with FrankfurterFake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def wikivoyage_fake() -> Iterator[WikivoyageFake]:
+    """A running Wikivoyage (MediaWiki ``action=parse``) fake."""
+    with WikivoyageFake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sources() -> Iterator[SourceStack]:
+    """Every open-data fake at once (``sources.settings()`` points the runtime at them)."""
+    with source_stack() as stack:
+        yield stack
