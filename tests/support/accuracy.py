@@ -3,6 +3,13 @@
 Intent accuracy: share of utterances whose intent is right. Slot accuracy: share of expected
 slot values extracted exactly (relative dates are skipped: their value depends on today).
 Extra slots the NLU invents are listed as errors too.
+
+The held-out set was labelled before the bot had ``SmallTalk`` and ``OutOfScope``: its
+out-of-domain lines ("tell me a joke", "order me a pizza") are labelled ``FallbackIntent``. For
+those labels the three intents count as one class (:data:`OUT_OF_DOMAIN`): each is a right
+answer to "this is not a task the bot does"; every other label must match exactly. Likewise
+the set predates the optional slots :data:`NEWER_SLOTS` (a weather day, a return date): a line
+that does not list them is not marked wrong for them.
 """
 
 from __future__ import annotations
@@ -16,6 +23,15 @@ from runtime.nlu.embedded import EmbeddedNlu
 from runtime.types import NluContext
 
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "heldout.jsonl"
+OUT_OF_DOMAIN = frozenset({"FallbackIntent", "SmallTalk", "OutOfScope"})
+NEWER_SLOTS = frozenset({("CheckWeather", "date"), ("FindFlights", "returnDate")})
+
+
+def intent_matches(predicted: str, label: str) -> bool:
+    """True when ``predicted`` answers ``label``: equal, or both out of the bot's domain."""
+    if label == "FallbackIntent":
+        return predicted in OUT_OF_DOMAIN
+    return predicted == label
 
 
 def evaluate(path: Path = HELDOUT) -> dict[str, Any]:
@@ -27,7 +43,8 @@ def evaluate(path: Path = HELDOUT) -> dict[str, Any]:
     slot_errors: list[str] = []
     for row in rows:
         result = nlu.recognize(row["text"], NluContext(session_id="heldout-eval"))
-        if result.intent == row["intent"]:
+        right = intent_matches(result.intent, row["intent"])
+        if right:
             intent_ok += 1
         else:
             intent_errors.append(f"{row['text']!r}: {result.intent} != {row['intent']}")
@@ -41,7 +58,7 @@ def evaluate(path: Path = HELDOUT) -> dict[str, Any]:
             else:
                 slot_errors.append(f"{row['text']!r}: {name}={got.get(name)!r} != {expected!r}")
         for name in set(got) - set(row["slots"]):
-            if result.intent == row["intent"]:
+            if right and (row["intent"], name) not in NEWER_SLOTS:
                 extra += 1
                 slot_errors.append(f"{row['text']!r}: unexpected {name}={got[name]!r}")
     return {
