@@ -24,29 +24,35 @@ ACCEPT_RE = re.compile(
 )
 """A message that opens by accepting an offer ("yes please, from Boston")."""
 
+CONNECTIVE_PHRASES = re.compile(
+    r"\b(?:what about|how about|i meant|i mean|make it|make that|no wait|let's say|instead of|"
+    r"change it to|and also)\b",
+    re.IGNORECASE,
+)
+"""Phrases that introduce a changed value ("what about the 22nd", "make it 7 days")."""
+
 CONNECTIVE = frozenset(
     """
     a an the and or but so then also too as well just only even still
-    i i'm im me my we us our you your it its it's that this those these there here
-    is are was be been am do does did can could would will shall should may might must want
-    please pls plz thanks thank thx ok okay yes yeah yep yup ya sure fine great good cool nice
-    perfect alright right awesome lovely no nope nah not
-    actually instead rather sorry meant mean wait oops hmm um correction change changed changing
-    switch make let let's lets put set update move
-    what how about which
+    i me my we us our it its it's that this those these there here
+    please pls plz ok okay yes yeah yep yup ya sure fine great good cool nice perfect alright right
+    awesome lovely no nope nah not
+    actually instead rather sorry meant wait oops hmm um correction change changed switch
+    let let's lets put set update move
     on in at for to from of by with until till through around between before after into
     back return returning come coming home leaving leave departing depart going go get
     budget days day nights night weeks week date dates destination origin departure
-    again same one way round trip's
+    again same one way round
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
-"""Words that join slot values into a sentence without asking for anything by themselves."""
+"""Words that join slot values into a sentence without asking for anything by themselves
+(questions such as "how are you today?" keep their words, so the classifier decides)."""
 
 
 def residue(text: str, mentions: Sequence[Mention]) -> list[str]:
     """The folded words of ``text`` outside every mention that are not connective words."""
     words = []
-    for token in tokenize(text):
+    for token in tokenize(CONNECTIVE_PHRASES.sub(lambda m: " " * len(m.group()), text)):
         inside = any(m.start <= token.start < m.end for m in mentions)
         if not inside and token.text not in CONNECTIVE and not token.text.isdigit():
             words.append(token.text)
