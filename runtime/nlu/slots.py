@@ -229,7 +229,11 @@ class SlotReader:
         return None
 
     def _normalize_structured(self, parser: str, raw: dict[str, Any]) -> SlotValue | None:
-        # Dialogflow: @sys.unit-currency {"amount", "currency"}, @sys.duration {"amount", "unit"}.
+        # Dialogflow: @sys.unit-currency {"amount", "currency"}, @sys.duration {"amount", "unit"},
+        # and the open place entity's {"city": ...} / {"country": ...} / {"state": ...}.
+        if parser == "place":
+            names = [v for v in raw.values() if isinstance(v, str) and v.strip()]
+            return self.gazetteer.resolve(names[0]) if names else None
         if (
             parser == "money"
             and isinstance(raw.get("amount"), int | float)
