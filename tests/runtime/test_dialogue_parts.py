@@ -1,0 +1,145 @@
+"""The small rules the dialogue and the NLU share: picking an option, reading an answer in
+context, the roles of dates and places, and how values are shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from runtime.dialogue.clarify import pick
+from runtime.dialogue.display import human_date, lower_first, prompt, shown
+from runtime.dialogue.tasks import refines
+from runtime.model import default_model
+from runtime.nlu.dates import find_dates
+from runtime.nlu.entities import Mention
+from runtime.nlu.in_context import accepts, answers_in_context, residue
+from runtime.nlu.slot_roles import bare_budget, date_roles, place_role
+
+TODAY = dt.date(2027, 3, 1)
+PORTLANDS = ["Portland, Oregon", "Portland, Maine"]
+VALENCIAS = ["Valencia, Spain", "Valencia, Venezuela"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "options", "picked"),
+    [
+        ("the first one", PORTLANDS, "Portland, Oregon"),
+        ("second", PORTLANDS, "Portland, Maine"),
+        ("the latter", PORTLANDS, "Portland, Maine"),
+        ("Maine please", PORTLANDS, "Portland, Maine"),
+        ("the one in oregon", PORTLANDS, "Portland, Oregon"),
+        ("the spanish one", VALENCIAS, "Valencia, Spain"),
+        ("venezuelan", VALENCIAS, "Valencia, Venezuela"),
+        ("april", ["2027-04-03", "2027-03-04"], "2027-04-03"),
+    ],
+)
+def test_an_answer_picks_an_option_by_position_name_or_nationality(
+    answer: str, options: list[str], picked: str
+) -> None:
+    assert pick(answer, None, options) == picked
+
+
+def test_a_value_the_nlu_read_picks_its_option_and_an_unclear_answer_picks_none() -> None:
+    assert pick("4 march", "2027-03-04", ["2027-04-03", "2027-03-04"]) == "2027-03-04"
+    assert pick("portland", None, PORTLANDS) is None
+    assert pick("hmm", None, VALENCIAS) is None
+
+
+def mentions(text: str) -> list[Mention]:
+    return find_dates(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    "text", ["sorry, I meant the 22nd", "what about the 22nd?", "and back on the 22nd", "the 22nd"]
+)
+def test_values_with_connective_words_only_answer_the_task(text: str) -> None:
+    assert residue(text, mentions(text)) == []
+    assert answers_in_context(
+        text,
+        mentions(text),
+        expected="FindFlights",
+        predicted="SmallTalk",
+        confidence=0.99,
+        threshold=0.55,
+    )
+
+
+def test_a_question_of_its_own_is_left_to_a_confident_classifier() -> None:
+    text = "how are you today?"
+    assert residue(text, mentions(text)) == ["how", "are", "you"]
+    assert not answers_in_context(
+        text,
+        mentions(text),
+        expected="FindFlights",
+        predicted="SmallTalk",
+        confidence=0.96,
+        threshold=0.55,
+    )
+    assert answers_in_context(
+        text,
+        mentions(text),
+        expected="FindFlights",
+        predicted="SmallTalk",
+        confidence=0.4,
+        threshold=0.55,
+    )
+
+
+def test_a_yes_opens_an_acceptance_but_a_no_does_not() -> None:
+    assert accepts("yes please, from Boston") and accepts("Sure, on friday")
+    assert not accepts("no thanks") and not accepts("yesterday")
+
+
+def test_dates_take_roles_from_their_cues_and_ranges() -> None:
+    text = "leaving may 20, back may 10"
+    assert date_roles(mentions(text), text, ["date", "returnDate"], None) == ["date", "returnDate"]
+    text = "may 1 - may 15"
+    assert date_roles(mentions(text), text, ["date", "returnDate"], None) == ["date", "returnDate"]
+    text = "the 14th"
+    assert date_roles(mentions(text), text, ["date", "returnDate"], "returnDate") == ["returnDate"]
+    assert date_roles(mentions(text), text, ["date"], None) == ["date"]
+
+
+def test_a_place_after_a_named_origin_is_the_origin() -> None:
+    text = "change the origin to Boston"
+    boston = Mention("place", text.index("Boston"), len(text), "Boston", cue="to")
+    assert place_role(boston, text) == "origin"
+    text = "flights from Boston to Miami"
+    miami = Mention("place", text.index("Miami"), len(text), "Miami", cue="to")
+    assert place_role(miami, text) == "destination"
+
+
+def test_a_budget_without_currency_keeps_the_known_one() -> None:
+    euros = {"amount": 900, "currency": "EUR"}
+    assert bare_budget("make the budget 2000 instead", euros) == {
+        "amount": 2000,
+        "currency": "EUR",
+    }
+    assert bare_budget("budget of 1.5k", None) == {"amount": 1500, "currency": "USD"}
+    assert bare_budget("a budget trip", euros) is None
+
+
+def test_refinements_and_new_requests_are_told_apart() -> None:
+    assert refines("actually make it 7 days") and refines("what about Porto?")
+    assert refines("budget 2000") and refines("and back on the 14th")
+    assert not refines("plan a trip to Rome") and not refines("flights from Boston to Dublin")
+
+
+def test_dates_are_shown_as_people_read_them_with_the_year_only_when_another() -> None:
+    assert human_date("2027-12-04", TODAY) == "Sat 4 Dec"
+    assert human_date("2028-01-05", TODAY) == "Wed 5 Jan 2028"
+    assert human_date("not a date") == "not a date"
+    assert shown({"budget": {"amount": 1500, "currency": "USD"}, "duration": 5}) == {
+        "budget": "$1,500",
+        "duration": "5",
+    }
+
+
+def test_a_prompt_leaves_out_what_is_not_known_yet() -> None:
+    plan = default_model().intent("PlanTrip")
+    assert prompt(plan, "duration", {}) == "How long will your trip be?"
+    assert (
+        prompt(plan, "duration", {"destination": "Oslo"}) == "How long will your trip to Oslo be?"
+    )
+    assert lower_first("How long?") == "how long?" and lower_first("I see") == "I see"
