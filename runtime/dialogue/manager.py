@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from runtime.dialogue.clarify import pick
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
-from runtime.dialogue.repair import Repair
+from runtime.dialogue.repair import OUT_OF_SCOPE_TOPICS, Repair, topic_of
 from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
@@ -105,6 +105,8 @@ class DialogueManager:
             if answered is not None:
                 return answered
         name = turn.nlu.intent
+        if name in ("FallbackIntent", "SmallTalk") and topic_of(turn.message, OUT_OF_SCOPE_TOPICS):
+            name = "OutOfScope"  # "do you sell insurance?": what it asks for is known, not chat
         if name in TASK_INTENTS:
             return self._tasks.handle(turn, name, dict(turn.nlu.slots))
         if name == "Cancel":

@@ -41,7 +41,7 @@ SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "compliment",
         re.compile(
-            r"\b(?:love you|awesome|the best|smart|helpful|amazing|brilliant|great job)\b", re.I
+            r"\b(?:love|awesome|the best|smart|helpful|amazing|brilliant|great|good bot)\b", re.I
         ),
     ),
     (
@@ -65,7 +65,9 @@ OUT_OF_SCOPE_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sell or advise on travel insurance", re.compile(r"\binsurance\b", re.IGNORECASE)),
     (
         "arrange car hire",
-        re.compile(r"\b(?:car hire|hire a car|rent(?:al)? a car|car rental|rental car)\b", re.I),
+        re.compile(
+            r"\b(?:car hire|hire (?:a |me a )?car|rent\w*\b.{0,12}\bcars?|rental cars?)\b", re.I
+        ),
     ),
     (
         "book tables or recommend restaurants",
@@ -137,8 +139,9 @@ class Repair:
         topic = topic_of(turn.message, OUT_OF_SCOPE_TOPICS)
         place = turn.nlu.slots.get("destination")
         values = shown(turn.nlu.slots, turn.today)
-        if topic and isinstance(place, str) and not turn.in_task:
-            text = response(self._model, "topic_place", {"topic": topic, **values}, "OutOfScope")
+        if isinstance(place, str) and not turn.in_task:
+            key = "topic_place" if topic else "place"
+            text = response(self._model, key, {"topic": topic or "", **values}, "OutOfScope")
             return text, replace(kept, offer="PlanTrip", last_place=place)
         if topic:
             return response(self._model, "topic", {"topic": topic}, "OutOfScope"), kept

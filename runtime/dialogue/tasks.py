@@ -49,6 +49,7 @@ ROUND_TRIP_RE = re.compile(
     re.IGNORECASE,
 )
 BOOK_RE = re.compile(r"\bbook(?:ing)?\b", re.IGNORECASE)
+ONE_WAY_RE = re.compile(r"\b(?:one[- ]way|no return|single ticket)\b", re.IGNORECASE)
 
 
 def refines(message: str) -> bool:
@@ -146,6 +147,8 @@ class TaskDialogue:
             }
         if paused is not None and paused.get("intent") == name:
             paused = None
+        one_way = name == "FindFlights" and ONE_WAY_RE.search(turn.message) is not None
+        dropped_return = one_way and base.pop("returnDate", None) is not None
         values_before = shown(base, turn.today)
         merged = {**base, **own}
         values_after = shown(merged, turn.today)
@@ -154,9 +157,11 @@ class TaskDialogue:
             intent,
             merged,
             paused,
-            round_trip=bool(ROUND_TRIP_RE.search(turn.message))
-            or (continuing and state.round_trip),
+            round_trip=not one_way
+            and (bool(ROUND_TRIP_RE.search(turn.message)) or (continuing and state.round_trip)),
         )
+        if dropped_return:
+            frame.lead.append(response(self._model, "one_way", {}, "FindFlights"))
         if changes:
             new = " and ".join(describe(k, merged[k], values_after) for k in changes)
             old = " and ".join(describe(k, base[k], values_before) for k in changes)

@@ -44,7 +44,17 @@ _WEEKDAY = "(?:" + "|".join(sorted(_DAYS, key=len, reverse=True)) + ")"
 _WEEKDAY_ABBR = "(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + ")"
 _DAYS.update(_ABBREVIATIONS)
 _ORDINAL = r"(?:st|nd|rd|th)"
-_DAY = rf"(?P<day>\d{{1,2}}){_ORDINAL}?"
+_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()  # noqa: SIM905
+_ORDINAL_WORDS = {word: n for n, word in enumerate(_UNITS, start=1)}
+_ORDINAL_WORDS.update({"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13})
+_ORDINAL_WORDS.update({"fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17})
+_ORDINAL_WORDS.update({"eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30})
+for _n, _word in enumerate(_UNITS, start=1):
+    _ORDINAL_WORDS[f"twenty-{_word}"] = _ORDINAL_WORDS[f"twenty {_word}"] = 20 + _n
+_ORDINAL_WORDS["thirty-first"] = _ORDINAL_WORDS["thirty first"] = 31
+_ORDINAL_WORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
+# With a month, a day may be spelled out ("the first of may", "june twenty-first").
+_DAY = rf"(?P<day>\d{{1,2}}{_ORDINAL}?|{_ORDINAL_WORD})"
 _YEAR = r"(?:,?\s*(?P<year>\d{4}))?"
 _PART = {"early": 5, "beginning of": 3, "start of": 3, "mid": 15, "middle of": 15}
 _PART.update({"late": 25, "end of": 28})
@@ -151,9 +161,15 @@ def _iso(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     return [found] if found else []
 
 
+def _day_number(text: str) -> int:
+    """``"20th"`` → 20, ``"twenty-first"`` → 21."""
+    word = " ".join(text.lower().split())
+    return _ORDINAL_WORDS[word] if word in _ORDINAL_WORDS else int(re.sub(r"\D", "", word))
+
+
 def _day_month(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     month = _MONTHS[match["month"].lower().rstrip(".")]
-    found = _month_day(ctx, month, int(match["day"]), match["year"])
+    found = _month_day(ctx, month, _day_number(match["day"]), match["year"])
     return [found] if found else []
 
 
@@ -223,6 +239,14 @@ def _in_span(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     return [ctx.today + dt.timedelta(days=count * (7 if unit.startswith("week") else 1))]
 
 
+def _from_now(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
+    """``a week from today``, ``3 days from now``, ``two weeks from tomorrow``."""
+    found = _in_span(match, ctx)
+    if found and match["base"].lower() == "tomorrow":
+        return [found[0] + dt.timedelta(days=1)]
+    return found
+
+
 def _next_span(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     span = match["span"].lower()
     if span == "week":
@@ -241,6 +265,14 @@ def _weekend(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (re.compile(r"\b(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})\b"), _iso),
+    (
+        re.compile(
+            rf"\b(?P<n>{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|months?)\s+from\s+"
+            r"(?P<base>now|today|tomorrow)\b",
+            re.IGNORECASE,
+        ),
+        _from_now,
+    ),
     (
         re.compile(
             rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<month>{_MONTH})(?![a-z]){_YEAR}", re.IGNORECASE

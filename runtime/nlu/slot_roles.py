@@ -7,7 +7,8 @@
 - a date after "back", "return", "until" or at the far end of a range ("5 april to 12 april",
   "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure, and an
   uncued one fills the slot being asked for, else the departure, else the return;
-- "budget 2000" (no currency) keeps the currency of the budget already known.
+- "budget 2000" (no currency) keeps the currency of the budget already known;
+- a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing.
 
 A mention that reads two ways (both days of "03/04/2027", several places called Portland) lands
 in :attr:`SlotReading.ambiguous`, one that cannot be read at all ("30 february") in
@@ -40,6 +41,7 @@ _ORIGIN_NAMED = re.compile(
     re.IGNORECASE,
 )
 _NAMING_CUES = frozenset({"to", "is", "be", "as"})
+_NEGATED = re.compile(r"\b(?:not|instead of|rather than|no longer|except)\s*$", re.IGNORECASE)
 _BARE_BUDGET = re.compile(
     r"\bbudget\b(?:\s+(?:of|to|is|at|be|now|up to|around|about|roughly))*\s*[:=]?\s*"
     r"(?P<amount>\d[\d,]*(?:\.\d+)?\s*(?:k|grand|thousand)?)(?![\w.,]*\s*[%])\b",
@@ -68,6 +70,13 @@ class SlotReading:
             self.ambiguous[slot] = tuple(str(option) for option in mention.options)
         elif text:
             self.unresolved[slot] = text[mention.start : mention.end]
+
+
+def negated(mention: Mention, text: str) -> bool:
+    """True for a value the message rules out: "not Lisbon, Porto", "Paris instead of Rome"."""
+    return (
+        bool(text) and _NEGATED.search(text[max(0, mention.start - 16) : mention.start]) is not None
+    )
 
 
 def place_role(mention: Mention, text: str) -> str:

@@ -22,7 +22,7 @@ from runtime.nlu.entities import (
     parse_money,
 )
 from runtime.nlu.gazetteer import Gazetteer
-from runtime.nlu.slot_roles import SlotReading, bare_budget, date_roles, place_role
+from runtime.nlu.slot_roles import SlotReading, bare_budget, date_roles, negated, place_role
 from runtime.types import SlotValue
 
 PLACEHOLDERS = {
@@ -112,6 +112,8 @@ class SlotReader:
         dates: list[Mention] = []
         stays: list[int] = []
         for mention in mentions:
+            if negated(mention, text):
+                continue
             if mention.kind == "place":
                 places.append(mention)
             elif mention.kind == "date":
