@@ -31,10 +31,15 @@ from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
 
 ACCEPT_RE = re.compile(
-    r"(?:yes|yeah|yep|yup|ya|sure|ok|okay|alright|please|please do|go ahead|why not|"
-    r"sounds good|definitely|absolutely|of course|do it|let's do it|great|perfect)"
-    r"(?:,? (?:please|thanks|thank you|do|sure|go ahead|that would be great))?",
+    r"(?:yes|yeah|yep|yup|ya|sure|please|please do|go ahead|why not|sounds good|definitely|"
+    r"absolutely|of course|do it|let's do it|yes please|ok|okay|alright)"
+    r"(?:,? (?:please|do|sure|go ahead|that would be great|go for it))?"
+    r"|(?:yes|yeah|yep|sure)(?:,? (?:please|thanks|thank you))+",
     re.IGNORECASE,
+)
+"""A plain yes to an offer ("ok thanks" or "great, thanks" is a thank-you, not a yes)."""
+ACKNOWLEDGE_RE = re.compile(
+    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
 )
 APOLOGY_RE = re.compile(r"\W*(?:sorry|oops|my bad|apologies|whoops)\b", re.IGNORECASE)
 DECLINE_RE = re.compile(
@@ -105,6 +110,13 @@ class DialogueManager:
             if answered is not None:
                 return answered
         name = turn.nlu.intent
+        text = turn.message.strip().rstrip(".!")
+        if (
+            name in ("FallbackIntent", "SmallTalk")
+            and turn.in_task
+            and ACKNOWLEDGE_RE.fullmatch(text)
+        ):
+            return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
         if name in ("FallbackIntent", "SmallTalk") and topic_of(turn.message, OUT_OF_SCOPE_TOPICS):
             name = "OutOfScope"  # "do you sell insurance?": what it asks for is known, not chat
         if name in TASK_INTENTS:

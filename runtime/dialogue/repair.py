@@ -147,6 +147,13 @@ class Repair:
             return response(self._model, "topic", {"topic": topic}, "OutOfScope"), kept
         return self._model.intent("OutOfScope").responses["fulfilled"], kept
 
+    def acknowledged(self, turn: TurnInput) -> DialogueOutcome:
+        """ "ok" while a question is pending: the question again, as no misunderstanding."""
+        state = replace(turn.state, offer=None, fallback_count=0)
+        question = self._tasks.pending_prompt(state, turn)
+        intent = str(state.intent)
+        return DialogueOutcome(question, intent, dict(state.slots), "ElicitSlot", state)
+
     def declined(self, turn: TurnInput) -> DialogueOutcome:
         """A no to the last offer: a polite close that keeps the context."""
         state = replace(turn.state, offer=None, fallback_count=0)

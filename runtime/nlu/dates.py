@@ -223,6 +223,12 @@ def _relative_word(match: re.Match[str], ctx: DateContext) -> list[dt.date] | No
     return [ctx.today + dt.timedelta(days=offsets[word])]
 
 
+def _next_to_anchor(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
+    """``the day after`` / ``the next day`` / ``the day before``: next to the anchor day."""
+    step = -1 if "before" in match.group().lower() else 1
+    return [(ctx.anchor or ctx.today) + dt.timedelta(days=step)]
+
+
 def _weekday_match(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     which = (match["which"] or "").lower()
     which = which if which in ("last", "next", "this", "coming") else ""
@@ -325,6 +331,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
             re.IGNORECASE,
         ),
         _relative_word,
+    ),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?:day\s+after|next\s+day|following\s+day|day\s+before)\b"
+            r"(?!\s+(?:tomorrow|yesterday|that))",
+            re.IGNORECASE,
+        ),
+        _next_to_anchor,
     ),
     (re.compile(r"\b(?P<which>this|next|coming)\s+weekend\b", re.IGNORECASE), _weekend),
     (

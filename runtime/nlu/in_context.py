@@ -19,7 +19,7 @@ from runtime.nlu.text import tokenize
 
 ACCEPT_RE = re.compile(
     r"^\s*(?:yes|yeah|yep|yup|ya|sure|ok|okay|alright|please|go ahead|sounds good|why not|"
-    r"definitely|absolutely|of course|do it|let's do it|great|perfect)\b",
+    r"definitely|absolutely|of course|do it|let's do it)\b(?!,? (?:thanks|thank you))",
     re.IGNORECASE,
 )
 """A message that opens by accepting an offer ("yes please, from Boston")."""

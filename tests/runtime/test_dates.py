@@ -47,6 +47,10 @@ def values(text: str, today: dt.date = TODAY, **kwargs: dt.date) -> list[str | N
         ("in 3 days", "2027-03-04"),
         ("in 3 months", "2027-06-01"),
         ("next month", "2027-04-01"),
+        ("the first of may", "2027-05-01"),
+        ("june twenty-first", "2027-06-21"),
+        ("a week from today", "2027-03-08"),
+        ("two weeks from tomorrow", "2027-03-16"),
     ],
 )
 def test_a_date_becomes_one_iso_day(text: str, iso: str) -> None:
@@ -106,6 +110,8 @@ def test_a_bare_day_and_a_weekday_follow_an_anchor_day() -> None:
     assert values("back on the 14th", anchor=april, after=april) == ["2027-04-14"]
     assert values("the 2nd", anchor=april, after=april) == ["2027-05-02"]
     assert values("no wait, the 15th", anchor=dt.date(2027, 4, 14)) == ["2027-04-15"]
+    assert values("the day after", anchor=dt.date(2027, 4, 14)) == ["2027-04-15"]
+    assert values("the day before", anchor=dt.date(2027, 4, 14)) == ["2027-04-13"]
 
 
 @pytest.mark.parametrize(

@@ -197,6 +197,21 @@ def test_one_answer_fills_several_slots(chat: Any) -> None:
     }
 
 
+def test_thanks_after_an_offer_is_not_a_yes(chat: Any) -> None:
+    _, thanked = talk(chat, "plan 5 days in Rome with 1000 euros", "great thanks")
+    assert thanked["intent"] == "Thanks" and "flying from" not in thanked["reply"].lower()
+
+
+def test_an_ok_while_asked_something_asks_again_without_an_apology(chat: Any) -> None:
+    _, _, okay = talk(chat, "i want to go to lisbon", "is it raining in Lisbon?", "ok")
+    assert okay["reply"] == "How long will your trip to Lisbon be?"
+
+
+def test_the_day_after_follows_the_date_of_the_search(chat: Any) -> None:
+    _, later = talk(chat, "flights from Boston to Denver tomorrow", "what about the day after?")
+    assert later["slots"]["date"] == "2027-03-03"
+
+
 # ------------------------------------------------------------------ 6. chitchat, cannot-handle
 def test_small_talk_gets_a_friendly_answer(chat: Any) -> None:
     (answer,) = talk(chat, "how are you?")
