@@ -22,134 +22,33 @@ dialogue can say what it did not understand instead of dropping it.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from runtime.nlu.date_words import (
+    DAY,
+    MONTH,
+    MONTHS,
+    ORDINAL,
+    PARTS,
+    RANGE_LINK,
+    UNIT_AFTER,
+    WEEKDAY,
+    WEEKDAY_ABBR,
+    YEAR,
+    DateContext,
+    add_months,
+    bare_day,
+    day_number,
+    month_day,
+    next_occurrence,
+    numeric_readings,
+    safe_date,
+    weekday_date,
+)
 from runtime.nlu.entities import NUMBER_PATTERN, Mention
 from runtime.nlu.text import number_value
-
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_DAYS.update({"tues": 1, "weds": 2, "thurs": 3})
-_ABBREVIATIONS = {name.lower(): i for i, name in enumerate(calendar.day_abbr)}
-_ABBREVIATIONS.update({"thur": 3})
-_WEEKDAY = "(?:" + "|".join(sorted(_DAYS, key=len, reverse=True)) + ")"
-# "sun", "sat", "wed" are everyday words: an abbreviation needs "on", "next", ... before it.
-_WEEKDAY_ABBR = "(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + ")"
-_DAYS.update(_ABBREVIATIONS)
-_ORDINAL = r"(?:st|nd|rd|th)"
-_UNITS = "first second third fourth fifth sixth seventh eighth ninth".split()  # noqa: SIM905
-_ORDINAL_WORDS = {word: n for n, word in enumerate(_UNITS, start=1)}
-_ORDINAL_WORDS.update({"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13})
-_ORDINAL_WORDS.update({"fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17})
-_ORDINAL_WORDS.update({"eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30})
-for _n, _word in enumerate(_UNITS, start=1):
-    _ORDINAL_WORDS[f"twenty-{_word}"] = _ORDINAL_WORDS[f"twenty {_word}"] = 20 + _n
-_ORDINAL_WORDS["thirty-first"] = _ORDINAL_WORDS["thirty first"] = 31
-_ORDINAL_WORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
-# With a month, a day may be spelled out ("the first of may", "june twenty-first").
-_DAY = rf"(?P<day>\d{{1,2}}{_ORDINAL}?|{_ORDINAL_WORD})"
-_YEAR = r"(?:,?\s*(?P<year>\d{4}))?"
-_PART = {"early": 5, "beginning of": 3, "start of": 3, "mid": 15, "middle of": 15}
-_PART.update({"late": 25, "end of": 28})
-_RANGE_LINK = r"\s*(?:-|–|—|to|till|until|thru|through)\s*"
-_UNIT_AFTER = r"(?!\s*(?:days?|nights?|weeks?|months?|years?|people|persons?|adults?|of us)\b)"
-
-
-@dataclass(frozen=True)
-class DateContext:
-    """What a date is resolved against: today, and optionally a reference day.
-
-    ``anchor`` gives a bare day its month; ``after`` is the earliest day a weekday or a bare day
-    may fall on (a return date comes after its departure). Both default to ``today``.
-    """
-
-    today: dt.date
-    anchor: dt.date | None = None
-    after: dt.date | None = None
-
-    @property
-    def earliest(self) -> dt.date:
-        """The first day a relative date may resolve to."""
-        return max(self.today, self.after) if self.after else self.today
-
-
-def _safe(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _next_occurrence(ctx: DateContext, month: int, day: int) -> dt.date | None:
-    """Day ``day`` of ``month`` in the first year that puts it on or after the earliest day."""
-    earliest = ctx.earliest
-    for year in (earliest.year, earliest.year + 1, earliest.year + 4):
-        candidate = _safe(year, month, day)
-        if candidate is not None and candidate >= earliest:
-            return candidate
-    return None
-
-
-def _month_day(ctx: DateContext, month: int, day: int, year: str | None) -> dt.date | None:
-    """A named day and month: the next one from today whatever the anchor ("leaving may 20,
-    back may 10" is a return before the departure, which the dialogue must point out)."""
-    if year:
-        return _safe(int(year), month, day)
-    return _next_occurrence(DateContext(ctx.today), month, day)
-
-
-def _bare_day(ctx: DateContext, day: int) -> dt.date | None:
-    """Day ``day`` of the anchor's month (or today's), moved on a month until not too early."""
-    start = ctx.anchor or ctx.today
-    year, month = start.year, start.month
-    for _ in range(14):
-        candidate = _safe(year, month, day)
-        if candidate is not None and candidate >= ctx.earliest:
-            return candidate
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return None
-
-
-def _weekday(ctx: DateContext, name: str, which: str) -> dt.date:
-    target = _DAYS[name.lower()]
-    if which == "last":
-        back = (ctx.today.weekday() - target) % 7 or 7
-        return ctx.today - dt.timedelta(days=back)
-    base = ctx.after if ctx.after and ctx.after > ctx.today else ctx.today
-    ahead = (target - base.weekday()) % 7
-    if ahead == 0:  # "friday" said on a Friday, or after a Friday departure: the next one
-        ahead = 7
-    return base + dt.timedelta(days=ahead)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _numeric(first: int, second: int, year: str | None, ctx: DateContext) -> list[dt.date]:
-    """The days ``first/second[/year]`` can mean: day-first and month-first, when both exist."""
-    readings: list[dt.date] = []
-    for day, month in ((first, second), (second, first)):
-        if not 1 <= month <= 12:
-            continue
-        if year:
-            full = int(year) + (2000 if len(year) == 2 else 0)
-            value = _safe(full, month, day)
-        else:
-            value = _next_occurrence(DateContext(ctx.today), month, day)
-        if value is not None and value not in readings:
-            readings.append(value)
-    return readings
-
 
 Resolver = Callable[["re.Match[str]", DateContext], list[dt.date] | None]
 """Reads one pattern's match: the day(s) it means (two for an ambiguous numeric date), an
@@ -157,32 +56,26 @@ empty list for a date that cannot exist, ``None`` for "not a date after all"."""
 
 
 def _iso(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
-    found = _safe(int(match["y"]), int(match["m"]), int(match["d"]))
+    found = safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
     return [found] if found else []
 
 
-def _day_number(text: str) -> int:
-    """``"20th"`` → 20, ``"twenty-first"`` → 21."""
-    word = " ".join(text.lower().split())
-    return _ORDINAL_WORDS[word] if word in _ORDINAL_WORDS else int(re.sub(r"\D", "", word))
-
-
 def _day_month(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
-    month = _MONTHS[match["month"].lower().rstrip(".")]
-    found = _month_day(ctx, month, _day_number(match["day"]), match["year"])
+    month = MONTHS[match["month"].lower().rstrip(".")]
+    found = month_day(ctx, month, day_number(match["day"]), match["year"])
     return [found] if found else []
 
 
 def _part_of_month(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
-    month = _MONTHS[match["month"].lower().rstrip(".")]
+    month = MONTHS[match["month"].lower().rstrip(".")]
     part = " ".join(match["part"].lower().split())
-    found = _month_day(ctx, month, _PART[part], match["year"])
+    found = month_day(ctx, month, PARTS[part], match["year"])
     return [found] if found else []
 
 
 def _slashed(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     """``20/12``, ``12/20``, ``03/04/2027``: every reading that exists (two when ambiguous)."""
-    readings = _numeric(int(match["a"]), int(match["b"]), match["y"], ctx)
+    readings = numeric_readings(int(match["a"]), int(match["b"]), match["y"], ctx)
     if not readings:
         return [] if match["y"] else None  # "45/60" is no date; "31/02/2027" is a bad one
     return readings
@@ -194,9 +87,9 @@ def _day_first(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     if not 1 <= month <= 12:
         return [] if match["y"] else None
     if match["y"]:
-        found = _safe(int(match["y"]) + (2000 if len(match["y"]) == 2 else 0), month, day)
+        found = safe_date(int(match["y"]) + (2000 if len(match["y"]) == 2 else 0), month, day)
     else:
-        found = _next_occurrence(DateContext(ctx.today), month, day)
+        found = next_occurrence(DateContext(ctx.today), month, day)
     return [found] if found else []
 
 
@@ -204,7 +97,7 @@ def _ordinal_day(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None
     day = int(match["day"])
     if not 1 <= day <= 31:
         return None
-    found = _bare_day(ctx, day)
+    found = bare_day(ctx, day)
     return [found] if found else []
 
 
@@ -232,7 +125,7 @@ def _next_to_anchor(match: re.Match[str], ctx: DateContext) -> list[dt.date] | N
 def _weekday_match(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     which = (match["which"] or "").lower()
     which = which if which in ("last", "next", "this", "coming") else ""
-    return [_weekday(ctx, match["weekday"], which)]
+    return [weekday_date(ctx, match["weekday"], which)]
 
 
 def _in_span(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
@@ -241,7 +134,7 @@ def _in_span(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
         return None
     unit = match["unit"].lower()
     if unit.startswith("month"):
-        return [_add_months(ctx.today, count)]
+        return [add_months(ctx.today, count)]
     return [ctx.today + dt.timedelta(days=count * (7 if unit.startswith("week") else 1))]
 
 
@@ -281,13 +174,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     ),
     (
         re.compile(
-            rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?(?P<month>{_MONTH})(?![a-z]){_YEAR}", re.IGNORECASE
+            rf"\b(?:the\s+)?{DAY}\s+(?:of\s+)?(?P<month>{MONTH})(?![a-z]){YEAR}", re.IGNORECASE
         ),
         _day_month,
     ),
     (
         re.compile(
-            rf"\b(?P<month>{_MONTH})\s+(?:the\s+)?{_DAY}\b(?!\s*:){_UNIT_AFTER}{_YEAR}",
+            rf"\b(?P<month>{MONTH})\s+(?:the\s+)?{DAY}\b(?!\s*:){UNIT_AFTER}{YEAR}",
             re.IGNORECASE,
         ),
         _day_month,
@@ -295,7 +188,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (
         re.compile(
             r"\b(?P<part>early|late|mid|middle of|beginning of|start of|end of)[\s-]+"
-            rf"(?P<month>{_MONTH})(?![a-z]){_YEAR}",
+            rf"(?P<month>{MONTH})(?![a-z]){YEAR}",
             re.IGNORECASE,
         ),
         _part_of_month,
@@ -303,7 +196,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (
         re.compile(
             r"(?<![\d/.$€£¥])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/])"
-            + _UNIT_AFTER
+            + UNIT_AFTER
         ),
         _slashed,
     ),
@@ -318,12 +211,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
         ),
         _day_first,
     ),
-    (re.compile(rf"\bthe\s+(?P<day>\d{{1,2}}){_ORDINAL}\b", re.IGNORECASE), _ordinal_day),
+    (re.compile(rf"\bthe\s+(?P<day>\d{{1,2}}){ORDINAL}\b", re.IGNORECASE), _ordinal_day),
     (
-        re.compile(rf"\bon\s+the\s+(?P<day>\d{{1,2}})\b{_UNIT_AFTER}", re.IGNORECASE),
+        re.compile(rf"\bon\s+the\s+(?P<day>\d{{1,2}})\b{UNIT_AFTER}", re.IGNORECASE),
         _ordinal_day,
     ),
-    (re.compile(rf"\b(?P<day>\d{{1,2}}){_ORDINAL}\b{_UNIT_AFTER}", re.IGNORECASE), _ordinal_day),
+    (re.compile(rf"\b(?P<day>\d{{1,2}}){ORDINAL}\b{UNIT_AFTER}", re.IGNORECASE), _ordinal_day),
     (
         re.compile(
             r"\b(?P<rel>(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday"
@@ -343,14 +236,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     (re.compile(r"\b(?P<which>this|next|coming)\s+weekend\b", re.IGNORECASE), _weekend),
     (
         re.compile(
-            rf"\b(?:(?P<which>next|this|coming|last)\s+)?(?P<weekday>{_WEEKDAY})\b", re.IGNORECASE
+            rf"\b(?:(?P<which>next|this|coming|last)\s+)?(?P<weekday>{WEEKDAY})\b", re.IGNORECASE
         ),
         _weekday_match,
     ),
     (
         re.compile(
             r"\b(?P<which>next|this|coming|last|on|by|until|till)\s+"
-            rf"(?P<weekday>{_WEEKDAY_ABBR})\.?(?![a-z])",
+            rf"(?P<weekday>{WEEKDAY_ABBR})\.?(?![a-z])",
             re.IGNORECASE,
         ),
         _weekday_match,
@@ -367,10 +260,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
 
 
 _RANGE = re.compile(
-    rf"\b(?P<d1>\d{{1,2}}){_ORDINAL}?{_RANGE_LINK}(?P<d2>\d{{1,2}}){_ORDINAL}?\s+(?:of\s+)?"
-    rf"(?P<month>{_MONTH})(?![a-z]){_YEAR}"
-    rf"|\b(?P<month2>{_MONTH})\s+(?P<e1>\d{{1,2}}){_ORDINAL}?{_RANGE_LINK}(?P<e2>\d{{1,2}})"
-    rf"{_ORDINAL}?\b(?!\s*(?:{_MONTH}))",
+    rf"\b(?P<d1>\d{{1,2}}){ORDINAL}?{RANGE_LINK}(?P<d2>\d{{1,2}}){ORDINAL}?\s+(?:of\s+)?"
+    rf"(?P<month>{MONTH})(?![a-z]){YEAR}"
+    rf"|\b(?P<month2>{MONTH})\s+(?P<e1>\d{{1,2}}){ORDINAL}?{RANGE_LINK}(?P<e2>\d{{1,2}})"
+    rf"{ORDINAL}?\b(?!\s*(?:{MONTH}))",
     re.IGNORECASE,
 )
 
@@ -380,16 +273,16 @@ def _ranges(text: str, ctx: DateContext) -> list[Mention]:
     found: list[Mention] = []
     for match in _RANGE.finditer(text):
         month_name = match["month"] or match["month2"]
-        month = _MONTHS[month_name.lower().rstrip(".")]
+        month = MONTHS[month_name.lower().rstrip(".")]
         first_day = int(match["d1"] or match["e1"])
         second_day = int(match["d2"] or match["e2"])
-        first = _month_day(ctx, month, first_day, match["year"])
+        first = month_day(ctx, month, first_day, match["year"])
         if first is None:
             continue
         second = (
-            _safe(int(match["year"]), month, second_day)
+            safe_date(int(match["year"]), month, second_day)
             if match["year"]
-            else _next_occurrence(DateContext(ctx.today, after=first), month, second_day)
+            else next_occurrence(DateContext(ctx.today, after=first), month, second_day)
         )
         if second is None or second < first:
             continue
