@@ -26,18 +26,33 @@ from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
+from runtime.nlu.text import tokenize
 from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
 
-ACCEPT_RE = re.compile(
-    r"(?:yes|yeah|yep|yup|ya|sure|please|please do|go ahead|why not|sounds good|definitely|"
-    r"absolutely|of course|do it|let's do it|yes please|ok|okay|alright)"
-    r"(?:,? (?:please|do|sure|go ahead|that would be great|go for it))?"
-    r"|(?:yes|yeah|yep|sure)(?:,? (?:please|thanks|thank you))+",
-    re.IGNORECASE,
+YES_HEADS = frozenset(
+    {"yes", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "alright", "please", "absolutely"}
 )
-"""A plain yes to an offer ("ok thanks" or "great, thanks" is a thank-you, not a yes)."""
+YES_WORDS = YES_HEADS | frozenset(
+    """
+    do go ahead why not sounds good great perfect cool lovely nice that would be let's lets it
+    for thanks thank you sure thing deal fine by me please
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def plain_yes(text: str) -> bool:
+    """A yes and nothing more ("yes please", "yeah why not", "sure, sounds great"); "ok thanks"
+    and "great, thanks" are thank-yous, not a yes."""
+    words = [t.text for t in tokenize(text)]
+    if text.strip().lower().startswith("of course"):
+        return all(w in YES_WORDS | {"of", "course"} for w in words)
+    if not words or words[0] not in YES_HEADS or any(w not in YES_WORDS for w in words):
+        return False
+    return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
+
+
 ACKNOWLEDGE_RE = re.compile(
     r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
 )
@@ -151,7 +166,7 @@ class DialogueManager:
         seeds: dict[str, SlotValue] = {"destination": state.last_place} if state.last_place else {}
         plain = replace(turn, state=replace(state, offer=None))
         nlu = turn.nlu
-        if ACCEPT_RE.fullmatch(text):
+        if plain_yes(text):
             return self._tasks.handle(plain, offer, {}, seeds=seeds)
         if accepts(turn.message) and nlu.intent == offer:  # "yes please, from Boston"
             intent = self._model.intent(offer)

@@ -135,7 +135,8 @@ def _in_span(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
     unit = match["unit"].lower()
     if unit.startswith("month"):
         return [add_months(ctx.today, count)]
-    return [ctx.today + dt.timedelta(days=count * (7 if unit.startswith("week") else 1))]
+    days = {"week": 7, "fortnight": 14}.get(unit.rstrip("s"), 1)
+    return [ctx.today + dt.timedelta(days=count * days)]
 
 
 def _from_now(match: re.Match[str], ctx: DateContext) -> list[dt.date] | None:
@@ -250,7 +251,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     ),
     (
         re.compile(
-            rf"\bin\s+(?P<n>{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|months?)(?:'?\s*time)?\b",
+            rf"\bin\s+(?P<n>{NUMBER_PATTERN})\s+(?P<unit>days?|weeks?|fortnights?|months?)"
+            r"(?:'?\s*time)?\b",
             re.IGNORECASE,
         ),
         _in_span,

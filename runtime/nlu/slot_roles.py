@@ -8,7 +8,9 @@
   "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure, and an
   uncued one fills the slot being asked for, else the departure, else the return;
 - "budget 2000" (no currency) keeps the currency of the budget already known;
-- a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing.
+- a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing;
+- a lone number changing a plan ("make it 1500 instead", "10 then") is its budget when large,
+  in the budget's currency, else its length in days.
 
 A mention that reads two ways (both days of "03/04/2027", several places called Portland) lands
 in :attr:`SlotReading.ambiguous`, one that cannot be read at all ("30 february") in
@@ -121,6 +123,19 @@ def date_roles(
         if free is not None:
             taken.add(free)
     return roles
+
+
+_BARE_NUMBER = re.compile(r"(?<![\w$€£¥.,/-])(?P<n>\d{1,6})(?![\w%/.,-]|\s*(?:am|pm|people)\b)")
+
+
+def bare_number(text: str, mentions: Sequence[Mention]) -> int | None:
+    """The one number of a message that is part of no mention ("make it 1500 instead")."""
+    found = [
+        int(m["n"])
+        for m in _BARE_NUMBER.finditer(text)
+        if not any(x.start <= m.start() < x.end for x in mentions)
+    ]
+    return found[0] if len(found) == 1 and found[0] > 0 else None
 
 
 def bare_budget(text: str, known: SlotValue | None) -> dict[str, SlotValue] | None:

@@ -22,7 +22,14 @@ from runtime.nlu.entities import (
     parse_money,
 )
 from runtime.nlu.gazetteer import Gazetteer
-from runtime.nlu.slot_roles import SlotReading, bare_budget, date_roles, negated, place_role
+from runtime.nlu.slot_roles import (
+    SlotReading,
+    bare_budget,
+    bare_number,
+    date_roles,
+    negated,
+    place_role,
+)
 from runtime.types import SlotValue
 
 PLACEHOLDERS = {
@@ -32,6 +39,8 @@ PLACEHOLDERS = {
     "date": "__date__",
 }
 _PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3}
+MIN_BARE_BUDGET = 50  # "make it 1500" is money; "make it 10" is days
+MAX_BARE_DAYS = 45
 
 
 def utc_today() -> dt.date:
@@ -137,7 +146,29 @@ class SlotReader:
             amount = bare_budget(text, known.get(money[0]))
             if amount is not None:
                 reading.slots[money[0]] = amount
+        self._read_lone_number(reading, by_parser, mentions, text, known)
         return reading
+
+    @staticmethod
+    def _read_lone_number(
+        reading: SlotReading,
+        by_parser: dict[str, list[str]],
+        mentions: Sequence[Mention],
+        text: str,
+        known: Mapping[str, SlotValue],
+    ) -> None:
+        """A lone number refining a plan: a budget when large (≥ 50), else days."""
+        money, days = by_parser.get("money", []), by_parser.get("duration", [])
+        if not money or not days or reading.taken & {money[0], days[0]}:
+            return
+        number = bare_number(text, mentions)
+        if number is None:
+            return
+        budget = known.get(money[0])
+        if number >= MIN_BARE_BUDGET and isinstance(budget, dict):
+            reading.slots[money[0]] = {"amount": number, "currency": str(budget["currency"])}
+        elif number < MIN_BARE_BUDGET and days[0] in known and number <= MAX_BARE_DAYS:
+            reading.slots[days[0]] = number
 
     def _read_places(
         self,

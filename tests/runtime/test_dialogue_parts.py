@@ -9,12 +9,13 @@ import pytest
 
 from runtime.dialogue.clarify import pick
 from runtime.dialogue.display import human_date, lower_first, prompt, shown
+from runtime.dialogue.manager import plain_yes
 from runtime.dialogue.tasks import refines
 from runtime.model import default_model
 from runtime.nlu.dates import find_dates
 from runtime.nlu.entities import Mention
 from runtime.nlu.in_context import accepts, answers_in_context, residue
-from runtime.nlu.slot_roles import bare_budget, date_roles, place_role
+from runtime.nlu.slot_roles import bare_budget, bare_number, date_roles, place_role
 
 TODAY = dt.date(2027, 3, 1)
 PORTLANDS = ["Portland, Oregon", "Portland, Maine"]
@@ -143,3 +144,31 @@ def test_a_prompt_leaves_out_what_is_not_known_yet() -> None:
         prompt(plan, "duration", {"destination": "Oslo"}) == "How long will your trip to Oslo be?"
     )
     assert lower_first("How long?") == "how long?" and lower_first("I see") == "I see"
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        ("yes please", True),
+        ("yeah why not", True),
+        ("sure, sounds great", True),
+        ("of course", True),
+        ("yes thanks", True),
+        ("ok thanks", False),
+        ("great, thanks", False),
+        ("yes please, from Boston", False),
+        ("nope", False),
+    ],
+)
+def test_a_plain_yes_is_told_from_a_thank_you_and_from_a_yes_with_more(
+    text: str, yes: bool
+) -> None:
+    assert plain_yes(text) is yes
+
+
+def test_a_lone_number_is_one_that_no_mention_covers() -> None:
+    text = "make it 1500 instead"
+    assert bare_number(text, []) == 1500
+    assert bare_number("make it 8", []) == 8
+    assert bare_number("2 people at 10am for $500", []) is None
+    assert bare_number("from 3 to 5", []) is None

@@ -107,6 +107,14 @@ def test_a_budget_without_a_currency_keeps_the_currency_of_the_plan(chat: Any) -
     assert cheaper["slots"]["budget"] == {"amount": 2000, "currency": "EUR"}
 
 
+def test_a_lone_number_changes_the_budget_or_the_length_of_a_plan(chat: Any) -> None:
+    _, richer, longer = talk(
+        chat, "plan 5 days in Rome with 1000 euros", "make it 1500 instead", "make it 8"
+    )
+    assert richer["slots"]["budget"] == {"amount": 1500, "currency": "EUR"}
+    assert longer["slots"]["duration"] == 8
+
+
 def test_a_new_request_of_the_same_kind_starts_afresh(chat: Any) -> None:
     _, rome = talk(chat, "plan a week in Athens with $1200", "now plan a trip to Rome")
     assert (rome["dialogState"], rome["slots"]) == ("ElicitSlot", {"destination": "Rome"})
