@@ -42,7 +42,7 @@ PLACE_REFERENCE_RE = re.compile(
     re.IGNORECASE,
 )
 DATE_REFERENCE_RE = re.compile(
-    r"\b(?:that day|that date|the same day|same day|same date|then)\b", re.IGNORECASE
+    r"\b(?:that day|that date|the same day|same day|same date)\b", re.IGNORECASE
 )
 ROUND_TRIP_RE = re.compile(
     r"\b(?:round[- ]?trip|return (?:flight|ticket|trip)s?|there and back|both ways)\b",
