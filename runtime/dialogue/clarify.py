@@ -5,7 +5,8 @@ When a mention could mean several values (Portland, Oregon or Maine; 03/04/2027 
 second one", "2"), by a value the NLU read from it ("3 april"), or by the words that tell the
 options apart ("Oregon", "the Spanish one", "in maine"). Nationality words are matched to their
 country by a shared stem ("Venezuelan" → Venezuela) or by a short table for the irregular ones
-("Spanish" → Spain, "Dutch" → Netherlands).
+("Spanish" → Spain, "Dutch" → Netherlands). A numeric date's readings can also be picked by
+convention ("the European way" is day first, "American" month first).
 """
 
 from __future__ import annotations
@@ -94,6 +95,22 @@ def _by_month(words: Sequence[str], options: Sequence[str]) -> str | None:
     return matching[0] if len(matching) == 1 else None
 
 
+_DAY_FIRST = frozenset({"european", "europe", "uk", "british", "day", "dd"})
+_MONTH_FIRST = frozenset({"american", "us", "usa", "mm"})
+
+
+def _by_convention(words: Sequence[str], options: Sequence[str]) -> str | None:
+    """For a numeric date's two readings (day first, then month first): "the European way"."""
+    if len(options) != 2 or not all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", o) for o in options):
+        return None
+    said = set(words)
+    if said & _DAY_FIRST and not said & _MONTH_FIRST:
+        return options[0]
+    if said & _MONTH_FIRST and not said & _DAY_FIRST:
+        return options[1]
+    return None
+
+
 def _by_words(words: Sequence[str], options: Sequence[str]) -> str | None:
     """The one option named by the words that tell the options apart."""
     option_words = [{t.text for t in tokenize(option)} for option in options]
@@ -117,5 +134,6 @@ def pick(message: str, understood: SlotValue | None, options: Sequence[str]) -> 
     return (
         _by_position(words, options)
         or _by_month(words, options)
+        or _by_convention(words, options)
         or _by_words([fold(w) for w in words], options)
     )

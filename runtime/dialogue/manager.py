@@ -22,7 +22,7 @@ from dataclasses import replace
 from runtime.dialogue.clarify import pick
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import OUT_OF_SCOPE_TOPICS, Repair, topic_of
-from runtime.dialogue.tasks import TaskDialogue
+from runtime.dialogue.tasks import ONE_WAY_RE, ROUND_TRIP_RE, TaskDialogue
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
@@ -53,6 +53,7 @@ def plain_yes(text: str) -> bool:
     return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
 
 
+TRIP_TYPE_RE = re.compile(f"{ONE_WAY_RE.pattern}|{ROUND_TRIP_RE.pattern}", re.IGNORECASE)
 ACKNOWLEDGE_RE = re.compile(
     r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
 )
@@ -134,6 +135,12 @@ class DialogueManager:
             return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
         if name in ("FallbackIntent", "SmallTalk") and topic_of(turn.message, OUT_OF_SCOPE_TOPICS):
             name = "OutOfScope"  # "do you sell insurance?": what it asks for is known, not chat
+        if (
+            name == "FallbackIntent"
+            and turn.state.intent == "FindFlights"
+            and TRIP_TYPE_RE.search(text)
+        ):
+            name = "FindFlights"  # "just one way please": a change to the flight search in hand
         if name in TASK_INTENTS:
             return self._tasks.handle(turn, name, dict(turn.nlu.slots))
         if name == "Cancel":

@@ -155,11 +155,17 @@ class Repair:
         return DialogueOutcome(question, intent, dict(state.slots), "ElicitSlot", state)
 
     def declined(self, turn: TurnInput) -> DialogueOutcome:
-        """A no to the last offer: a polite close that keeps the context."""
+        """A no to the last offer: a polite close that keeps the context.
+
+        The intent reported is the NLU's when it read a closing ("no thanks" is ``Thanks``),
+        else ``Cancel``: the offer is what was called off, not a misunderstanding.
+        """
         state = replace(turn.state, offer=None, fallback_count=0)
-        return DialogueOutcome(
-            self._model.responses["offer_declined"], turn.nlu.intent, {}, "Fulfilled", state
-        )
+        name = turn.nlu.intent
+        if name not in ("Thanks", "Goodbye", "Cancel", "SmallTalk"):
+            name = "Cancel"
+        reply = self._model.responses["offer_declined"]
+        return DialogueOutcome(reply, name, {}, "Fulfilled", state)
 
     def cancel(self, turn: TurnInput) -> DialogueOutcome:
         """Drop the task at hand and its slots; a paused task comes back unless starting over."""

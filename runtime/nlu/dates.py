@@ -228,8 +228,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Resolver], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:the\s+)?(?:day\s+after|next\s+day|following\s+day|day\s+before)\b"
-            r"(?!\s+(?:tomorrow|yesterday|that))",
+            r"\b(?:the\s+)?(?:day\s+after|next\s+day|following\s+day|day\s+before)"
+            r"(?:\s+that)?\b(?!\s+(?:tomorrow|yesterday))",
             re.IGNORECASE,
         ),
         _next_to_anchor,

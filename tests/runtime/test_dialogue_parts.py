@@ -33,6 +33,8 @@ VALENCIAS = ["Valencia, Spain", "Valencia, Venezuela"]
         ("the spanish one", VALENCIAS, "Valencia, Spain"),
         ("venezuelan", VALENCIAS, "Valencia, Venezuela"),
         ("april", ["2027-04-03", "2027-03-04"], "2027-04-03"),
+        ("the european way", ["2027-04-03", "2027-03-04"], "2027-04-03"),
+        ("american style", ["2027-04-03", "2027-03-04"], "2027-03-04"),
     ],
 )
 def test_an_answer_picks_an_option_by_position_name_or_nationality(
