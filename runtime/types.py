@@ -117,8 +117,22 @@ class DialogueState:
         names = cls.__dataclass_fields__.keys()
         state = cls(**{k: v for k, v in data.items() if k in names})
         state.slots = dict(state.slots or {})
-        state.paused = state.paused if isinstance(state.paused, dict) else None
-        state.clarifying = state.clarifying if isinstance(state.clarifying, dict) else None
+        paused, clarifying = state.paused, state.clarifying
+        # Nested memory is only trusted in its own shape: a damaged state degrades to none.
+        state.paused = (
+            paused
+            if isinstance(paused, dict)
+            and isinstance(paused.get("intent"), str)
+            and isinstance(paused.get("slots", {}), dict)
+            else None
+        )
+        state.clarifying = (
+            clarifying
+            if isinstance(clarifying, dict)
+            and isinstance(clarifying.get("slot"), str)
+            and isinstance(clarifying.get("options"), list)
+            else None
+        )
         return state
 
 

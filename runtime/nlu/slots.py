@@ -43,6 +43,16 @@ MIN_BARE_BUDGET = 50  # "make it 1500" is money; "make it 10" is days
 MAX_BARE_DAYS = 45
 
 
+def iso_day(value: object) -> dt.date | None:
+    """An ISO day slot value as a date; None for anything else (a damaged stored state)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def utc_today() -> dt.date:
     """Today's date in UTC (dates in the contract are calendar days, resolved in UTC)."""
     return dt.datetime.now(dt.UTC).date()
@@ -137,9 +147,9 @@ class SlotReader:
         self._read_dates(reading, dates, by_parser.get("date", []), text, eliciting, known)
         wants_return = "returnDate" in by_parser.get("date", [])
         if stays and wants_return and "returnDate" not in reading.taken:
-            departure = reading.slots.get("date") or known.get("date")
-            if isinstance(departure, str):
-                back = dt.date.fromisoformat(departure) + dt.timedelta(days=stays[0])
+            departure = iso_day(reading.slots.get("date") or known.get("date"))
+            if departure is not None:
+                back = departure + dt.timedelta(days=stays[0])
                 reading.slots["returnDate"] = back.isoformat()
         money = by_parser.get("money", [])
         if money and money[0] not in reading.slots:
@@ -208,12 +218,11 @@ class SlotReader:
         for mention, role in zip(dates, roles, strict=True):
             if role is None or role in reading.taken:
                 continue
-            departure = reading.slots.get("date", known.get("date"))
-            if mention.value is not None and role == "returnDate" and isinstance(departure, str):
-                start = dt.date.fromisoformat(departure)
-                mention = self._reread(mention, text, today, start, start)
-            elif mention.value is not None and isinstance(known.get(role), str):
-                anchor = dt.date.fromisoformat(str(known[role]))
+            departure = iso_day(reading.slots.get("date", known.get("date")))
+            anchor = iso_day(known.get(role))
+            if mention.value is not None and role == "returnDate" and departure is not None:
+                mention = self._reread(mention, text, today, departure, departure)
+            elif mention.value is not None and anchor is not None:
                 mention = self._reread(mention, text, today, anchor, None)
             reading.put(role, mention, text)
 

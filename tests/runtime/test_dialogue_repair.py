@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from runtime import services
 from runtime.model import default_model
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.sentiment.embedded import EmbeddedSentiment
@@ -328,6 +329,39 @@ def test_a_state_stored_before_this_version_still_loads() -> None:
         False,
         None,
     )
+
+
+def test_damaged_nested_memory_degrades_to_none() -> None:
+    # GIVEN a stored state whose paused task and question are not in their shape
+    state = DialogueState.from_dict(
+        {
+            "intent": "FindFlights",
+            "slots": {"date": "not-a-day"},
+            "eliciting_slot": "returnDate",
+            "paused": {"intent": "PlanTrip", "slots": "Oslo"},
+            "clarifying": {"slot": "date", "options": "2027-04-03"},
+        }
+    )
+    # THEN neither is trusted, and the task itself still reads
+    assert (state.paused, state.clarifying, state.intent) == (None, None, "FindFlights")
+
+
+def test_a_damaged_date_in_the_stored_state_does_not_break_the_turn(
+    runtime_services: Any, chat: Any
+) -> None:
+    # GIVEN a session whose stored flight search holds a date that is no day
+    (first,) = talk(chat, "flights from Rome to Paris")
+    store = services.current().store
+    damaged = DialogueState(
+        intent="FindFlights",
+        slots={"origin": "Rome", "destination": "Paris", "date": "someday"},
+        completed=True,
+    )
+    store.put_state(first["sessionId"], damaged)
+    # WHEN the traveller adds a return date
+    back = chat("and back on the 14th", first["sessionId"])
+    # THEN the turn is answered, not a server error
+    assert back["intent"] == "FindFlights" and back["dialogState"] in ("ElicitSlot", "Fulfilled")
 
 
 def test_the_state_survives_json() -> None:
