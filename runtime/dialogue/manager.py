@@ -117,30 +117,18 @@ class DialogueManager:
         return APOLOGY_RE.match(text) is None and DECLINE_RE.fullmatch(text) is None
 
     def _route(self, turn: TurnInput) -> DialogueOutcome:
-        if turn.state.clarifying and turn.state.intent in TASK_INTENTS:
-            clarified = self._clarified(turn)
-            if clarified is not None:
-                return clarified
-        if turn.state.offer in TASK_INTENTS:
-            answered = self._answer_to_offer(turn)
-            if answered is not None:
-                return answered
-        name = turn.nlu.intent
+        early = self._clarified(turn) or self._answer_to_offer(turn)
+        if early is not None:
+            return early
         text = turn.message.strip().rstrip(".!")
+        name = turn.nlu.intent
         if (
             name in ("FallbackIntent", "SmallTalk")
             and turn.in_task
             and ACKNOWLEDGE_RE.fullmatch(text)
         ):
             return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
-        if name in ("FallbackIntent", "SmallTalk") and topic_of(turn.message, OUT_OF_SCOPE_TOPICS):
-            name = "OutOfScope"  # "do you sell insurance?": what it asks for is known, not chat
-        if (
-            name == "FallbackIntent"
-            and turn.state.intent == "FindFlights"
-            and TRIP_TYPE_RE.search(text)
-        ):
-            name = "FindFlights"  # "just one way please": a change to the flight search in hand
+        name = self._intent_of(turn, text)
         if name in TASK_INTENTS:
             return self._tasks.handle(turn, name, dict(turn.nlu.slots))
         if name == "Cancel":
@@ -151,10 +139,26 @@ class DialogueManager:
             return self._repair.misunderstood(turn)
         return self._repair.side_answer(turn, name)
 
+    @staticmethod
+    def _intent_of(turn: TurnInput, text: str) -> str:
+        """The NLU's intent, read again where the words say more than the classifier did."""
+        name = turn.nlu.intent
+        if name in ("FallbackIntent", "SmallTalk") and topic_of(text, OUT_OF_SCOPE_TOPICS):
+            return "OutOfScope"  # "do you sell insurance?": what it asks for is known, not chat
+        if (
+            name == "FallbackIntent"
+            and turn.state.intent == "FindFlights"
+            and TRIP_TYPE_RE.search(text)
+        ):
+            return "FindFlights"  # "just one way please": a change to the flight search in hand
+        return name
+
     def _clarified(self, turn: TurnInput) -> DialogueOutcome | None:
         """The option the message picks, filled into the task that asked; None if none."""
         state = turn.state
-        clarifying = state.clarifying or {}
+        if not state.clarifying or state.intent not in TASK_INTENTS:
+            return None
+        clarifying = state.clarifying
         slot = str(clarifying.get("slot"))
         options = [str(o) for o in clarifying.get("options", [])]
         choice = pick(turn.message, turn.nlu.slots.get(slot), options)
@@ -168,6 +172,8 @@ class DialogueManager:
     def _answer_to_offer(self, turn: TurnInput) -> DialogueOutcome | None:
         """A yes (the offered task, with what else was said) or a no to the last offer."""
         state = turn.state
+        if state.offer not in TASK_INTENTS:
+            return None
         offer = str(state.offer)
         text = turn.message.strip().rstrip(".!")
         seeds: dict[str, SlotValue] = {"destination": state.last_place} if state.last_place else {}
