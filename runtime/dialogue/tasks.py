@@ -73,6 +73,18 @@ class Frame:
     paused: dict[str, Any] | None
     round_trip: bool = False
     lead: list[str] = field(default_factory=list)  # sentences before the question or answer
+    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # slot -> (old, new)
+
+    def sentences(self, confirm: str) -> list[str]:
+        """What to say before the question or answer: what changed (and was kept, filled into
+        the ``confirm`` template), then the notes."""
+        kept = {k: v for k, v in self.changed.items() if k in self.slots}
+        notes = [s for s in self.lead if s]
+        if not kept:
+            return notes
+        new = " and ".join(new for _, new in kept.values())
+        old = " and ".join(old for old, _ in kept.values())
+        return [confirm.format(new=new, old=old), *notes]
 
 
 class TaskDialogue:
@@ -162,10 +174,10 @@ class TaskDialogue:
         )
         if dropped_return:
             frame.lead.append(response(self._model, "one_way", {}, "FindFlights"))
-        if changes:
-            new = " and ".join(describe(k, merged[k], values_after) for k in changes)
-            old = " and ".join(describe(k, base[k], values_before) for k in changes)
-            frame.lead.append(response(self._model, "changed", {"new": new, "old": old}))
+        frame.changed = {
+            k: (describe(k, base[k], values_before), describe(k, merged[k], values_after))
+            for k in changes
+        }
         return frame
 
     def _carried(
@@ -292,7 +304,7 @@ class TaskDialogue:
             paused=frame.paused,
             round_trip=frame.round_trip,
         )
-        reply = " ".join([*[s for s in frame.lead if s], question])
+        reply = " ".join([*frame.sentences(self._model.responses["changed"]), question])
         return DialogueOutcome(reply, frame.intent.name, dict(slots), "ElicitSlot", new_state)
 
     # ------------------------------------------------------------------ 4: the answer
@@ -302,7 +314,7 @@ class TaskDialogue:
         if result.elicit is not None:
             slots.pop(result.elicit, None)
             return self._ask(turn, frame, result.elicit, result.reply)
-        lead = [s for s in frame.lead if s]
+        lead = frame.sentences(self._model.responses["changed"])
         if intent.name == "FindFlights" and BOOK_RE.search(turn.message):
             lead.append(response(self._model, "cannot_book", {}, "FindFlights"))
         reply = " ".join([*lead, result.reply])
