@@ -21,8 +21,9 @@ from dataclasses import replace
 
 from runtime.dialogue.clarify import pick
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
-from runtime.dialogue.repair import OUT_OF_SCOPE_TOPICS, Repair, topic_of
+from runtime.dialogue.repair import Repair
 from runtime.dialogue.tasks import ONE_WAY_RE, ROUND_TRIP_RE, TaskDialogue
+from runtime.dialogue.topics import out_of_scope
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
@@ -143,8 +144,8 @@ class DialogueManager:
     def _intent_of(turn: TurnInput, text: str) -> str:
         """The NLU's intent, read again where the words say more than the classifier did."""
         name = turn.nlu.intent
-        if name in ("FallbackIntent", "SmallTalk") and topic_of(text, OUT_OF_SCOPE_TOPICS):
-            return "OutOfScope"  # "do you sell insurance?": what it asks for is known, not chat
+        if out_of_scope(name, text):
+            return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
         if (
             name == "FallbackIntent"
             and turn.state.intent == "FindFlights"

@@ -21,89 +21,15 @@ from dataclasses import replace
 
 from runtime.dialogue.display import response, shown, task_label
 from runtime.dialogue.tasks import TaskDialogue
+from runtime.dialogue.topics import OUT_OF_SCOPE_TOPICS, SMALL_TALK_TOPICS, topic_of
 from runtime.dialogue.turn import DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.types import DialogueState
 
-SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("joke", re.compile(r"\b(?:jokes?|funny|laugh)\b", re.IGNORECASE)),
-    ("bored", re.compile(r"\bbored\b", re.IGNORECASE)),
-    (
-        "how_are_you",
-        re.compile(r"\bhow (?:are|r) (?:you|u|things)|how's it going|how you doing", re.I),
-    ),
-    (
-        "identity",
-        re.compile(
-            r"\b(?:who are you|your name|robot|human|real|bot|made you|created you|an ai)\b", re.I
-        ),
-    ),
-    (
-        "compliment",
-        re.compile(
-            r"\b(?:love|awesome|the best|smart|helpful|amazing|brilliant|great|good bot)\b", re.I
-        ),
-    ),
-    (
-        "acknowledge",
-        re.compile(r"^\W*(?:ok|okay|cool|nice|good to know|alright|got it|i see)\b", re.I),
-    ),
-)
-OUT_OF_SCOPE_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "book hotels or other places to stay",
-        re.compile(
-            r"\b(?:hotels?|hostels?|accommodation|airbnb|somewhere to stay|place to stay|resorts?)"
-            r"\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "help with visas or travel documents",
-        re.compile(r"\b(?:visas?|passports?|documents|entry requirements)\b", re.IGNORECASE),
-    ),
-    ("sell or advise on travel insurance", re.compile(r"\binsurance\b", re.IGNORECASE)),
-    (
-        "arrange car hire",
-        re.compile(
-            r"\b(?:car hire|hire (?:a |me a )?car|rent\w*\b.{0,12}\bcars?|rental cars?)\b", re.I
-        ),
-    ),
-    (
-        "book tables or recommend restaurants",
-        re.compile(r"\b(?:restaurants?|a table|dinner)\b", re.IGNORECASE),
-    ),
-    (
-        "book trains, buses or taxis",
-        re.compile(r"\b(?:trains?|bus|buses|taxis?|uber|ferry|ferries)\b", re.IGNORECASE),
-    ),
-    ("book cruises", re.compile(r"\bcruises?\b", re.IGNORECASE)),
-    (
-        "advise on vaccinations or health",
-        re.compile(r"\b(?:vaccin\w*|jabs?|malaria|health)\b", re.IGNORECASE),
-    ),
-    (
-        "exchange money or quote exchange rates",
-        re.compile(r"\b(?:exchange rates?|currency|change money)\b", re.IGNORECASE),
-    ),
-    (
-        "book, change or cancel tickets and reservations",
-        re.compile(
-            r"\b(?:book|booking|reserve|reservation|pay|check in|check-in|upgrade|seat|luggage|"
-            r"baggage|flight status)\b",
-            re.IGNORECASE,
-        ),
-    ),
-)
 START_OVER_RE = re.compile(
     r"\b(?:start over|start again|from scratch|everything|all of it|all that|reset|restart)\b",
     re.IGNORECASE,
 )
-
-
-def topic_of(message: str, topics: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
-    """The first topic whose pattern the message matches."""
-    return next((name for name, pattern in topics if pattern.search(message)), None)
 
 
 class Repair:

@@ -11,6 +11,7 @@ from runtime.dialogue.clarify import pick
 from runtime.dialogue.display import human_date, lower_first, prompt, shown
 from runtime.dialogue.manager import plain_yes
 from runtime.dialogue.tasks import refines
+from runtime.dialogue.topics import SMALL_TALK_TOPICS, out_of_scope, topic_of
 from runtime.model import default_model
 from runtime.nlu.dates import find_dates
 from runtime.nlu.entities import Mention
@@ -174,3 +175,28 @@ def test_a_lone_number_is_one_that_no_mention_covers() -> None:
     assert bare_number("make it 8", []) == 8
     assert bare_number("2 people at 10am for $500", []) is None
     assert bare_number("from 3 to 5", []) is None
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "refused"),
+    [
+        ("SmallTalk", "do you sell travel insurance?", True),
+        ("FallbackIntent", "can you rent me a car", True),
+        ("CheckWeather", "what's the exchange rate for yen", True),
+        ("PlanTrip", "i need a hotel in barcelona for 3 nights", True),
+        ("PlanTrip", "plan a week in rome, a nice hotel near the beach", False),
+        ("CheckWeather", "is it rainy in rome? I might book a hotel", False),
+        ("SmallTalk", "how are you?", False),
+    ],
+)
+def test_a_request_the_bot_cannot_do_is_recognised_by_what_it_asks_for(
+    intent: str, text: str, refused: bool
+) -> None:
+    assert out_of_scope(intent, text) is refused
+
+
+def test_small_talk_answers_fit_the_topic() -> None:
+    assert topic_of("tell me a joke", SMALL_TALK_TOPICS) == "joke"
+    assert topic_of("who built you?", SMALL_TALK_TOPICS) == "identity"
+    assert topic_of("you are useless", SMALL_TALK_TOPICS) == "complaint"
+    assert topic_of("the weather is nice", SMALL_TALK_TOPICS) is None
