@@ -53,7 +53,7 @@ pytest: install-dev
 ## What CI runs: lint, types and every test.
 test: install-dev lint typecheck pytest
 
-BENCHES := handler nlu_accuracy fanout coldstart store load program sources
+BENCHES := handler nlu_accuracy conversations fanout coldstart store load program sources
 
 ## Every benchmark; each prints one JSON object as its last line.
 bench: install-dev

@@ -10,8 +10,16 @@ Mapping decisions:
 - **Entity types**: a slot type with ``dialogflowBuiltin: null`` becomes a ``KIND_MAP`` entity
   type named like the slot type, one entity per model value whose synonyms are the value itself
   (Dialogflow matches only listed synonyms) and the model's synonyms, with automated expansion
-  on so that any city is accepted, and fuzzy matching. Slot types with a system entity
-  (``@sys.duration``, ``@sys.date``, ``@sys.unit-currency``) are referenced, not defined.
+  on, and fuzzy matching. Slot types with a system entity (``@sys.duration``, ``@sys.date``,
+  ``@sys.unit-currency``) are referenced, not defined.
+- **Open place slots**: a slot type that lists ``dialogflowSystemEntities`` (the places:
+  ``@sys.geo-city``, ``@sys.geo-country``, ``@sys.geo-state``) becomes a composite ``KIND_LIST``
+  entity type: one entry per system entity, referenced with an alias (``@sys.geo-city:city``),
+  so any city, country or state Dialogflow knows is accepted, plus one entry per model value and
+  synonym for what no system entity covers (islands, regions, airport codes). Dialogflow then
+  returns either the text of a plain entry or an object such as ``{"city": "Paris"}``; the
+  runtime normalises both through its gazetteer (``runtime.nlu.slots``). A list entity's entry
+  has exactly one synonym, equal to its value, as the API requires.
 - **Training phrases**: each utterance becomes an ``EXAMPLE`` phrase. A ``{slot}`` placeholder
   becomes an annotated part (``entityType``, ``alias`` = slot name, ``userDefined``) whose text
   is one of the slot type's ``examples``, rotating so the phrases show varied values.
@@ -99,9 +107,17 @@ def _is_custom(slot_type: SlotType) -> bool:
     return slot_type.dialogflow_builtin is None
 
 
+def system_entity_alias(reference: str) -> str:
+    """The alias a system entity gets in an open entity type: ``@sys.geo-city`` -> ``city``."""
+    name = reference.removeprefix("@sys.").removeprefix("geo-")
+    return name.replace("-", "_")
+
+
 def _entity_type(slot_type: SlotType) -> Json:
     if not ENTITY_NAME_RE.match(slot_type.name):
         raise ValueError(f"entity type name {slot_type.name!r} must match {ENTITY_NAME_RE.pattern}")
+    if slot_type.dialogflow_system_entities:
+        return _open_entity_type(slot_type)
     if not slot_type.values:
         raise ValueError(f"slot type {slot_type.name} has no dialogflowBuiltin and no values")
     entities = []
@@ -114,6 +130,24 @@ def _entity_type(slot_type: SlotType) -> Json:
         "autoExpansionMode": "AUTO_EXPANSION_MODE_DEFAULT",
         "enableFuzzyExtraction": True,
         "entities": entities,
+    }
+
+
+def _open_entity_type(slot_type: SlotType) -> Json:
+    """A composite list entity: the system entities (aliased), then every value and synonym."""
+    references = []
+    for reference in slot_type.dialogflow_system_entities:
+        if not SYSTEM_ENTITY_RE.match(reference):
+            raise ValueError(f"slot type {slot_type.name}: {reference!r} is not @sys.*")
+        references.append(f"{reference}:{system_entity_alias(reference)}")
+    words = [word for item in slot_type.values for word in (item.value, *item.synonyms)]
+    entries = list(dict.fromkeys([*references, *words]))
+    return {
+        "displayName": slot_type.name,
+        "kind": "KIND_LIST",
+        "autoExpansionMode": "AUTO_EXPANSION_MODE_DEFAULT",
+        "enableFuzzyExtraction": True,
+        "entities": [{"value": entry, "synonyms": [entry]} for entry in entries],
     }
 
 

@@ -25,7 +25,13 @@ Mapping decisions (the model is Lex-shaped already; what differs is written down
 - **Slots** of a custom type (``lexBuiltin: null``) use a generated slot type whose values and
   synonyms come from the model, with ``ORIGINAL_VALUE`` resolution so that any value is
   accepted (the runtime normalises it); built-in types (``AMAZON.Duration``, ``AMAZON.Date``)
-  are referenced by name. Slot priority follows the model's slot order.
+  are referenced by name. Slot priority follows the model's slot order; optional slots (the
+  return date, the weather's day) are ``Optional``, so Lex fills them when said and never asks.
+- **Places are open**: the place type (``City``) is such a custom type. Its values are examples
+  (cities, countries, islands, airport codes) that teach Lex where a place sits in a sentence;
+  ``ORIGINAL_VALUE`` hands back whatever place was said ("Hallstatt", "Saigon", "Tuscany") and
+  the runtime resolves it through its gazetteer. ``AMAZON.City`` was not used: a slot has one
+  type, and it would not take a country, an island or a region.
 - **Prompts** are copied verbatim: Lex V2 replaces ``{slotName}`` in a message with the slot's
   value, the same syntax as the model. A placeholder that is not a slot of the intent is an
   error.

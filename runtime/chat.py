@@ -22,7 +22,7 @@ from runtime.dialogue.manager import DialogueManager
 from runtime.errors import StoreError
 from runtime.experiments import Experiments
 from runtime.store.base import ConversationStore
-from runtime.types import ChatRequest, DialogueState, NluContext, Turn
+from runtime.types import ChatRequest, DialogueState, Turn
 from runtime.understanding import Understander
 
 logger = Logger(child=True)
@@ -100,12 +100,7 @@ class ChatService:
                 return response_from_turn(earlier, int((time.perf_counter() - started) * 1000))
         state = self._load_state(request.session_id)
         variant = self._experiments.primary(session_id)
-        context = NluContext(
-            session_id=session_id,
-            active_intent=state.intent,
-            eliciting_slot=state.eliciting_slot,
-            slots=dict(state.slots),
-        )
+        context = self._dialogue.nlu_context(state, session_id)
         understanding = self._understander.understand(request.message, context, ctx.budget_s)
         now_ms = int(self._clock() * 1000)
         fulfil_ctx = FulfilmentContext(

@@ -32,8 +32,13 @@ REQUIRED_INTENTS = (
     "Greeting",
     "Help",
     "Goodbye",
+    "Thanks",
+    "Cancel",
+    "SmallTalk",
+    "OutOfScope",
     "FallbackIntent",
 )
+SYSTEM_ENTITY_RE = re.compile(r"^@sys\.[a-z][a-z0-9-]*$")
 TASK_INTENTS = ("PlanTrip", "CheckWeather", "FindFlights")
 MIN_TASK_UTTERANCES = 25
 
@@ -57,6 +62,9 @@ class SlotType:
     dialogflow_builtin: str | None
     examples: tuple[str, ...]
     values: tuple[SlotTypeValue, ...]
+    dialogflow_system_entities: tuple[str, ...] = ()
+    """System entities a generated Dialogflow entity type accepts besides its values (an open
+    slot: ``@sys.geo-city``, ``@sys.geo-country``, ...); empty for a closed list."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,14 @@ def _slot_types(reader: _Reader, raw: Any) -> dict[str, SlotType]:
         examples = reader.texts(data, "examples", where)
         if not examples:
             raise reader.fail(f"{where}.examples", "must list at least one example")
+        system_entities = reader.texts(data, "dialogflowSystemEntities", where)
+        for entity in system_entities:
+            if not SYSTEM_ENTITY_RE.match(entity):
+                raise reader.fail(
+                    f"{where}.dialogflowSystemEntities", f"{entity!r} is not a @sys.* entity"
+                )
+        if system_entities and data.get("dialogflowBuiltin") is not None:
+            raise reader.fail(where, "has both dialogflowBuiltin and dialogflowSystemEntities")
         types[name] = SlotType(
             name=name,
             description=reader.text(data, "description", where),
@@ -191,6 +207,7 @@ def _slot_types(reader: _Reader, raw: Any) -> dict[str, SlotType]:
             dialogflow_builtin=data.get("dialogflowBuiltin"),
             examples=examples,
             values=tuple(values),
+            dialogflow_system_entities=system_entities,
         )
     return types
 

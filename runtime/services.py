@@ -7,6 +7,7 @@ The handler never constructs SDK clients or stores itself: it asks for the curre
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -93,7 +94,7 @@ def build_services(
     if data_dir is not None:
         settings = dataclasses.replace(settings, data_dir=str(data_dir))
     model = default_model()
-    nlu = EmbeddedNlu(model)
+    nlu = EmbeddedNlu(model, today=lambda: dt.datetime.fromtimestamp(clock(), dt.UTC).date())
     if store is None:
         store = build_store(settings)
     if rate_limiter is None:

@@ -33,13 +33,19 @@ class NluContext:
     """What the dialogue knows before a message is understood.
 
     Providers use it to read a bare answer ("5 days", "Lisbon") in context: Lex gets it as
-    session state, the embedded NLU uses ``eliciting_slot`` to prefer the slot being asked for.
+    session state, the embedded NLU uses ``eliciting_slot`` to prefer the slot being asked for
+    and reads "make it 7 days" or "back on the 14th" as a change to ``active_intent``'s slots.
+    ``completed`` says that task was already answered (its slots stay for refinements);
+    ``offered_intent`` is a task the last reply offered ("find flights there too?"), which a
+    "yes please, from Boston" starts.
     """
 
     session_id: str
     active_intent: str | None = None
     eliciting_slot: str | None = None
     slots: dict[str, SlotValue] = field(default_factory=dict)
+    completed: bool = False
+    offered_intent: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,7 +86,13 @@ class Understanding:
 
 @dataclass(kw_only=True)
 class DialogueState:
-    """Per-session dialogue memory, stored between turns."""
+    """Per-session dialogue memory, stored between turns (JSON: see :meth:`to_dict`).
+
+    ``intent``/``slots`` are the task at hand: in progress (``eliciting_slot`` says what was
+    asked) or, with ``completed``, the one just answered, kept so that "make it 7 days" or "back
+    on the 14th" can refine it. ``paused`` is a task interrupted by a side question, resumed when
+    that is answered; ``clarifying`` is a question "which one?" ({"slot", "options"}).
+    """
 
     intent: str | None = None
     slots: dict[str, SlotValue] = field(default_factory=dict)
@@ -89,6 +101,11 @@ class DialogueState:
     turn_count: int = 0
     fallback_count: int = 0  # consecutive misunderstandings, to vary the fallback reply
     offer: str | None = None  # an intent the last reply offered ("find flights there too?")
+    completed: bool = False
+    last_date: str | None = None  # the last day talked about ("flights on that day")
+    paused: dict[str, Any] | None = None  # {"intent", "slots", "eliciting_slot"}
+    clarifying: dict[str, Any] | None = None  # {"slot", "options"}
+    round_trip: bool = False  # the traveller asked for a return flight: ask for its date
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""
@@ -100,6 +117,22 @@ class DialogueState:
         names = cls.__dataclass_fields__.keys()
         state = cls(**{k: v for k, v in data.items() if k in names})
         state.slots = dict(state.slots or {})
+        paused, clarifying = state.paused, state.clarifying
+        # Nested memory is only trusted in its own shape: a damaged state degrades to none.
+        state.paused = (
+            paused
+            if isinstance(paused, dict)
+            and isinstance(paused.get("intent"), str)
+            and isinstance(paused.get("slots", {}), dict)
+            else None
+        )
+        state.clarifying = (
+            clarifying
+            if isinstance(clarifying, dict)
+            and isinstance(clarifying.get("slot"), str)
+            and isinstance(clarifying.get("options"), list)
+            else None
+        )
         return state
 
 

@@ -1,4 +1,8 @@
-"""FindFlights: a tracked deep link to a flight search between two airports on a date."""
+"""FindFlights: a tracked deep link to a flight search between two airports, one way or return.
+
+The link opens a flight search for the departure day (and the return day of a round trip);
+the reply shows the days as people read them ("Fri 4 Dec") while the slots stay ISO.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
+from runtime.dialogue.display import human_date
 from runtime.errors import StoreError
 from runtime.model import BotModel
 from runtime.nlu.gazetteer import Gazetteer
@@ -35,16 +40,21 @@ class FlightFulfiller:
         self._token = token
 
     def fulfil(self, slots: dict[str, Any], ctx: FulfilmentContext) -> Fulfilled:
+        """A search link for ``origin`` → ``destination`` on ``date`` (back on ``returnDate``)."""
         origin = self._gazetteer.city(str(slots["origin"]))
         destination = self._gazetteer.city(str(slots["destination"]))
         date = str(slots["date"])
+        back = str(slots["returnDate"]) if slots.get("returnDate") else None
         for role, city in (("origin", origin), ("destination", destination)):
             if city.code is None:
                 return Fulfilled(self._text("no_code", city=city.name), "ElicitSlot", role)
         today = _iso_day(ctx.now_ms)
         if date < today:
-            return Fulfilled(self._text("past_date", date=date), "ElicitSlot", "date")
+            shown = human_date(date, dt.date.fromisoformat(today))
+            return Fulfilled(self._text("past_date", date=shown), "ElicitSlot", "date")
         query = f"Flights from {origin.code} to {destination.code} on {date}"
+        if back is not None:
+            query += f" through {back}"
         link = FlightLink(
             link_id=self._token(),
             session_id=ctx.session_id,
@@ -57,13 +67,15 @@ class FlightFulfiller:
             href = f"{ctx.base_url}/go/{link.link_id}"
         except StoreError:
             href = link.url  # the user still gets a working link; only the click is not counted
+        current = dt.date.fromisoformat(today)
         reply = self._text(
-            "fulfilled",
+            "round_trip" if back is not None else "fulfilled",
             origin=origin.name,
             origin_code=origin.code,
             destination=destination.name,
             destination_code=destination.code,
-            date=date,
+            date=human_date(date, current),
+            return_date=human_date(back, current) if back is not None else "",
             link=href,
         )
         return Fulfilled(reply)

@@ -1,50 +1,69 @@
-"""The dialogue manager: multi-turn slot filling over whichever NLU answered.
+"""The dialogue manager: decides each reply from the session's state and what the NLU read.
 
-It keeps per-session state (active intent, filled slots, the slot being asked for, the last
-place talked about), elicits missing slots with the bot model's prompts, lets the user switch
-intent mid-dialogue, carries the last place over ("what's the weather there?"), and hands
-complete intents to fulfilment. Negative sentiment makes the reply empathetic.
+It routes one message (in this order):
+
+1. an answer to a "which one?" question (:mod:`runtime.dialogue.clarify`) fills that slot;
+2. a yes to the last reply's offer starts the offered task, with whatever else was said
+   ("yes please, from Boston"); a no closes politely;
+3. a task intent (plan, weather, flights) goes to :class:`runtime.dialogue.tasks.TaskDialogue`,
+   which keeps the task after its answer for refinements, corrections and digressions;
+4. cancel, goodbye, misunderstandings and side answers go to
+   :class:`runtime.dialogue.repair.Repair`, which resumes the task in progress.
+
+It also gives the NLU the context to read the next message in (:meth:`nlu_context`), as Lex
+receives its session state. Negative sentiment makes the reply empathetic.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from runtime.dialogue.clarify import pick
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
-from runtime.dialogue.money import format_money
-from runtime.model import BotModel, Intent
-from runtime.types import DialogueState, SlotValue, Understanding
+from runtime.dialogue.repair import Repair
+from runtime.dialogue.tasks import ONE_WAY_RE, ROUND_TRIP_RE, TaskDialogue
+from runtime.dialogue.topics import out_of_scope
+from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
+from runtime.model import BotModel
+from runtime.nlu.in_context import accepts
+from runtime.nlu.text import tokenize
+from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 
-TASK_INTENTS = ("PlanTrip", "CheckWeather", "FindFlights")
-ACCEPT_RE = re.compile(
-    r"(yes|yeah|yep|yup|sure|ok|okay|please|please do|go ahead|why not|sounds good)"
-    r"(,? (please|thanks|thank you|do|sure))?",
+__all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
+
+YES_HEADS = frozenset(
+    {"yes", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "alright", "please", "absolutely"}
+)
+YES_WORDS = YES_HEADS | frozenset(
+    """
+    do go ahead why not sounds good great perfect cool lovely nice that would be let's lets it
+    for thanks thank you sure thing deal fine by me please
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def plain_yes(text: str) -> bool:
+    """A yes and nothing more ("yes please", "yeah why not", "sure, sounds great"); "ok thanks"
+    and "great, thanks" are thank-yous, not a yes."""
+    words = [t.text for t in tokenize(text)]
+    if text.strip().lower().startswith("of course"):
+        return all(w in YES_WORDS | {"of", "course"} for w in words)
+    if not words or words[0] not in YES_HEADS or any(w not in YES_WORDS for w in words):
+        return False
+    return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
+
+
+TRIP_TYPE_RE = re.compile(f"{ONE_WAY_RE.pattern}|{ROUND_TRIP_RE.pattern}", re.IGNORECASE)
+ACKNOWLEDGE_RE = re.compile(
+    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
+)
+APOLOGY_RE = re.compile(r"\W*(?:sorry|oops|my bad|apologies|whoops)\b", re.IGNORECASE)
+DECLINE_RE = re.compile(
+    r"(?:no|nope|nah|not now|maybe later|no need|i'm good|im good|not really)"
+    r"(?:,? (?:thanks|thank you|that's all|i'm fine))?",
     re.IGNORECASE,
 )
-DECLINE_RE = re.compile(r"(no|nope|nah|not now|maybe later)(,? (thanks|thank you))?", re.IGNORECASE)
-OFFERS = {"PlanTrip": "FindFlights"}  # PlanTrip's reply ends by offering flights there
-PLACE_REFERENCE_RE = re.compile(
-    r"\b(there|that city|that place|same place|same city)\b", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class DialogueOutcome:
-    """The reply to send and what to report and remember."""
-
-    reply: str
-    intent: str
-    slots: dict[str, SlotValue]
-    dialog_state: str
-    state: DialogueState = field(default_factory=DialogueState)
-
-
-def display(value: SlotValue) -> str:
-    """A slot value as it reads in a sentence."""
-    if isinstance(value, dict):
-        return format_money(float(value["amount"]), str(value["currency"]))
-    return str(value)
 
 
 class DialogueManager:
@@ -52,7 +71,21 @@ class DialogueManager:
 
     def __init__(self, model: BotModel, fulfiller: Fulfiller) -> None:
         self._model = model
-        self._fulfiller = fulfiller
+        self._tasks = TaskDialogue(model, fulfiller)
+        self._repair = Repair(model, self._tasks)
+
+    @staticmethod
+    def nlu_context(state: DialogueState, session_id: str) -> NluContext:
+        """What the NLU should know to read the next message of this session."""
+        clarifying = (state.clarifying or {}).get("slot")
+        return NluContext(
+            session_id=session_id,
+            active_intent=state.intent,
+            eliciting_slot=clarifying or state.eliciting_slot,
+            slots=dict(state.slots),
+            completed=state.completed,
+            offered_intent=state.offer,
+        )
 
     def respond(
         self,
@@ -63,143 +96,96 @@ class DialogueManager:
     ) -> DialogueOutcome:
         """The outcome of one user message; ``state`` is not modified."""
         state = replace(state, slots=dict(state.slots), turn_count=state.turn_count + 1)
-        nlu = understanding.nlu
-        answer = self._answer_to_offer(state, nlu.intent, message)
-        if answer is not None:
-            outcome = (
-                answer
-                if isinstance(answer, DialogueOutcome)
-                else self._task(
-                    state, answer, {"destination": state.last_place or ""}, message, ctx
-                )
-            )
-        elif nlu.intent in TASK_INTENTS:
-            outcome = self._task(state, nlu.intent, dict(nlu.slots), message, ctx)
-        elif nlu.intent == "FallbackIntent":
-            outcome = self._fallback(state)
-        else:
-            outcome = self._small_talk(state, nlu.intent)
-        if understanding.sentiment.label == "negative" and outcome.intent != "Goodbye":
+        turn = TurnInput(state, understanding.nlu, message, ctx)
+        outcome = self._route(turn)
+        if outcome.intent != "FallbackIntent" and outcome.state.fallback_count:
+            outcome = replace(outcome, state=replace(outcome.state, fallback_count=0))
+        if self._upset(understanding, message, outcome):
             empathy = self._model.responses.get("empathy", "")
             if empathy:
                 outcome = replace(outcome, reply=f"{empathy} {outcome.reply}")
         return outcome
 
-    def _answer_to_offer(
-        self, state: DialogueState, intent: str, message: str
-    ) -> str | DialogueOutcome | None:
-        """A yes (the offered intent) or a no (a polite close) to the last reply's offer."""
-        if state.offer is None or not state.last_place or intent in TASK_INTENTS:
-            return None
+    @staticmethod
+    def _upset(understanding: Understanding, message: str, outcome: DialogueOutcome) -> bool:
+        """Negative sentiment that deserves empathy: not an apology ("sorry, I meant …"), a
+        polite no, thanks, cancel or goodbye."""
+        if understanding.sentiment.label != "negative":
+            return False
+        if outcome.intent in ("Goodbye", "Thanks", "Cancel"):
+            return False
         text = message.strip().rstrip(".!")
-        if ACCEPT_RE.fullmatch(text):
-            return state.offer
-        if DECLINE_RE.fullmatch(text):
-            reply = self._model.responses["offer_declined"]
-            kept = DialogueState(last_place=state.last_place, turn_count=state.turn_count)
-            return DialogueOutcome(reply, intent, {}, "Fulfilled", kept)
-        return None
+        return APOLOGY_RE.match(text) is None and DECLINE_RE.fullmatch(text) is None
 
-    # ------------------------------------------------------------------ task intents
-    def _task(
-        self,
-        state: DialogueState,
-        name: str,
-        slots: dict[str, SlotValue],
-        message: str,
-        ctx: FulfilmentContext,
-    ) -> DialogueOutcome:
-        intent = self._model.intent(name)
-        merged = dict(state.slots) if state.intent == name else {}
-        merged.update(slots)
-        wants_place = intent.slot("destination") is not None and "destination" not in merged
+    def _route(self, turn: TurnInput) -> DialogueOutcome:
+        early = self._clarified(turn) or self._answer_to_offer(turn)
+        if early is not None:
+            return early
+        text = turn.message.strip().rstrip(".!")
+        name = turn.nlu.intent
         if (
-            wants_place
-            and state.last_place
-            and (PLACE_REFERENCE_RE.search(message) or name == "CheckWeather")
+            name in ("FallbackIntent", "SmallTalk")
+            and turn.in_task
+            and ACKNOWLEDGE_RE.fullmatch(text)
         ):
-            merged["destination"] = state.last_place
-        if (
-            name == "FindFlights"
-            and merged.get("origin")
-            and merged.get("origin") == merged.get("destination")
-        ):
-            merged.pop("destination")
-            return self._elicit(
-                state, intent, merged, "destination", "Origin and destination are the same. "
-            )
-        merged = {s.name: merged[s.name] for s in intent.slots if s.name in merged}
-        missing = next((s.name for s in intent.slots if s.required and s.name not in merged), None)
-        if missing is not None:
-            return self._elicit(state, intent, merged, missing)
-        result = self._fulfiller.fulfil(name, merged, ctx)
-        last_place = str(merged.get("destination", state.last_place or "")) or None
-        if result.elicit is not None:
-            merged.pop(result.elicit, None)
-            elicited = self._elicit(state, intent, merged, result.elicit)
-            return replace(
-                elicited,
-                reply=f"{result.reply}",
-                state=replace(elicited.state, last_place=last_place),
-            )
-        offer = OFFERS.get(name) if result.dialog_state == "Fulfilled" else None
-        new_state = DialogueState(last_place=last_place, turn_count=state.turn_count, offer=offer)
-        return DialogueOutcome(result.reply, name, merged, result.dialog_state, new_state)
-
-    def _elicit(
-        self,
-        state: DialogueState,
-        intent: Intent,
-        slots: dict[str, SlotValue],
-        slot_name: str,
-        prefix: str = "",
-    ) -> DialogueOutcome:
-        slot = intent.slot(slot_name)
-        assert slot is not None
-        known = {k: display(v) for k, v in slots.items()}
-        try:
-            prompt = slot.prompt.format(**known)
-        except KeyError:
-            prompt = re.sub(r"\s*(?:for|in|to) \{\w+\}[^ ?]*", "", slot.prompt)
-            prompt = re.sub(r"\{\w+\}\s*", "", prompt)
-        last_place = str(slots.get("destination", state.last_place or "")) or None
-        new_state = DialogueState(
-            intent=intent.name,
-            slots=slots,
-            eliciting_slot=slot_name,
-            last_place=last_place,
-            turn_count=state.turn_count,
-        )
-        return DialogueOutcome(prefix + prompt, intent.name, slots, "ElicitSlot", new_state)
-
-    # ------------------------------------------------------------------ others
-    def _pending_prompt(self, state: DialogueState) -> DialogueOutcome | None:
-        if state.intent in TASK_INTENTS and state.eliciting_slot:
-            return self._elicit(
-                state, self._model.intent(state.intent), dict(state.slots), state.eliciting_slot
-            )
-        return None
-
-    def _fallback(self, state: DialogueState) -> DialogueOutcome:
-        responses = self._model.intent("FallbackIntent").responses
-        pending = self._pending_prompt(state)
-        if pending is not None:
-            return replace(pending, reply=f"Sorry, I didn't get that. {pending.reply}")
-        count = state.fallback_count + 1
-        reply = responses["retry"] if count > 1 and "retry" in responses else responses["fulfilled"]
-        new_state = DialogueState(
-            last_place=state.last_place, turn_count=state.turn_count, fallback_count=count
-        )
-        return DialogueOutcome(reply, "FallbackIntent", {}, "ElicitIntent", new_state)
-
-    def _small_talk(self, state: DialogueState, name: str) -> DialogueOutcome:
-        reply = self._model.intent(name).responses["fulfilled"]
+            return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
+        name = self._intent_of(turn, text)
+        if name in TASK_INTENTS:
+            return self._tasks.handle(turn, name, dict(turn.nlu.slots))
+        if name == "Cancel":
+            return self._repair.cancel(turn)
         if name == "Goodbye":
-            return DialogueOutcome(
-                reply, name, {}, "Fulfilled", DialogueState(turn_count=state.turn_count)
-            )
-        pending = self._pending_prompt(state)
-        if pending is not None:  # keep the open question after "help" or "hi"
-            return DialogueOutcome(f"{reply} {pending.reply}", name, {}, "Fulfilled", pending.state)
-        new_state = DialogueState(last_place=state.last_place, turn_count=state.turn_count)
-        return DialogueOutcome(reply, name, {}, "Fulfilled", new_state)
+            return self._repair.goodbye(turn)
+        if name == "FallbackIntent" or name not in self._model.intents:
+            return self._repair.misunderstood(turn)
+        return self._repair.side_answer(turn, name)
+
+    @staticmethod
+    def _intent_of(turn: TurnInput, text: str) -> str:
+        """The NLU's intent, read again where the words say more than the classifier did."""
+        name = turn.nlu.intent
+        if out_of_scope(name, text):
+            return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
+        if (
+            name == "FallbackIntent"
+            and turn.state.intent == "FindFlights"
+            and TRIP_TYPE_RE.search(text)
+        ):
+            return "FindFlights"  # "just one way please": a change to the flight search in hand
+        return name
+
+    def _clarified(self, turn: TurnInput) -> DialogueOutcome | None:
+        """The option the message picks, filled into the task that asked; None if none."""
+        state = turn.state
+        if not state.clarifying or state.intent not in TASK_INTENTS:
+            return None
+        clarifying = state.clarifying
+        slot = str(clarifying.get("slot"))
+        options = [str(o) for o in clarifying.get("options", [])]
+        choice = pick(turn.message, turn.nlu.slots.get(slot), options)
+        if choice is None or state.intent is None:
+            return None
+        chosen: dict[str, SlotValue] = {slot: choice}
+        nlu = replace(turn.nlu, intent=state.intent, slots=chosen, ambiguous={}, unresolved={})
+        calm = replace(turn, state=replace(state, clarifying=None), nlu=nlu)
+        return self._tasks.handle(calm, state.intent, chosen)
+
+    def _answer_to_offer(self, turn: TurnInput) -> DialogueOutcome | None:
+        """A yes (the offered task, with what else was said) or a no to the last offer."""
+        state = turn.state
+        if state.offer not in TASK_INTENTS:
+            return None
+        offer = str(state.offer)
+        text = turn.message.strip().rstrip(".!")
+        seeds: dict[str, SlotValue] = {"destination": state.last_place} if state.last_place else {}
+        plain = replace(turn, state=replace(state, offer=None))
+        nlu = turn.nlu
+        if plain_yes(text):
+            return self._tasks.handle(plain, offer, {}, seeds=seeds)
+        if accepts(turn.message) and nlu.intent == offer:  # "yes please, from Boston"
+            intent = self._model.intent(offer)
+            said = {k: v for k, v in nlu.slots.items() if intent.slot(k) is not None}
+            return self._tasks.handle(plain, offer, said, seeds=seeds)
+        if DECLINE_RE.fullmatch(text):
+            return self._repair.declined(turn)
+        return None

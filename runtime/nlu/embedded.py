@@ -11,17 +11,17 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from runtime.model import BotModel
+from runtime.model import BotModel, Intent
 from runtime.nlu.classifier import IntentClassifier
 from runtime.nlu.entities import Mention, parse_duration, parse_money
 from runtime.nlu.gazetteer import Gazetteer
+from runtime.nlu.in_context import accepts, answers_in_context
 from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
 from runtime.types import NluContext, NluResult, SlotValue
 
 FALLBACK = "FallbackIntent"
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
-SWITCH_CONFIDENCE = 0.8  # what another task intent needs to override an elicitation
 
 
 def training_examples(model: BotModel) -> list[tuple[str, str]]:
@@ -68,27 +68,17 @@ class EmbeddedNlu:
         self.classifier = IntentClassifier(training_examples(model))
 
     def recognize(self, text: str, context: NluContext) -> NluResult:
-        """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure)."""
+        """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure).
+
+        A message that supplies slots of the task at hand (or of an offer it accepts) and asks
+        for nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
+        """
         mentions = self.slots.mentions(text)
         prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
         intent, confidence = prediction.intent, prediction.confidence
-        answer = self._answer_in_context(text, context, mentions)
-        if answer is not None and not (
-            intent != context.active_intent
-            and intent != FALLBACK
-            and confidence >= SWITCH_CONFIDENCE
-            and len(mentions) < 2
-        ):
-            assert context.active_intent is not None
-            intent_def = self.model.intent(context.active_intent)
-            slots = self.slots.assign(intent_def, mentions, context.eliciting_slot)
-            slots.update(answer)
-            return NluResult(
-                intent=intent_def.name,
-                confidence=max(confidence, CONTEXT_CONFIDENCE),
-                slots=slots,
-                provider=self.name,
-            )
+        answer = self._in_context(text, context, mentions, intent, confidence)
+        if answer is not None:
+            return answer
         if intent == FALLBACK or confidence < self.threshold:
             return NluResult(
                 intent=FALLBACK,
@@ -96,34 +86,78 @@ class EmbeddedNlu:
                 slots={},
                 provider=self.name,
             )
-        slots = self.slots.assign(self.model.intent(intent), mentions, None)
+        reading = self.slots.read(self.model.intent(intent), mentions, text)
         return NluResult(
-            intent=intent, confidence=round(confidence, 4), slots=slots, provider=self.name
+            intent=intent,
+            confidence=round(confidence, 4),
+            slots=reading.slots,
+            provider=self.name,
+            ambiguous=reading.ambiguous,
+            unresolved=reading.unresolved,
         )
 
-    def _answer_in_context(
-        self, text: str, context: NluContext, mentions: list[Mention]
-    ) -> dict[str, SlotValue] | None:
-        """The value of the slot being elicited, when the message supplies one."""
-        if (
-            not (context.active_intent and context.eliciting_slot)
-            or context.active_intent not in self.model.intents
+    def _expected(self, text: str, context: NluContext) -> str | None:
+        """The task a message may answer: an accepted offer, else the task at hand."""
+        if context.offered_intent in self.model.intents and accepts(text):
+            return context.offered_intent
+        if context.active_intent in self.model.intents:
+            return context.active_intent
+        return None
+
+    def _in_context(
+        self,
+        text: str,
+        context: NluContext,
+        mentions: list[Mention],
+        predicted: str,
+        confidence: float,
+    ) -> NluResult | None:
+        """The message as an answer to the expected task, or None when it is not one."""
+        expected = self._expected(text, context)
+        if expected is None:
+            return None
+        intent = self.model.intent(expected)
+        active = expected == context.active_intent
+        eliciting = context.eliciting_slot if active and not context.completed else None
+        reading = self.slots.read(
+            intent, mentions, text, eliciting=eliciting, known=context.slots if active else {}
+        )
+        unsure = predicted in (expected, FALLBACK) or confidence < self.threshold
+        if not reading.taken and eliciting and not mentions and unsure:
+            bare = self._bare_value(text, intent, eliciting)
+            if bare is not None:
+                reading.slots[eliciting] = bare
+        if not reading.taken or not answers_in_context(
+            text,
+            mentions,
+            expected=expected,
+            predicted=predicted,
+            confidence=confidence,
+            threshold=self.threshold,
         ):
             return None
-        intent = self.model.intent(context.active_intent)
-        slot = intent.slot(context.eliciting_slot)
+        return NluResult(
+            intent=expected,
+            confidence=round(
+                max(confidence if predicted == expected else 0.0, CONTEXT_CONFIDENCE), 4
+            ),
+            slots=reading.slots,
+            provider=self.name,
+            ambiguous=reading.ambiguous,
+            unresolved=reading.unresolved,
+        )
+
+    def _bare_value(self, text: str, intent: Intent, slot_name: str) -> SlotValue | None:
+        """The whole message as the value of the slot being asked for ("5", "1500", "Lima")."""
+        slot = intent.slot(slot_name)
         if slot is None:
             return None
         parser = self.model.slot_types[slot.type].parser
-        assigned = self.slots.assign(intent, mentions, slot.name)
-        if slot.name in assigned:
-            return {slot.name: assigned[slot.name]}
-        bare: SlotValue | None = None
         stripped = text.strip().rstrip(".!")
         if parser == "duration":
-            bare = parse_duration(stripped)
-        elif parser == "money":
-            bare = parse_money(stripped)
-        elif parser == "place" and len(stripped.split()) <= 4:
-            bare = self.slots.gazetteer.resolve(stripped)
-        return {slot.name: bare} if bare is not None else None
+            return parse_duration(stripped)
+        if parser == "money":
+            return parse_money(stripped)
+        if parser == "place" and len(stripped.split()) <= 4:
+            return self.slots.gazetteer.resolve(stripped)
+        return None

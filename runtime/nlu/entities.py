@@ -1,15 +1,13 @@
-"""Finds and normalises durations, amounts of money and dates in free text.
+"""Finds and normalises durations and amounts of money in free text (dates: :mod:`.dates`).
 
 Each finder returns :class:`Mention` objects with character spans, so the classifier can replace
 them with placeholder tokens and the slot filler can assign them. Values follow the ``/chat``
 contract: durations in whole days, money as ``{"amount", "currency"}`` with an ISO 4217 code,
-dates as ISO ``YYYY-MM-DD``. The same normalisers read the raw values cloud NLUs return.
+The same normalisers read the raw values cloud NLUs return.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -26,18 +24,21 @@ class Mention:
     end: int
     value: Any
     cue: str = ""  # the word before the mention ("to", "from", ...), folded
+    options: tuple[Any, ...] = ()
+    """The values an ambiguous mention could mean (``value`` is then None), e.g. both readings
+    of "03/04/2027"; empty for a mention that reads one way."""
 
     def overlaps(self, other: Mention) -> bool:
         """True when the two spans share a character."""
         return self.start < other.end and other.start < self.end
 
 
-_NUM = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+NUMBER_PATTERN = r"(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 # ---------------------------------------------------------------- durations
 _UNIT_DAYS = {"day": 1, "night": 1, "week": 7, "fortnight": 14, "month": 30}
 _DURATION_RE = re.compile(
-    rf"\b(?:(?P<num>{_NUM})(?:\s+of)?[\s-]+|(?P<half>half\s+a\s+))"
+    rf"\b(?:(?P<num>{NUMBER_PATTERN})(?:\s+of)?[\s-]+|(?P<half>half\s+a\s+))"
     r"(?P<unit>days?|nights?|weeks?|fortnights?|months?)(?:[\s-]+long)?\b",
     re.IGNORECASE,
 )
@@ -223,119 +224,3 @@ def parse_money(value: str, default_currency: str = "USD") -> dict[str, Any] | N
         if amount > 0:
             return {"amount": amount, "currency": default_currency}
     return None
-
-
-# ---------------------------------------------------------------- dates
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_DAY_ALT = "|".join(_DAYS)
-_ORD = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s*(?P<year>\d{4}))?"
-_DATE_PATTERNS = (
-    re.compile(r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b"),
-    re.compile(rf"\b{_ORD}\s+(?:of\s+)?(?P<month>{_MONTH_ALT})\.?\b{_YEAR}", re.IGNORECASE),
-    re.compile(rf"\b(?P<month>{_MONTH_ALT})\.?\s+(?:the\s+)?{_ORD}\b{_YEAR}", re.IGNORECASE),
-    re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\b"),
-    re.compile(r"\b(?P<rel>day after tomorrow|tomorrow|today|tonight)\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<which>next|this|coming)?\s*(?P<weekday>{_DAY_ALT})\b", re.IGNORECASE),
-    re.compile(rf"\bin\s+(?P<n>{_NUM})\s+(?P<unit>days?|weeks?)\b", re.IGNORECASE),
-    re.compile(r"\bnext\s+(?P<span>week|month)\b", re.IGNORECASE),
-)
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _month_day(today: dt.date, month: int, day: int, year: str | None) -> dt.date | None:
-    if year:
-        return _safe_date(int(year), month, day)
-    candidate = _safe_date(today.year, month, day)
-    if candidate is not None and candidate < today:
-        candidate = _safe_date(today.year + 1, month, day)
-    return candidate
-
-
-def _slashed(a: int, b: int, year: int) -> dt.date | None:
-    # Only unambiguous forms: 24/12/2027 (day first) or 12/24/2027 (month first).
-    if a > 12 >= b:
-        return _safe_date(year, b, a)
-    if b > 12 >= a:
-        return _safe_date(year, a, b)
-    if a == b:
-        return _safe_date(year, a, b)
-    return None
-
-
-def _relative(groups: dict[str, str | None], today: dt.date) -> dt.date | None:
-    if groups.get("rel"):
-        offsets = {"today": 0, "tonight": 0, "tomorrow": 1, "day after tomorrow": 2}
-        return today + dt.timedelta(days=offsets[str(groups["rel"]).lower()])
-    if groups.get("weekday"):
-        target = _DAYS[str(groups["weekday"]).lower()]
-        ahead = (target - today.weekday()) % 7
-        if ahead == 0:  # "friday" said on a Friday means next week's
-            ahead = 7
-        return today + dt.timedelta(days=ahead)
-    if groups.get("n"):
-        count = number_value(str(groups["n"]).lower()) or 0
-        unit = 7 if str(groups["unit"]).lower().startswith("week") else 1
-        return today + dt.timedelta(days=count * unit) if count > 0 else None
-    if groups.get("span"):
-        if str(groups["span"]).lower() == "week":
-            return today + dt.timedelta(days=7)
-        first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        return first_next
-    return None
-
-
-def _resolve_date(groups: dict[str, str | None], today: dt.date) -> dt.date | None:
-    if groups.get("iso"):
-        try:
-            return dt.date.fromisoformat(str(groups["iso"]))
-        except ValueError:
-            return None
-    if groups.get("month"):
-        return _month_day(
-            today,
-            _MONTHS[str(groups["month"]).lower()],
-            int(str(groups["day"])),
-            groups.get("year"),
-        )
-    if groups.get("a"):
-        return _slashed(int(str(groups["a"])), int(str(groups["b"])), int(str(groups["y"])))
-    return _relative(groups, today)
-
-
-def find_dates(text: str, today: dt.date) -> list[Mention]:
-    """ISO dates, ``"14 May 2027"``, ``"March 3rd"``, ``"tomorrow"``, ``"next friday"``, ...
-
-    Dates without a year are the next such day on or after ``today``.
-    """
-    found: list[Mention] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            value = _resolve_date(match.groupdict(), today)
-            if value is None:
-                continue
-            start = (
-                match.start("weekday")
-                if match.groupdict().get("weekday") and not match.group("which")
-                else match.start()
-            )
-            mention = Mention("date", start, match.end(), value.isoformat())
-            if not any(mention.overlaps(m) for m in found):
-                found.append(mention)
-    return found
-
-
-def parse_date(value: str, today: dt.date) -> str | None:
-    """An ISO date from free text or an ISO string; ``None`` when none is found."""
-    found = find_dates(value, today)
-    return str(found[0].value) if found else None

@@ -8,20 +8,28 @@ assigns them to an intent's slots, and normalises raw values that cloud NLUs ret
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from runtime.model import BotModel, Intent
+from runtime.nlu.dates import find_dates, parse_date
 from runtime.nlu.entities import (
     Mention,
-    find_dates,
     find_durations,
     find_money,
-    parse_date,
     parse_duration,
     parse_money,
 )
-from runtime.nlu.gazetteer import DESTINATION_CUES, ORIGIN_CUES, Gazetteer
+from runtime.nlu.gazetteer import Gazetteer
+from runtime.nlu.slot_roles import (
+    SlotReading,
+    bare_budget,
+    bare_number,
+    date_roles,
+    negated,
+    place_role,
+)
 from runtime.types import SlotValue
 
 PLACEHOLDERS = {
@@ -31,6 +39,18 @@ PLACEHOLDERS = {
     "date": "__date__",
 }
 _PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3}
+MIN_BARE_BUDGET = 50  # "make it 1500" is money; "make it 10" is days
+MAX_BARE_DAYS = 45
+
+
+def iso_day(value: object) -> dt.date | None:
+    """An ISO day slot value as a date; None for anything else (a damaged stored state)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def utc_today() -> dt.date:
@@ -77,41 +97,148 @@ class SlotReader:
     def assign(
         self, intent: Intent, mentions: Sequence[Mention], eliciting: str | None = None
     ) -> dict[str, SlotValue]:
-        """Map mentions onto ``intent``'s slots.
+        """Map mentions onto ``intent``'s slots (see :meth:`read`); only the values that read
+        one way."""
+        return self.read(intent, mentions, "", eliciting=eliciting).slots
 
-        Places go by their cue word ("from X" → origin, "to X" → destination); a place without a
-        cue fills the slot being elicited, else the destination, else the origin. Other kinds
-        fill the first slot of their type.
+    def read(
+        self,
+        intent: Intent,
+        mentions: Sequence[Mention],
+        text: str,
+        *,
+        eliciting: str | None = None,
+        known: Mapping[str, SlotValue] | None = None,
+    ) -> SlotReading:
+        """Map the mentions of ``text`` onto ``intent``'s slots, in the dialogue's context.
+
+        Places go by their cue ("from X" → origin, "to X" → destination, "change the origin to
+        X" → origin); a place without a cue fills the slot being elicited, else the destination,
+        else the origin. Dates go by theirs (:mod:`runtime.nlu.slot_roles`): "back", "return",
+        the far end of a range → ``returnDate``; a return date is read after the departure ("back
+        on wednesday"), and a bare day follows the month of the date already known ("the 15th").
+        Other kinds fill the first free slot of their type; in a flight search, a stay ("for 10
+        days") sets the return date from the departure. ``known`` are the slots the dialogue
+        already holds. A mention that reads two ways goes to ``ambiguous``, one that cannot be
+        read to ``unresolved``.
         """
-        slots: dict[str, SlotValue] = {}
+        known = known or {}
+        reading = SlotReading()
         by_parser: dict[str, list[str]] = {}
         for slot in intent.slots:
             by_parser.setdefault(self._model.slot_types[slot.type].parser, []).append(slot.name)
-        place_slots = by_parser.get("place", [])
-        uncued: list[Mention] = []
+        places: list[Mention] = []
+        dates: list[Mention] = []
+        stays: list[int] = []
         for mention in mentions:
-            if mention.kind != "place":
-                names = by_parser.get(mention.kind, [])
-                free = [n for n in names if n not in slots]
-                if free:
-                    slots[eliciting if eliciting in free else free[0]] = mention.value
+            if negated(mention, text):
                 continue
-            role = (
-                "origin"
-                if mention.cue in ORIGIN_CUES
-                else ("destination" if mention.cue in DESTINATION_CUES else "")
-            )
-            if role in place_slots and role not in slots:
-                slots[role] = mention.value
+            if mention.kind == "place":
+                places.append(mention)
+            elif mention.kind == "date":
+                dates.append(mention)
+            elif mention.kind == "duration" and "duration" not in by_parser:
+                stays.append(int(mention.value))
+            else:
+                free = [n for n in by_parser.get(mention.kind, []) if n not in reading.slots]
+                if free:
+                    reading.put(eliciting if eliciting in free else free[0], mention, text)
+        self._read_places(reading, places, by_parser.get("place", []), text, eliciting)
+        self._read_dates(reading, dates, by_parser.get("date", []), text, eliciting, known)
+        wants_return = "returnDate" in by_parser.get("date", [])
+        if stays and wants_return and "returnDate" not in reading.taken:
+            departure = iso_day(reading.slots.get("date") or known.get("date"))
+            if departure is not None:
+                back = departure + dt.timedelta(days=stays[0])
+                reading.slots["returnDate"] = back.isoformat()
+        money = by_parser.get("money", [])
+        if money and money[0] not in reading.slots:
+            amount = bare_budget(text, known.get(money[0]))
+            if amount is not None:
+                reading.slots[money[0]] = amount
+        self._read_lone_number(reading, by_parser, mentions, text, known)
+        return reading
+
+    @staticmethod
+    def _read_lone_number(
+        reading: SlotReading,
+        by_parser: dict[str, list[str]],
+        mentions: Sequence[Mention],
+        text: str,
+        known: Mapping[str, SlotValue],
+    ) -> None:
+        """A lone number refining a plan: a budget when large (≥ 50), else days."""
+        money, days = by_parser.get("money", []), by_parser.get("duration", [])
+        if not money or not days or reading.taken & {money[0], days[0]}:
+            return
+        number = bare_number(text, mentions)
+        if number is None:
+            return
+        budget = known.get(money[0])
+        if number >= MIN_BARE_BUDGET and isinstance(budget, dict):
+            reading.slots[money[0]] = {"amount": number, "currency": str(budget["currency"])}
+        elif number < MIN_BARE_BUDGET and days[0] in known and number <= MAX_BARE_DAYS:
+            reading.slots[days[0]] = number
+
+    def _read_places(
+        self,
+        reading: SlotReading,
+        places: Sequence[Mention],
+        place_slots: list[str],
+        text: str,
+        eliciting: str | None,
+    ) -> None:
+        uncued: list[Mention] = []
+        for mention in places:
+            role = place_role(mention, text)
+            if role in place_slots and role not in reading.taken:
+                reading.put(role, mention, text)
             else:
                 uncued.append(mention)
         # "London to Paris": an uncued place before a cued destination is the origin.
         order = sorted(place_slots, key=lambda n: (n != eliciting, n != "destination"))
         for mention in uncued:
-            free = [n for n in order if n not in slots]
+            free = [n for n in order if n not in reading.taken]
             if free:
-                slots[free[0]] = mention.value
-        return slots
+                reading.put(free[0], mention, text)
+
+    def _read_dates(
+        self,
+        reading: SlotReading,
+        dates: Sequence[Mention],
+        date_slots: list[str],
+        text: str,
+        eliciting: str | None,
+        known: Mapping[str, SlotValue],
+    ) -> None:
+        if not date_slots:
+            return
+        roles = date_roles(dates, text, date_slots, eliciting)
+        today = self._today()
+        for mention, role in zip(dates, roles, strict=True):
+            if role is None or role in reading.taken:
+                continue
+            departure = iso_day(reading.slots.get("date", known.get("date")))
+            anchor = iso_day(known.get(role))
+            if mention.value is not None and role == "returnDate" and departure is not None:
+                mention = self._reread(mention, text, today, departure, departure)
+            elif mention.value is not None and anchor is not None:
+                mention = self._reread(mention, text, today, anchor, None)
+            reading.put(role, mention, text)
+
+    @staticmethod
+    def _reread(
+        mention: Mention,
+        text: str,
+        today: dt.date,
+        anchor: dt.date,
+        after: dt.date | None,
+    ) -> Mention:
+        """The mention read again relative to ``anchor`` (a bare day or weekday may move)."""
+        found = find_dates(text[mention.start : mention.end], today, anchor=anchor, after=after)
+        if len(found) == 1 and found[0].value is not None:
+            return replace(mention, value=found[0].value)
+        return mention
 
     def normalize(self, intent: str, slot: str, raw: Any) -> SlotValue | None:
         """A cloud NLU's raw slot value in the contract's form, or ``None`` when unreadable."""
@@ -144,7 +271,11 @@ class SlotReader:
         return None
 
     def _normalize_structured(self, parser: str, raw: dict[str, Any]) -> SlotValue | None:
-        # Dialogflow: @sys.unit-currency {"amount", "currency"}, @sys.duration {"amount", "unit"}.
+        # Dialogflow: @sys.unit-currency {"amount", "currency"}, @sys.duration {"amount", "unit"},
+        # and the open place entity's {"city": ...} / {"country": ...} / {"state": ...}.
+        if parser == "place":
+            names = [v for v in raw.values() if isinstance(v, str) and v.strip()]
+            return self.gazetteer.resolve(names[0]) if names else None
         if (
             parser == "money"
             and isinstance(raw.get("amount"), int | float)

@@ -255,6 +255,7 @@ def read_query_result(result: Any, model: BotModel, reader: SlotReader) -> NluRe
         return NluResult(intent=FALLBACK_INTENT, confidence=confidence, slots={}, provider=NAME)
     parameters = result.get("parameters")
     slots: dict[str, SlotValue] = {}
+    unresolved: dict[str, str] = {}
     for slot_name, raw in (parameters if isinstance(parameters, Mapping) else {}).items():
         value = _parameter(raw)
         if value in ("", None):
@@ -262,7 +263,20 @@ def read_query_result(result: Any, model: BotModel, reader: SlotReader) -> NluRe
         normalized = reader.normalize(name, str(slot_name), value)
         if normalized is not None:
             slots[str(slot_name)] = normalized
-    return NluResult(intent=name, confidence=confidence, slots=slots, provider=NAME)
+        elif said := _said(value):  # said, but not a place/date/amount we can read
+            unresolved[str(slot_name)] = said
+    return NluResult(
+        intent=name, confidence=confidence, slots=slots, provider=NAME, unresolved=unresolved
+    )
+
+
+def _said(value: Any) -> str:
+    """The text of a parameter value (a composite place gives ``{"city": "..."}``), or ``""``."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, Mapping):
+        return next((v.strip() for v in value.values() if isinstance(v, str) and v.strip()), "")
+    return ""
 
 
 class DialogflowNlu:

@@ -93,7 +93,9 @@ def lex_slot_text(parser: str, value: SlotValue) -> str | None:
 def session_state(context: NluContext, model: BotModel) -> dict[str, Any] | None:
     """The ``sessionState`` that tells Lex what the dialogue is doing, or None between tasks.
 
-    Unfilled slots are left out (Lex rejects null slots in a request).
+    Unfilled slots are left out (Lex rejects null slots in a request). A task already answered
+    (``context.completed``) goes as ``Fulfilled`` with its slots and an ``ElicitIntent`` action:
+    Lex reads the next message afresh but can carry the slots over ("make it 7 days").
     """
     if not context.active_intent or context.active_intent not in model.intents:
         return None
@@ -108,13 +110,23 @@ def session_state(context: NluContext, model: BotModel) -> dict[str, Any] | None
         "intent": {
             "name": intent.name,
             "slots": slots,
-            "state": "InProgress",
+            "state": "Fulfilled" if context.completed else "InProgress",
             "confirmationState": "None",
         }
     }
-    if context.eliciting_slot and intent.slot(context.eliciting_slot) is not None:
+    if context.completed:
+        state["dialogAction"] = {"type": "ElicitIntent"}
+    elif context.eliciting_slot and intent.slot(context.eliciting_slot) is not None:
         state["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": context.eliciting_slot}
     return state
+
+
+def _original(slot: Any) -> str | None:
+    """What the user said for a slot (``originalValue``), to name it back when unreadable."""
+    value = slot.get("value") if isinstance(slot, Mapping) else None
+    if isinstance(value, Mapping) and isinstance(value.get("originalValue"), str):
+        return str(value["originalValue"])
+    return None
 
 
 def _interpreted(slot: Any) -> str | None:
@@ -169,13 +181,22 @@ def read_lex_response(
             intent=FALLBACK_INTENT, confidence=round(confidence, 4), slots={}, provider=NAME
         )
     slots: dict[str, SlotValue] = {}
+    unresolved: dict[str, str] = {}
     raw_slots = intent.get("slots")
     for slot_name, slot in (raw_slots if isinstance(raw_slots, Mapping) else {}).items():
         raw = _interpreted(slot)
         value = None if raw is None else reader.normalize(name, str(slot_name), raw)
         if value is not None:
             slots[str(slot_name)] = value
-    return NluResult(intent=name, confidence=round(confidence, 4), slots=slots, provider=NAME)
+        elif raw is not None and raw.strip():  # said, but not a place/date/amount we can read
+            unresolved[str(slot_name)] = (_original(slot) or raw).strip()
+    return NluResult(
+        intent=name,
+        confidence=round(confidence, 4),
+        slots=slots,
+        provider=NAME,
+        unresolved=unresolved,
+    )
 
 
 class LexNlu:

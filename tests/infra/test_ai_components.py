@@ -225,6 +225,23 @@ def test_the_bot_holds_the_generated_locale_and_builds_it() -> None:
     assert bot.inputs["roleArn"] == run.one("aws:iam/role:Role").outputs["arn"]
 
 
+def test_the_bot_has_an_optional_return_date_and_places_that_keep_what_was_said() -> None:
+    # GIVEN the bot built from the shipped model
+    run = build(lambda: lex_outputs(lex()))
+    locale = run.one("aws-native:lex:Bot").inputs["botLocales"][0]
+    flights = next(i for i in locale["intents"] if i["name"] == "FindFlights")
+    slots = {s["name"]: s for s in flights["slots"]}
+    # THEN FindFlights has an optional AMAZON.Date return date beside the required date
+    assert slots["returnDate"]["slotTypeName"] == "AMAZON.Date"
+    assert slots["returnDate"]["valueElicitationSetting"]["slotConstraint"] == "Optional"
+    assert slots["date"]["valueElicitationSetting"]["slotConstraint"] == "Required"
+    # AND its places use a slot type that keeps whatever place was said (the runtime resolves it)
+    place_type = next(
+        t for t in locale["slotTypes"] if t["name"] == slots["origin"]["slotTypeName"]
+    )
+    assert place_type["valueSelectionSetting"]["resolutionStrategy"] == "ORIGINAL_VALUE"
+
+
 def test_config_can_override_the_nlu_confidence_threshold() -> None:
     run = build(lambda: lex_outputs(lex(nlu_confidence_threshold=0.8)))
     assert run.one("aws-native:lex:Bot").inputs["botLocales"][0]["nluConfidenceThreshold"] == 0.8
@@ -405,6 +422,22 @@ def test_the_content_resource_carries_the_generated_agent_content_after_the_agen
     assert content.inputs["languageCode"] == "en"
     assert content.inputs["credentials"] == ""  # Application Default Credentials
     assert any("gcp:diagflow/agent:Agent" in urn for urn in content.dependencies)
+
+
+def test_the_agent_content_has_the_return_date_and_an_open_place_entity() -> None:
+    run = build(dialogflow)
+    content = json.loads(
+        run.one("pulumi-python:dynamic/travelbot:DialogflowContent").inputs["content"]
+    )
+    flights = next(i for i in content["intents"] if i["displayName"] == "FindFlights")
+    parameters = {p["displayName"]: p for p in flights["parameters"]}
+    assert parameters["returnDate"]["entityTypeDisplayName"] == "@sys.date"
+    assert parameters["returnDate"]["mandatory"] is False
+    assert parameters["destination"]["entityTypeDisplayName"] == "@City"
+    city = next(t for t in content["entityTypes"] if t["displayName"] == "City")
+    references = [e["value"] for e in city["entities"] if e["value"].startswith("@sys.")]
+    assert city["kind"] == "KIND_LIST"
+    assert references == ["@sys.geo-city:city", "@sys.geo-country:country", "@sys.geo-state:state"]
 
 
 def test_deploy_credentials_reach_the_content_provider_only_as_a_secret() -> None:

@@ -408,3 +408,26 @@ def test_read_of_an_agent_that_is_gone_reports_the_resource_deleted(
     read = provider.read("gone-agent/agent", props(fake, content, project="gone-agent"))
     # THEN the resource reads as deleted (empty id), not as an error
     assert read.id == ""
+
+
+def test_the_open_place_entity_is_accepted_as_a_list_of_references_and_values(
+    fake: DialogflowAdminFake, provider: DialogflowContentProvider, content: dict[str, Any]
+) -> None:
+    # WHEN the generated content (an open, composite City entity) is applied
+    provider.create(props(fake, content))
+    # THEN the agent holds it as a list entity that references the geo system entities
+    city = fake.entity_types(PROJECT)["City"]
+    assert city["kind"] == "KIND_LIST"
+    assert "@sys.geo-country:country" in [e["value"] for e in city["entities"]]
+
+
+def test_a_list_entry_with_another_synonym_is_refused_as_the_api_does(
+    fake: DialogflowAdminFake, provider: DialogflowContentProvider, content: dict[str, Any]
+) -> None:
+    # GIVEN content whose list entity has an entry with a synonym other than its value
+    broken = copy.deepcopy(content)
+    city = next(t for t in broken["entityTypes"] if t["displayName"] == "City")
+    city["entities"][0]["synonyms"].append("town")
+    # WHEN it is applied THEN Dialogflow's refusal surfaces
+    with pytest.raises(DialogflowContentError, match="synonyms must be exactly its value"):
+        provider.create(props(fake, broken, contentHash=content_hash(broken)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from typing import Any
@@ -100,7 +101,10 @@ def test_every_slot_is_a_parameter_with_its_prompt_and_entity_type(
             slot_type = model.slot_types[slot.type]
             assert parameter["value"] == f"${slot.name}"
             assert parameter["mandatory"] is slot.required
-            assert parameter["prompts"] == [dialogflow_prompt(slot.prompt)]
+            # Dialogflow asks only for mandatory parameters; an optional one has no prompt.
+            assert parameter.get("prompts") == (
+                [dialogflow_prompt(slot.prompt)] if slot.required else None
+            )
             assert parameter["entityTypeDisplayName"] == (
                 slot_type.dialogflow_builtin or f"@{slot_type.name}"
             )
@@ -125,12 +129,15 @@ def test_the_fallback_intent_learns_the_negative_examples(
     )
 
 
-def test_custom_slot_types_become_map_entity_types_with_every_value_and_synonym(
+def test_closed_slot_types_become_map_entity_types_with_every_value_and_synonym(
     model: BotModel, content: dict[str, Any]
 ) -> None:
     custom = [t for t in model.slot_types.values() if t.dialogflow_builtin is None]
     assert [t["displayName"] for t in content["entityTypes"]] == [t.name for t in custom]
-    for slot_type, entity_type in zip(custom, content["entityTypes"], strict=True):
+    closed = [t for t in custom if not t.dialogflow_system_entities]
+    generated = {t["displayName"]: t for t in content["entityTypes"]}
+    for slot_type in closed:
+        entity_type = generated[slot_type.name]
         assert entity_type["kind"] == "KIND_MAP"
         assert entity_type["autoExpansionMode"] == "AUTO_EXPANSION_MODE_DEFAULT"
         entities = entity_type["entities"]
@@ -138,6 +145,34 @@ def test_custom_slot_types_become_map_entity_types_with_every_value_and_synonym(
         for item, entity in zip(slot_type.values, entities, strict=True):
             assert entity["synonyms"][0] == item.value
             assert set(entity["synonyms"]) == {item.value, *item.synonyms}
+
+
+def test_the_place_type_is_an_open_composite_of_geo_system_entities_and_the_model_values(
+    model: BotModel, content: dict[str, Any]
+) -> None:
+    # GIVEN the model's place type, open to any city, country or state
+    city = model.slot_types["City"]
+    assert city.dialogflow_system_entities
+    # WHEN it is generated
+    entity_type = next(t for t in content["entityTypes"] if t["displayName"] == "City")
+    values = [e["value"] for e in entity_type["entities"]]
+    # THEN it is a list entity that references each system entity with an alias, then lists
+    # every model value and synonym once, each entry its own only synonym (as the API requires)
+    assert entity_type["kind"] == "KIND_LIST"
+    assert values[:3] == ["@sys.geo-city:city", "@sys.geo-country:country", "@sys.geo-state:state"]
+    words = {w for item in city.values for w in (item.value, *item.synonyms)}
+    assert set(values[3:]) == words and len(values) == len(set(values))
+    assert all(e["synonyms"] == [e["value"]] for e in entity_type["entities"])
+
+
+def test_an_open_type_that_names_a_non_system_entity_is_rejected(raw: dict[str, Any]) -> None:
+    city = next(t for t in raw["slotTypes"] if t["name"] == "City")
+    model = parse_model(raw)
+    broken = dataclasses.replace(model.slot_types["City"], dialogflow_system_entities=("@Airport",))
+    model.slot_types["City"] = broken
+    assert city["name"] == "City"
+    with pytest.raises(ValueError, match="'@Airport' is not @sys"):
+        agent_content(model)
 
 
 def test_system_entities_are_referenced_not_defined(content: dict[str, Any]) -> None:

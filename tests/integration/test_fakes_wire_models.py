@@ -31,6 +31,10 @@ from tests.support.fakes.weather_world import CITIES, condition_at, find_cities,
         ("bye", "Goodbye"),
         ("hi, plan a holiday", "PlanTrip"),
         ("purple monkey dishwasher", FALLBACK_INTENT),
+        ("never mind", "Cancel"),
+        ("thanks a lot", "Thanks"),
+        ("thank you goodbye", "Goodbye"),
+        ("book me a hotel", "OutOfScope"),
         ("this is high", FALLBACK_INTENT),  # "hi" only as a whole word
     ],
 )
@@ -50,6 +54,24 @@ def test_a_capitalised_city_after_to_or_in_is_the_destination() -> None:
     assert "origin" not in trip.slots  # PlanTrip has no origin slot
     assert keyword_resolver("flights from Porto to Rome").slots["origin"].interpreted == "Porto"
     assert "destination" not in keyword_resolver("weather in lisbon").slots
+
+
+def test_a_departure_and_a_return_day_are_read_as_date_and_return_date() -> None:
+    flights = keyword_resolver("flights from Porto to Rome on 2030-05-01 back on 2030-05-09")
+    assert flights.slots["date"].interpreted == "2030-05-01"
+    assert flights.slots["returnDate"].interpreted == "2030-05-09"
+    assert "returnDate" not in keyword_resolver("weather in Rome back on 2030-05-09").slots
+
+
+def test_an_optional_slot_is_never_elicited() -> None:
+    # GIVEN a flight search with every required slot and no return date
+    turn = next_turn(
+        keyword_resolver("flights from Porto to Rome on 2030-05-01"),
+        "flights from Porto to Rome on 2030-05-01",
+        DEFAULT_INTENT_SLOTS,
+    )
+    # THEN nothing is missing
+    assert turn.missing is None
 
 
 def test_a_bare_value_fills_only_the_slot_being_elicited() -> None:

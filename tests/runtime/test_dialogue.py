@@ -184,7 +184,7 @@ def test_help_keeps_the_open_question(runtime_services: Any, invoke: Invoke) -> 
     sid = say(invoke, "plan a trip to Oslo")["sessionId"]
     helped = say(invoke, "what can you do?", sid)
     assert helped["intent"] == "Help" and helped["reply"].endswith(
-        "How long will your trip to Oslo be?"
+        "Back to your Oslo trip: how long will your trip to Oslo be?"
     )
     assert say(invoke, "10 days", sid)["slots"] == {"destination": "Oslo", "duration": 10}
 

@@ -392,6 +392,28 @@ def test_no_held_out_line_is_a_training_utterance(records: list[Record]) -> None
     assert overlap == []
 
 
+def conversation_lines() -> list[str]:
+    """Every ``say`` line of every dialogue under ``tests/data/conversations/`` (all splits)."""
+    from tests.support.conversations import all_dialogues
+
+    return [str(turn["say"]) for dialogue in all_dialogues() for turn in dialogue.turns]
+
+
+def test_no_conversation_line_is_a_training_utterance() -> None:
+    from runtime.model import default_model
+
+    # GIVEN every sample utterance and every line the conversation suite says
+    training = [u for intent in default_model().intents.values() for u in intent.utterances]
+    said = conversation_lines()
+
+    # WHEN they are compared, folded
+    overlap = training_overlap(said, training)
+
+    # THEN none is shared: the suite measures the dialogue on text it was not trained on
+    assert said
+    assert overlap == []
+
+
 def test_the_overlap_check_sees_through_case_and_punctuation() -> None:
     assert training_overlap(["Good evening!", "hiya :)", "new line"], ["good evening", "hiya"]) == [
         "Good evening!",

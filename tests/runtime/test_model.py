@@ -31,6 +31,10 @@ def test_shipped_model_has_every_contract_intent_with_enough_utterances() -> Non
         "Greeting",
         "Help",
         "Goodbye",
+        "Thanks",
+        "Cancel",
+        "SmallTalk",
+        "OutOfScope",
         "FallbackIntent",
     }
     for name in ("PlanTrip", "CheckWeather", "FindFlights"):
@@ -40,8 +44,21 @@ def test_shipped_model_has_every_contract_intent_with_enough_utterances() -> Non
         "duration",
         "budget",
     ]
-    assert [s.name for s in model.intents["FindFlights"].slots] == ["origin", "destination", "date"]
-    assert [s.name for s in model.intents["CheckWeather"].slots] == ["destination"]
+    assert [s.name for s in model.intents["FindFlights"].slots] == [
+        "origin",
+        "destination",
+        "date",
+        "returnDate",
+    ]
+    assert [s.name for s in model.intents["CheckWeather"].slots] == ["destination", "date"]
+    optional = {
+        (name, s.name) for name, i in model.intents.items() for s in i.slots if not s.required
+    }
+    assert optional == {
+        ("FindFlights", "returnDate"),
+        ("CheckWeather", "date"),
+        ("OutOfScope", "destination"),
+    }
 
 
 def test_shipped_model_stays_within_lex_and_dialogflow_limits() -> None:
@@ -121,3 +138,20 @@ def test_invalid_json_names_the_file(tmp_path: Any) -> None:
     path.write_text("{ nope")
     with pytest.raises(ModelError, match=r"broken\.json: not valid JSON"):
         load_model(path)
+
+
+def test_an_open_place_type_lists_only_dialogflow_system_entities(raw: dict[str, Any]) -> None:
+    # GIVEN a place type whose open entities include something that is not a system entity
+    city = next(t for t in raw["slotTypes"] if t["name"] == "City")
+    city["dialogflowSystemEntities"] = ["@sys.geo-city", "geo-country"]
+    # WHEN the model is read
+    # THEN the field and the bad value are named
+    with pytest.raises(ModelError, match=r"dialogflowSystemEntities: 'geo-country'"):
+        parse_model(raw)
+
+
+def test_a_type_cannot_be_a_system_entity_and_open_to_others(raw: dict[str, Any]) -> None:
+    date = next(t for t in raw["slotTypes"] if t["name"] == "TravelDate")
+    date["dialogflowSystemEntities"] = ["@sys.date-period"]
+    with pytest.raises(ModelError, match="both dialogflowBuiltin and dialogflowSystemEntities"):
+        parse_model(raw)

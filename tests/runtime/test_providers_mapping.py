@@ -80,10 +80,30 @@ def test_lex_fallback_has_no_nlu_confidence_and_reads_as_zero(nlu: EmbeddedNlu) 
     assert (result.intent, result.confidence) == ("FallbackIntent", 0.0)
 
 
-def test_unreadable_slot_values_are_dropped(nlu: EmbeddedNlu) -> None:
+def test_unreadable_slot_values_are_not_slots_but_are_named_as_unresolved(
+    nlu: EmbeddedNlu,
+) -> None:
+    # GIVEN Lex heard a duration the bot cannot read
     sample = lex_sample("PlanTrip", {"destination": "Lisbon", "duration": "a while"})
+    # WHEN it is read
     result = read_lex_response(sample, nlu.model, nlu.slots)
+    # THEN it is no slot, but what was said is kept so the dialogue can say so
     assert result.slots == {"destination": "Lisbon"}
+    assert result.unresolved == {"duration": "a while"}
+
+
+def test_a_return_date_reaches_the_flight_search(nlu: EmbeddedNlu) -> None:
+    sample = lex_sample(
+        "FindFlights",
+        {
+            "origin": "Boston",
+            "destination": "Dublin",
+            "date": "2030-04-05",
+            "returnDate": "2030-04-12",
+        },
+    )
+    result = read_lex_response(sample, nlu.model, nlu.slots)
+    assert result.slots["returnDate"] == "2030-04-12"
 
 
 @pytest.mark.parametrize(
@@ -124,6 +144,23 @@ def test_the_session_state_carries_the_dialogue_so_a_bare_answer_reads_in_contex
         },
         "dialogAction": {"type": "ElicitSlot", "slotToElicit": "duration"},
     }
+
+
+def test_a_task_already_answered_goes_as_fulfilled_and_lets_lex_read_a_new_intent() -> None:
+    # GIVEN a plan just answered (kept for refinements)
+    context = NluContext(
+        session_id="s",
+        active_intent="PlanTrip",
+        slots={"destination": "Lisbon", "duration": 5},
+        completed=True,
+    )
+    # WHEN the session state is built
+    state = session_state(context, default_model())
+    # THEN Lex gets the slots to carry over, the intent as fulfilled, and is free to classify
+    assert state is not None
+    assert state["intent"]["state"] == "Fulfilled"
+    assert set(state["intent"]["slots"]) == {"destination", "duration"}
+    assert state["dialogAction"] == {"type": "ElicitIntent"}
 
 
 def test_no_session_state_is_sent_between_tasks() -> None:
@@ -195,6 +232,30 @@ def test_dialogflow_dates_lists_and_empty_parameters(nlu: EmbeddedNlu) -> None:
     )
     answer = read_query_result(result, nlu.model, nlu.slots)
     assert answer.slots == {"origin": "Paris", "date": "2030-06-10"}
+
+
+@pytest.mark.parametrize(
+    ("value", "place"),
+    [
+        ({"city": "Lisbon"}, "Lisbon"),
+        ({"country": "", "city": "Paris"}, "Paris"),
+        ("Rome", "Rome"),
+    ],
+)
+def test_the_open_place_entity_gives_a_canonical_place(
+    nlu: EmbeddedNlu, value: Any, place: str
+) -> None:
+    # GIVEN the composite place entity's value: an alias object, or a plain entry's text
+    result = dialogflow_sample("CheckWeather", {"destination": value})
+    # WHEN it is read THEN the place is normalised like any other
+    assert read_query_result(result, nlu.model, nlu.slots).slots == {"destination": place}
+
+
+def test_a_dialogflow_value_the_bot_cannot_read_is_named_as_unresolved(nlu: EmbeddedNlu) -> None:
+    result = dialogflow_sample("PlanTrip", {"destination": "Lisbon", "budget": "loads"})
+    answer = read_query_result(result, nlu.model, nlu.slots)
+    assert answer.slots == {"destination": "Lisbon"}
+    assert answer.unresolved == {"budget": "loads"}
 
 
 def test_the_published_dialogflow_sample_is_not_one_of_our_intents(nlu: EmbeddedNlu) -> None:

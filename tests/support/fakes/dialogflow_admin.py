@@ -21,7 +21,8 @@ The SDK sends enums as numbers (``$alt=json;enum-encoding=int``); the fake accep
 names and stores names. Batch changes are applied when the request arrives; only completion is
 deferred. Like the service, it refuses (Google JSON error ``{"error": {"code", "message",
 "status"}}``): an unknown agent (404), an unknown resource name (404), a duplicate display name
-or an annotation / parameter that names an entity type the agent does not have (400), and
+or an annotation / parameter that names an entity type the agent does not have (400), a list
+entity whose entry has other synonyms than its value or references an unknown entity (400), and
 deleting an entity type that an intent still uses (400 ``FAILED_PRECONDITION``).
 
 A new agent (:meth:`DialogflowAdminFake.create_agent`) holds Dialogflow's two default intents,
@@ -321,6 +322,8 @@ def _entity_type(project: str, data: dict[str, Any], existing: Mapping[str, Any]
     for entity in entities:
         if not entity.get("value") or not entity.get("synonyms"):
             raise ApiError(400, f"Entity type '{display}': every entity needs value and synonyms.")
+        if kind == "KIND_LIST":
+            _check_list_entry(display, entity, existing)
     result: dict[str, Any] = {
         "name": _resource_name(project, data, existing, "entityTypes"),
         "displayName": display,
@@ -331,6 +334,26 @@ def _entity_type(project: str, data: dict[str, Any], existing: Mapping[str, Any]
     if data.get("enableFuzzyExtraction"):
         result["enableFuzzyExtraction"] = True
     return result
+
+
+_REFERENCE = re.compile(
+    r"@(?P<type>sys\.[a-z][a-z0-9-]*|[A-Za-z][A-Za-z0-9_-]*)(?::[A-Za-z_][\w-]*)?"
+)
+
+
+def _check_list_entry(display: str, entity: Mapping[str, Any], existing: Mapping[str, Any]) -> None:
+    """A list entity's entry: exactly one synonym, equal to the value (EntityType.Entity), and
+    references only to system entities or entity types the agent has."""
+    value = entity["value"]
+    if list(entity["synonyms"]) != [value]:
+        raise ApiError(
+            400, f"Entity type '{display}': a list entity's synonyms must be exactly its value."
+        )
+    known = {str(e.get("displayName")) for e in existing.values()}
+    for match in _REFERENCE.finditer(value):
+        name = match["type"]
+        if not name.startswith("sys.") and name not in known and name != display:
+            raise ApiError(400, f"Entity type '{display}' references unknown entity '@{name}'.")
 
 
 def _intent(project: str, data: dict[str, Any], existing: Mapping[str, Any]) -> dict[str, Any]:

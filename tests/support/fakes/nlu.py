@@ -26,10 +26,23 @@ DEFAULT_INTENT_SLOTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "Greeting": (),
         "Help": (),
         "Goodbye": (),
+        "Thanks": (),
+        "Cancel": (),
+        "SmallTalk": (),
+        "OutOfScope": (),
         FALLBACK_INTENT: (),
     }
 )
-"""Slots of each intent (all required), as in the bot model; a fake takes its own mapping."""
+"""The required slots of each intent, as in the bot model (a fake takes its own mapping).
+
+Optional slots (FindFlights' ``returnDate``, CheckWeather's ``date``, OutOfScope's
+``destination``) are never elicited: when said they come back after the required ones."""
+
+
+OPTIONAL_INTENT_SLOTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"FindFlights": ("returnDate",), "CheckWeather": ("date",), "OutOfScope": ("destination",)}
+)
+"""Slots an intent may carry but never asks for, as in the bot model."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,9 @@ def fixed_resolver(
 
 
 _RULES: tuple[tuple[str, re.Pattern[str], float], ...] = (
+    ("Cancel", re.compile(r"\b(cancel|never ?mind|forget it|start over)\b", re.I), 0.94),
+    ("Thanks", re.compile(r"\b(thanks|thank you|cheers)\b(?!.*\b(good)?bye\b)", re.I), 0.93),
+    ("OutOfScope", re.compile(r"\b(hotel|visa|insurance|car hire|rent a car)\b", re.I), 0.9),
     ("CheckWeather", re.compile(r"\b(weather|forecast|temperature)\b", re.I), 0.92),
     ("FindFlights", re.compile(r"\b(flights?|fly|flying)\b", re.I), 0.90),
     ("PlanTrip", re.compile(r"\b(trip|plan|planning|holiday|vacation)\b", re.I), 0.88),
@@ -89,16 +105,21 @@ _CITY_WORDS = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*"
 _DESTINATION = re.compile(rf"\b(?:to|in)\s+({_CITY_WORDS})")
 _ORIGIN = re.compile(rf"\bfrom\s+({_CITY_WORDS})")
 _DAYS = re.compile(r"\b(\d{1,3})\s*(?:days?|nights?)\b", re.I)
+_ISO_DATE = r"(\d{4}-\d{2}-\d{2})"
+_DEPART = re.compile(rf"\bon\s+{_ISO_DATE}")
+_RETURN = re.compile(rf"\b(?:back|returning|return)(?:\s+on)?\s+{_ISO_DATE}", re.I)
 FALLBACK_CONFIDENCE = 0.3
 
 
 def keyword_resolver(text: str) -> Interpretation:
     """Deterministic default NLU.
 
+    "cancel"/"never mind" -> Cancel, "thanks" -> Thanks, "hotel"/"visa"/... -> OutOfScope,
     "weather" -> CheckWeather, "flight" -> FindFlights, "trip"/"plan" -> PlanTrip, "help" -> Help,
     "bye" -> Goodbye, "hello"/"hi" -> Greeting, anything else -> FallbackIntent with confidence
     0.3. A capitalised city after "to"/"in" is the destination, one after "from" the origin,
-    and "N days" the duration (interpreted as the number N).
+    "N days" the duration (interpreted as the number N), an ISO day after "on" the date and one
+    after "back"/"returning" the return date.
     """
     intent, confidence = FALLBACK_INTENT, FALLBACK_CONFIDENCE
     for name, pattern, score in _RULES:
@@ -107,7 +128,7 @@ def keyword_resolver(text: str) -> Interpretation:
             break
     slots = _extract_slots(text)
     if intent != FALLBACK_INTENT:
-        wanted = DEFAULT_INTENT_SLOTS.get(intent, ())
+        wanted = (*DEFAULT_INTENT_SLOTS.get(intent, ()), *OPTIONAL_INTENT_SLOTS.get(intent, ()))
         slots = {name: value for name, value in slots.items() if name in wanted}
     return Interpretation(intent, confidence, slots)
 
@@ -120,6 +141,13 @@ def _extract_slots(text: str) -> dict[str, SlotValue]:
         slots["origin"] = SlotValue(match.group(1), match.group(1))
     if match := _DAYS.search(text):
         slots["duration"] = SlotValue(match.group(0), match.group(1))
+    back = _RETURN.search(text)
+    if back:
+        slots["returnDate"] = SlotValue(back.group(1), back.group(1))
+    for match in _DEPART.finditer(text):
+        if back is None or match.start(1) != back.start(1):
+            slots["date"] = SlotValue(match.group(1), match.group(1))
+            break
     return slots
 
 

@@ -1,0 +1,149 @@
+"""Which slot a mention fills: the cue words around places and dates, and a bare budget.
+
+:class:`runtime.nlu.slots.SlotReader` finds the mentions; the rules here decide their roles:
+
+- a place after "from" is the origin, after "to"/"in" the destination, and "change the origin
+  to X" names its slot explicitly;
+- a date after "back", "return", "until" or at the far end of a range ("5 april to 12 april",
+  "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure, and an
+  uncued one fills the slot being asked for, else the departure, else the return;
+- "budget 2000" (no currency) keeps the currency of the budget already known;
+- a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing;
+- a lone number changing a plan ("make it 1500 instead", "10 then") is its budget when large,
+  in the budget's currency, else its length in days.
+
+A mention that reads two ways (both days of "03/04/2027", several places called Portland) lands
+in :attr:`SlotReading.ambiguous`, one that cannot be read at all ("30 february") in
+:attr:`SlotReading.unresolved`, so the dialogue can ask or say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from runtime.nlu.entities import Mention, parse_money
+from runtime.nlu.gazetteer import DESTINATION_CUES, ORIGIN_CUES
+from runtime.types import SlotValue
+
+_RANGE_LINK = re.compile(r"\s*(?:-|–|—|to|till|until|thru|through)\s*", re.IGNORECASE)
+_RETURN_CUE = re.compile(
+    r"\b(?:back|return|returning|returns|return date|come home|coming home|home on|fly home|"
+    r"flying home|get home|until|till)\b[^,.;]{0,20}$",
+    re.IGNORECASE,
+)
+_DEPART_CUE = re.compile(
+    r"\b(?:leave|leaving|depart|departing|departure|outbound|out on|go out|going out|"
+    r"fly out|flying out|there on|going on)\b[^,.;]{0,20}$",
+    re.IGNORECASE,
+)
+_ORIGIN_NAMED = re.compile(
+    r"\b(?:origin|departure(?: city| airport)?|starting point|home airport)\b[^,.;]{0,20}$",
+    re.IGNORECASE,
+)
+_NAMING_CUES = frozenset({"to", "is", "be", "as"})
+_NEGATED = re.compile(r"\b(?:not|instead of|rather than|no longer|except)\s*$", re.IGNORECASE)
+_BARE_BUDGET = re.compile(
+    r"\bbudget\b(?:\s+(?:of|to|is|at|be|now|up to|around|about|roughly))*\s*[:=]?\s*"
+    r"(?P<amount>\d[\d,]*(?:\.\d+)?\s*(?:k|grand|thousand)?)(?![\w.,]*\s*[%])\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class SlotReading:
+    """Slots read from one message: values, ambiguous mentions, unreadable mentions."""
+
+    slots: dict[str, SlotValue] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unresolved: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def taken(self) -> set[str]:
+        """Slots this message already speaks to, read or not."""
+        return set(self.slots) | set(self.ambiguous) | set(self.unresolved)
+
+    def put(self, slot: str, mention: Mention, text: str) -> None:
+        """Record ``mention`` for ``slot`` as a value, the values it may mean, or its text."""
+        if mention.value is not None:
+            self.slots[slot] = mention.value
+        elif mention.options:
+            self.ambiguous[slot] = tuple(str(option) for option in mention.options)
+        elif text:
+            self.unresolved[slot] = text[mention.start : mention.end]
+
+
+def negated(mention: Mention, text: str) -> bool:
+    """True for a value the message rules out: "not Lisbon, Porto", "Paris instead of Rome"."""
+    return (
+        bool(text) and _NEGATED.search(text[max(0, mention.start - 16) : mention.start]) is not None
+    )
+
+
+def place_role(mention: Mention, text: str) -> str:
+    """``origin``, ``destination`` or ``""`` (no cue) for a place mention of ``text``."""
+    if mention.cue in ORIGIN_CUES:
+        return "origin"
+    before = text[max(0, mention.start - 40) : mention.start]
+    if mention.cue in _NAMING_CUES and _ORIGIN_NAMED.search(before):
+        return "origin"
+    if mention.cue in DESTINATION_CUES:
+        return "destination"
+    return ""
+
+
+def date_roles(
+    dates: Sequence[Mention], text: str, date_slots: Sequence[str], eliciting: str | None
+) -> list[str | None]:
+    """The slot each date mention fills (None: no slot left), in the order given."""
+    if not date_slots:
+        return [None] * len(dates)
+    if "returnDate" not in date_slots:
+        return [date_slots[0] if index == 0 else None for index in range(len(dates))]
+    roles: list[str | None] = []
+    previous_end = 0
+    for index, mention in enumerate(dates):
+        before = text[previous_end : mention.start] if text else ""
+        if (index > 0 and _RANGE_LINK.fullmatch(before)) or _RETURN_CUE.search(before):
+            roles.append("returnDate")
+        elif _DEPART_CUE.search(before):
+            roles.append("date")
+        else:
+            roles.append("")
+        previous_end = mention.end
+    taken = {role for role in roles if role}
+    for index, role in enumerate(roles):
+        if role:
+            continue
+        order = [eliciting] if eliciting in date_slots else []
+        order += [slot for slot in ("date", "returnDate") if slot not in order]
+        free = next((slot for slot in order if slot not in taken), None)
+        roles[index] = free
+        if free is not None:
+            taken.add(free)
+    return roles
+
+
+_BARE_NUMBER = re.compile(r"(?<![\w$€£¥.,/-])(?P<n>\d{1,6})(?![\w%/.,-]|\s*(?:am|pm|people)\b)")
+
+
+def bare_number(text: str, mentions: Sequence[Mention]) -> int | None:
+    """The one number of a message that is part of no mention ("make it 1500 instead")."""
+    found = [
+        int(m["n"])
+        for m in _BARE_NUMBER.finditer(text)
+        if not any(x.start <= m.start() < x.end for x in mentions)
+    ]
+    return found[0] if len(found) == 1 and found[0] > 0 else None
+
+
+def bare_budget(text: str, known: SlotValue | None) -> dict[str, SlotValue] | None:
+    """ "budget 2000" without a currency: that amount in the known budget's currency (else USD)."""
+    match = _BARE_BUDGET.search(text)
+    if match is None:
+        return None
+    currency = "USD"
+    if isinstance(known, dict) and isinstance(known.get("currency"), str):
+        currency = str(known["currency"])
+    return parse_money(match["amount"], default_currency=currency)
