@@ -14,14 +14,15 @@ from collections.abc import Callable
 from runtime.model import BotModel
 from runtime.nlu.classifier import IntentClassifier
 from runtime.nlu.entities import Mention, parse_duration, parse_money
-from runtime.nlu.gazetteer import Gazetteer
-from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
+from runtime.nlu.gazetteer import Gazetteer, UnknownPlace
+from runtime.nlu.slots import PLACEHOLDERS, Assignment, SlotReader, utc_today
 from runtime.types import NluContext, NluResult, SlotValue
 
 FALLBACK = "FallbackIntent"
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
 SWITCH_CONFIDENCE = 0.8  # what another task intent needs to override an elicitation
+MAX_BARE_PLACE_WORDS = 5
 
 
 def training_examples(model: BotModel) -> list[tuple[str, str]]:
@@ -81,13 +82,17 @@ class EmbeddedNlu:
         ):
             assert context.active_intent is not None
             intent_def = self.model.intent(context.active_intent)
-            slots = self.slots.assign(intent_def, mentions, context.eliciting_slot)
-            slots.update(answer)
+            assigned = self.slots.assign_all(intent_def, mentions, context.eliciting_slot)
+            for slot in answer.slots:
+                assigned.ambiguous.pop(slot, None)
+                assigned.unresolved.pop(slot, None)
             return NluResult(
                 intent=intent_def.name,
                 confidence=max(confidence, CONTEXT_CONFIDENCE),
-                slots=slots,
+                slots={**assigned.slots, **answer.slots},
                 provider=self.name,
+                ambiguous={**assigned.ambiguous, **answer.ambiguous},
+                unresolved={**assigned.unresolved, **answer.unresolved},
             )
         if intent == FALLBACK or confidence < self.threshold:
             return NluResult(
@@ -96,15 +101,21 @@ class EmbeddedNlu:
                 slots={},
                 provider=self.name,
             )
-        slots = self.slots.assign(self.model.intent(intent), mentions, None)
+        assigned = self.slots.assign_all(self.model.intent(intent), mentions, None)
         return NluResult(
-            intent=intent, confidence=round(confidence, 4), slots=slots, provider=self.name
+            intent=intent,
+            confidence=round(confidence, 4),
+            slots=assigned.slots,
+            provider=self.name,
+            ambiguous=assigned.ambiguous,
+            unresolved=assigned.unresolved,
         )
 
     def _answer_in_context(
         self, text: str, context: NluContext, mentions: list[Mention]
-    ) -> dict[str, SlotValue] | None:
-        """The value of the slot being elicited, when the message supplies one."""
+    ) -> Assignment | None:
+        """The value of the slot being elicited, when the message supplies one (or a place
+        answer that is ambiguous or names nothing: the dialogue asks again, saying why)."""
         if (
             not (context.active_intent and context.eliciting_slot)
             or context.active_intent not in self.model.intents
@@ -115,15 +126,28 @@ class EmbeddedNlu:
         if slot is None:
             return None
         parser = self.model.slot_types[slot.type].parser
-        assigned = self.slots.assign(intent, mentions, slot.name)
-        if slot.name in assigned:
-            return {slot.name: assigned[slot.name]}
-        bare: SlotValue | None = None
+        assigned = self.slots.assign_all(intent, mentions, slot.name)
+        if slot.name in assigned.slots:
+            return Assignment({slot.name: assigned.slots[slot.name]})
+        if slot.name in assigned.ambiguous:
+            return Assignment({}, ambiguous={slot.name: assigned.ambiguous[slot.name]})
         stripped = text.strip().rstrip(".!")
+        bare: SlotValue | None = None
         if parser == "duration":
             bare = parse_duration(stripped)
         elif parser == "money":
             bare = parse_money(stripped)
-        elif parser == "place" and len(stripped.split()) <= 4:
-            bare = self.slots.gazetteer.resolve(stripped)
-        return {slot.name: bare} if bare is not None else None
+        elif parser == "place" and len(stripped.split()) <= MAX_BARE_PLACE_WORDS:
+            return self._bare_place(slot.name, stripped, mentions)
+        return Assignment({slot.name: bare}) if bare is not None else None
+
+    def _bare_place(self, slot: str, text: str, mentions: list[Mention]) -> Assignment | None:
+        """A bare answer to "Where would you like to go?" ("Kyoto", "portland maine")."""
+        reading = self.slots.gazetteer.read(text)
+        if reading.name is not None:
+            return Assignment({slot: reading.name})
+        if reading.candidates:
+            return Assignment({}, ambiguous={slot: reading.candidates})
+        if len(mentions) == 1 and isinstance(mentions[0].value, UnknownPlace):
+            return Assignment({}, unresolved={slot: mentions[0].value.text})
+        return None

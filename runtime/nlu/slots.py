@@ -8,7 +8,8 @@ assigns them to an intent's slots, and normalises raw values that cloud NLUs ret
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from runtime.model import BotModel, Intent
@@ -21,7 +22,13 @@ from runtime.nlu.entities import (
     parse_duration,
     parse_money,
 )
-from runtime.nlu.gazetteer import DESTINATION_CUES, ORIGIN_CUES, Gazetteer
+from runtime.nlu.gazetteer import (
+    DESTINATION_CUES,
+    ORIGIN_CUES,
+    AmbiguousPlace,
+    Gazetteer,
+    UnknownPlace,
+)
 from runtime.types import SlotValue
 
 PLACEHOLDERS = {
@@ -31,6 +38,16 @@ PLACEHOLDERS = {
     "date": "__date__",
 }
 _PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Slots read from a message or a cloud NLU, and the place mentions that did not resolve:
+    ``ambiguous`` (slot -> candidate canonical names) and ``unresolved`` (slot -> the text)."""
+
+    slots: dict[str, SlotValue]
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unresolved: dict[str, str] = field(default_factory=dict)
 
 
 def utc_today() -> dt.date:
@@ -77,41 +94,80 @@ class SlotReader:
     def assign(
         self, intent: Intent, mentions: Sequence[Mention], eliciting: str | None = None
     ) -> dict[str, SlotValue]:
+        """Map mentions onto ``intent``'s slots (see :meth:`assign_all`); resolved values only."""
+        return self.assign_all(intent, mentions, eliciting).slots
+
+    def assign_all(
+        self, intent: Intent, mentions: Sequence[Mention], eliciting: str | None = None
+    ) -> Assignment:
         """Map mentions onto ``intent``'s slots.
 
-        Places go by their cue word ("from X" → origin, "to X" → destination); a place without a
+        Places go by their cue word ("from X" -> origin, "to X" -> destination); a place without a
         cue fills the slot being elicited, else the destination, else the origin. Other kinds
-        fill the first slot of their type.
+        fill the first slot of their type. A place mention that is ambiguous or unknown takes
+        its slot the same way but lands in ``ambiguous``/``unresolved`` instead of ``slots``.
         """
-        slots: dict[str, SlotValue] = {}
+        taken: dict[str, Any] = {}
         by_parser: dict[str, list[str]] = {}
         for slot in intent.slots:
             by_parser.setdefault(self._model.slot_types[slot.type].parser, []).append(slot.name)
         place_slots = by_parser.get("place", [])
         uncued: list[Mention] = []
-        for mention in mentions:
+        # Places that name something claim their slots before words that name nothing.
+        known = [m for m in mentions if not isinstance(m.value, UnknownPlace)]
+        for mention in known + [m for m in mentions if isinstance(m.value, UnknownPlace)]:
             if mention.kind != "place":
                 names = by_parser.get(mention.kind, [])
-                free = [n for n in names if n not in slots]
+                free = [n for n in names if n not in taken]
                 if free:
-                    slots[eliciting if eliciting in free else free[0]] = mention.value
+                    taken[eliciting if eliciting in free else free[0]] = mention.value
                 continue
             role = (
                 "origin"
                 if mention.cue in ORIGIN_CUES
                 else ("destination" if mention.cue in DESTINATION_CUES else "")
             )
-            if role in place_slots and role not in slots:
-                slots[role] = mention.value
+            if role in place_slots and role not in taken:
+                taken[role] = mention.value
             else:
                 uncued.append(mention)
-        # "London to Paris": an uncued place before a cued destination is the origin.
+        # "London to Paris": an uncued place before a cued destination is the origin, and of
+        # two uncued places ("FRA - NRT") the first is the origin.
         order = sorted(place_slots, key=lambda n: (n != eliciting, n != "destination"))
+        if len(uncued) >= 2 and not eliciting and {"origin", "destination"} <= set(order):
+            order = [
+                "origin",
+                "destination",
+                *(n for n in order if n not in ("origin", "destination")),
+            ]
         for mention in uncued:
-            free = [n for n in order if n not in slots]
-            if free:
-                slots[free[0]] = mention.value
-        return slots
+            free = [n for n in order if n not in taken]
+            if free and not isinstance(mention.value, UnknownPlace):
+                taken[free[0]] = mention.value
+        return _split(taken)
+
+    def read_slots(self, intent: str, raw_slots: Mapping[str, Any]) -> Assignment:
+        """A cloud NLU's raw slot values, normalised; place values that are ambiguous or name
+        nothing go to ``ambiguous``/``unresolved`` (the same reading as the embedded NLU's)."""
+        taken: dict[str, Any] = {}
+        for slot, raw in raw_slots.items():
+            try:
+                parser = self._model.slot_type_of(intent, slot).parser
+            except KeyError:
+                continue
+            if parser == "place" and isinstance(raw, str) and raw.strip():
+                reading = self.gazetteer.read(raw)
+                if reading.name is not None:
+                    taken[slot] = reading.name
+                elif reading.candidates:
+                    taken[slot] = AmbiguousPlace(raw.strip(), reading.candidates)
+                else:
+                    taken[slot] = UnknownPlace(raw.strip())
+                continue
+            value = self.normalize(intent, slot, raw)
+            if value is not None:
+                taken[slot] = value
+        return _split(taken)
 
     def normalize(self, intent: str, slot: str, raw: Any) -> SlotValue | None:
         """A cloud NLU's raw slot value in the contract's form, or ``None`` when unreadable."""
@@ -168,3 +224,16 @@ class SlotReader:
             days = int(raw["amount"] * factor)
             return days if days > 0 else None
         return None
+
+
+def _split(taken: Mapping[str, Any]) -> Assignment:
+    """Resolved values into ``slots``; ambiguous and unknown places beside them."""
+    result = Assignment({})
+    for slot, value in taken.items():
+        if isinstance(value, AmbiguousPlace):
+            result.ambiguous[slot] = value.candidates
+        elif isinstance(value, UnknownPlace):
+            result.unresolved[slot] = value.text
+        else:
+            result.slots[slot] = value
+    return result

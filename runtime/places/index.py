@@ -276,7 +276,7 @@ class PlaceIndex:
         return self.airports.place_of(iata)
 
     @cached_property
-    def everyday_words(self) -> frozenset[str]:
-        """Everyday English words (a mention made of them is not an unknown place)."""
+    def english_words(self) -> frozenset[str]:
+        """Reasonably common English words (a mention made of them is not an unknown place)."""
         words = self._sections["words"]
         return frozenset(bytes(words).decode().split("\n")) if len(words) else frozenset()

@@ -24,6 +24,8 @@ CITY_KM = 80.0
 METRO_KM = 120.0
 FALLBACK_KM = 30.0
 FALLBACK_POPULATION = 1_000
+METROPOLIS_KM = 45.0
+OUTWEIGH = 10
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def serve_codes(
         if row is None:
             row = _named(rows, cells, str(record.get("city", "")), country, latitude,
                          longitude, CITY_KM)  # fmt: skip
+            row = _metropolis(rows, cells, row, country, latitude, longitude)
         if row is None:
             row = _nearest_sizeable(rows, cells, country, latitude, longitude)
         international = "international" in str(record.get("name", "")).lower()
@@ -127,6 +130,24 @@ def _within(
 ) -> Iterable[int]:
     around = cells.around(latitude, longitude, km)
     return [i for i in around if _km(latitude, longitude, rows[i]) <= km]
+
+
+def _metropolis(
+    rows: list[Row], cells: _Cells, row: int | None, country: str, latitude: float, longitude: float
+) -> int | None:
+    """The city an airport named after its suburb serves ("YUL", Dorval -> Montreal): the
+    largest place within ``METROPOLIS_KM`` when it outweighs the named one ``OUTWEIGH`` times."""
+    if row is None:
+        return None
+    near = [
+        i
+        for i in _within(rows, cells, latitude, longitude, METROPOLIS_KM)
+        if rows[i].country == country
+    ]
+    biggest = max(near, key=lambda i: rows[i].population, default=row)
+    if rows[biggest].population >= OUTWEIGH * max(rows[row].population, 1):
+        return biggest
+    return row
 
 
 def _nearest_sizeable(
