@@ -112,28 +112,26 @@ class SlotReader:
         for slot in intent.slots:
             by_parser.setdefault(self._model.slot_types[slot.type].parser, []).append(slot.name)
         place_slots = by_parser.get("place", [])
-        uncued: list[Mention] = []
-        # Places that name something claim their slots before words that name nothing.
-        known = [m for m in mentions if not isinstance(m.value, UnknownPlace)]
-        for mention in known + [m for m in mentions if isinstance(m.value, UnknownPlace)]:
-            if mention.kind != "place":
-                names = by_parser.get(mention.kind, [])
-                free = [n for n in names if n not in taken]
-                if free:
-                    taken[eliciting if eliciting in free else free[0]] = mention.value
+        places: list[Mention] = []
+        for mention in mentions:
+            if mention.kind == "place":
+                places.append(mention)
                 continue
-            role = (
-                "origin"
-                if mention.cue in ORIGIN_CUES
-                else ("destination" if mention.cue in DESTINATION_CUES else "")
-            )
+            names = by_parser.get(mention.kind, [])
+            free = [n for n in names if n not in taken]
+            if free:
+                taken[eliciting if eliciting in free else free[0]] = mention.value
+        uncued: list[Mention] = []
+        for mention in sorted(places, key=_claim_order):
+            role = _role(mention, places)
             if role in place_slots and role not in taken:
                 taken[role] = mention.value
-            else:
+            elif not isinstance(mention.value, UnknownPlace):
                 uncued.append(mention)
         # "London to Paris": an uncued place before a cued destination is the origin, and of
         # two uncued places ("FRA - NRT") the first is the origin.
         order = sorted(place_slots, key=lambda n: (n != eliciting, n != "destination"))
+        uncued.sort(key=lambda m: m.start)
         if len(uncued) >= 2 and not eliciting and {"origin", "destination"} <= set(order):
             order = [
                 "origin",
@@ -142,7 +140,7 @@ class SlotReader:
             ]
         for mention in uncued:
             free = [n for n in order if n not in taken]
-            if free and not isinstance(mention.value, UnknownPlace):
+            if free:
                 taken[free[0]] = mention.value
         return _split(taken)
 
@@ -224,6 +222,30 @@ class SlotReader:
             days = int(raw["amount"] * factor)
             return days if days > 0 else None
         return None
+
+
+WEAK_CUES = frozenset({"for", "about", "of", "around", "near", "see"})
+"""Cue words that only hint at a destination ("puerto natales for torres del paine")."""
+
+
+def _claim_order(mention: Mention) -> tuple[int, int]:
+    """Who claims a place slot first: places that name something before words that name
+    nothing; strongly cued ("to", "from", "in") before uncued before weakly cued ("for")."""
+    unknown = isinstance(mention.value, UnknownPlace)
+    strength = 2 if mention.cue in WEAK_CUES else (0 if mention.cue else 1)
+    return (int(unknown), strength)
+
+
+def _role(mention: Mention, places: Sequence[Mention]) -> str:
+    """The slot a place's cue points at. "I'm in Toronto, flights to Vancouver": when another
+    place follows "to", a place after "in"/"at" is where the traveller is, the origin."""
+    if mention.cue in ORIGIN_CUES:
+        return "origin"
+    if mention.cue in WEAK_CUES and any(not m.cue or m.cue not in WEAK_CUES for m in places):
+        return ""
+    if mention.cue in ("in", "at") and any(m.cue == "to" for m in places if m is not mention):
+        return "origin"
+    return "destination" if mention.cue in DESTINATION_CUES else ""
 
 
 def _split(taken: Mapping[str, Any]) -> Assignment:

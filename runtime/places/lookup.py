@@ -157,7 +157,8 @@ class Places:
 
     def typo(self, text: str) -> Resolution | None:
         """The one place a misspelt name means, or ``None`` (too short, not close to any
-        well-known name with the same first letter, or close to names of different places)."""
+        well-known name with the same first letter, or as close to names of different places,
+        unless exactly one of them is notable)."""
         key = fold_key(text)
         edits = max_edits(key)
         index = self.index
@@ -177,6 +178,7 @@ class Places:
             return None
         best = min(score for _, score, _ in matches)
         meanings: set[tuple[str, ...]] = set()
+        notable_meanings: set[tuple[str, ...]] = set()
         flags = 0
         for candidate, score, _ in matches:
             if score != best:
@@ -185,7 +187,12 @@ class Places:
             if entry is not None:
                 resolution = self._resolution(index, entry, typo=True)
                 meanings.add(resolution.names)
+                if resolution.notable:
+                    notable_meanings.add(resolution.names)
                 flags |= resolution.flags
+        if len(meanings) > 1:  # "hallstat": Hallstatt, not the Bavarian town of Hallstadt
+            notable = {m for m in meanings if m in notable_meanings}
+            meanings = notable if len(notable) == 1 else meanings
         if len(meanings) != 1:
             return None
         (names,) = meanings
