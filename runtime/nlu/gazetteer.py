@@ -288,6 +288,8 @@ class Gazetteer:
         resolution = self._lookup(original)
         if resolution is None or not resolution.names:
             return None
+        if span[0].text == "the" and resolution.everyday and not resolution.key.startswith("the "):
+            return None  # "in the bath"
         if not self._acceptable(resolution, tokens, index, span):
             value, _ = self._narrowed(text, tokens, index, len(span), None)
             return value  # "Taos, New Mexico": the region vouches for a small place
