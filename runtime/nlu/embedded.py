@@ -1,8 +1,8 @@
 """The embedded NLU: intent classification and slot filling with no network.
 
 Always available (it is the last fallback behind Lex and Dialogflow) and small enough for a
-Lambda package: a calibrated naive Bayes learned from the bot model at start-up, plus the slot
-reader's gazetteer and normalisers.
+Lambda package: a calibrated naive Bayes learned from the bot model at start-up (its
+calibration precomputed at build time), plus the slot reader's gazetteer and normalisers.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from runtime.model import BotModel
+from runtime.nlu.artefact import load_temperature
 from runtime.nlu.classifier import IntentClassifier
 from runtime.nlu.entities import Mention, parse_duration, parse_money
 from runtime.nlu.gazetteer import Gazetteer, UnknownPlace
@@ -66,7 +67,8 @@ class EmbeddedNlu:
         self.threshold = model.nlu_confidence_threshold if threshold is None else threshold
         gazetteer = Gazetteer(model.slot_types["City"].values, model_vocabulary(model))
         self.slots = SlotReader(model, gazetteer, today)
-        self.classifier = IntentClassifier(training_examples(model))
+        examples = training_examples(model)
+        self.classifier = IntentClassifier(examples, temperature=load_temperature(examples))
 
     def recognize(self, text: str, context: NluContext) -> NluResult:
         """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure)."""
