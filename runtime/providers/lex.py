@@ -168,14 +168,21 @@ def read_lex_response(
         return NluResult(
             intent=FALLBACK_INTENT, confidence=round(confidence, 4), slots={}, provider=NAME
         )
-    slots: dict[str, SlotValue] = {}
     raw_slots = intent.get("slots")
-    for slot_name, slot in (raw_slots if isinstance(raw_slots, Mapping) else {}).items():
-        raw = _interpreted(slot)
-        value = None if raw is None else reader.normalize(name, str(slot_name), raw)
-        if value is not None:
-            slots[str(slot_name)] = value
-    return NluResult(intent=name, confidence=round(confidence, 4), slots=slots, provider=NAME)
+    raw_values = {
+        str(slot_name): raw
+        for slot_name, slot in (raw_slots if isinstance(raw_slots, Mapping) else {}).items()
+        if (raw := _interpreted(slot)) is not None
+    }
+    read = reader.read_slots(name, raw_values)
+    return NluResult(
+        intent=name,
+        confidence=round(confidence, 4),
+        slots=read.slots,
+        provider=NAME,
+        ambiguous=read.ambiguous,
+        unresolved=read.unresolved,
+    )
 
 
 class LexNlu:
