@@ -116,7 +116,7 @@ class PlaceIndex:
             raise ValueError(f"section {name} out of bounds")
         raw = self._view[offset : offset + length]
         code = SECTIONS[name]
-        return raw.cast(code) if code else raw
+        return raw.cast(code) if code else raw  # type: ignore[call-overload]
 
     # ---------------------------------------------------------------- keys
     def _first_key(self, block: int) -> bytes:

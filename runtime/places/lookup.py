@@ -145,10 +145,10 @@ class Places:
         for holding in entry.holdings:
             place = holding.place_id
             for area_id in areas:
-                same_country = index.country_of(place) == index.country_of(area_id)
-                if index.kind_of(area_id) == "country" and same_country:
-                    inside.append(place)
-                elif same_country and index.region_of(place) == index.region_of(area_id):
+                if index.country_of(place) != index.country_of(area_id):
+                    continue
+                whole_country = index.kind_of(area_id) == "country"
+                if whole_country or index.region_of(place) == index.region_of(area_id):
                     inside.append(place)
         if not inside:
             return None

@@ -75,13 +75,13 @@ def serve_codes(
     cells = _Cells(rows)
     served: dict[str, Served] = {}
     metro_of: dict[str, str] = {}
-    for code, metro in sorted(metros.items()):
-        members = [airports[c] for c in metro.get("airports", {}) if c in airports]
+    for code, mac in sorted(metros.items()):
+        members = [airports[c] for c in mac.get("airports", {}) if c in airports]
         if len(code) != 3 or not members:
             continue
         latitude = sum(float(a["lat"]) for a in members) / len(members)
         longitude = sum(float(a["lon"]) for a in members) / len(members)
-        row = _named(rows, cells, str(metro["name"]), str(metro["country"]), latitude,
+        row = _named(rows, cells, str(mac["name"]), str(mac["country"]), latitude,
                      longitude, METRO_KM)  # fmt: skip
         served[code] = Served(code, latitude, longitude, True, True, row)
         if row is not None:

@@ -1,9 +1,10 @@
 """Unique display names (build time only).
 
 The dominant holder of a name keeps it bare ("Paris"); the other holders, and every holder of
-a name nobody dominates, are qualified (the index stores the qualifier's kind, not its text): by US state ("Portland, Maine"), by the first-level
-division where the curated regions name it ("Hamilton, Ontario", "Perth, Scotland"), else by
-country ("Córdoba, Spain"); countries and US states as Wikipedia does ("Georgia (country)",
+a name nobody dominates, are qualified (the index stores the qualifier's kind, not its text):
+by US state ("Portland, Maine"), by the first-level division where the curated regions name it
+("Hamilton, Ontario", "Perth, Scotland"), else by country ("Córdoba, Spain"); countries and
+US states as Wikipedia does ("Georgia (country)",
 "Georgia (U.S. state)"). Places still sharing a qualified name are told apart by the nearest
 notable place ("San Juan, Philippines (near Manila)"), and as a last resort by GeoNames id.
 """

@@ -157,9 +157,8 @@ def usable_alternate(name: str) -> bool:
     """An alternate name worth indexing: Latin script, no digits, not a code, not a phrase."""
     if not name or len(name) > 50 or not latin(name) or any(c.isdigit() for c in name):
         return False
-    if "http" in name or (name.isupper() and len(name) <= 4):
-        return False
-    return True
+    is_code = name.isupper() and len(name) <= 4
+    return "http" not in name and not is_code
 
 
 def add_name_keys(row: Row, name: str, match: int) -> None:

@@ -64,7 +64,8 @@ def encode(built: Assembled, countries: dict[str, dict[str, Any]], meta: dict[st
     put("country", [country_index[r.country] for r in rows])
     region_index = {name: i for i, name in enumerate(regions)}
     put("region", [region_index[r.region] if r.region else 0 for r in rows])
-    put("kind", [KINDS.index(r.kind) for r in rows])  # type: ignore[arg-type]
+    kind_index: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
+    put("kind", [kind_index[r.kind] for r in rows])
     put("flags", [_place_flags(r.notable, r.protected, r.capital) for r in rows])
     _put_keys(built, put)
     codes = [built.codes[c] for c in sorted(built.codes)]
@@ -100,7 +101,9 @@ def _put_keys(built: Assembled, put: Callable[[str, list[int] | bytes], None]) -
     encoded = [(k + "\n").encode() for k in keys]
     put("keys", b"".join(encoded))
     put("block_off", _block_offsets(encoded))
-    block_post, counts, postings = [], [], []
+    block_post: list[int] = []
+    counts: list[int] = []
+    postings: list[int] = []
     for number, key in enumerate(keys):
         if number % BLOCK == 0:
             block_post.append(len(postings))
