@@ -8,6 +8,7 @@ comparisons of short byte strings), a place is decoded from its row only when as
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import mmap
 import struct
@@ -168,12 +169,11 @@ class PlaceIndex:
         return None if number < 0 else int(self._key_flags[number])
 
     def keys_with(self, flag: int) -> list[str]:
-        """Every key carrying ``flag``, in key order (for the typo matcher; ~10 ms)."""
+        """Every key carrying ``flag``, in key order (for the typo matcher; ~20 ms)."""
         start = self._keys_at
-        end = start + self._block_off[self._blocks]
-        keys = bytes(self._keys[start:end]).decode().split("\n")
-        flags = self._key_flags
-        return [key for number, key in enumerate(keys[: self.key_count]) if flags[number] & flag]
+        keys = bytes(self._keys[start : start + self._block_off[self._blocks]]).split(b"\n")
+        chosen = itertools.compress(keys, [f & flag for f in self._key_flags])
+        return [key.decode() for key in chosen]
 
     # ---------------------------------------------------------------- places
     def short_name(self, place_id: int) -> str:
