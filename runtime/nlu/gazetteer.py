@@ -57,7 +57,7 @@ STOPWORDS = frozenset(
     there these they this those through time to too under until up very want was we well were
     what when where which while who whom why will with would yes yet you your yours day days
     week weeks night nights month weekend long trip travel flight flights weather hello hi hey
-    help bye cheap best next last first new old big small nice fine sure way back home city
+    help bye cheap best next last first new old big small fine sure way back home city
     town place beach sun rain snow hot cold warm summer winter spring autumn fall holiday
     vacation tour january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday today tomorrow

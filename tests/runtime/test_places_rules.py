@@ -93,3 +93,17 @@ def test_domination_is_not_symmetric() -> None:
 
 def test_no_holder_means_no_contender() -> None:
     assert contenders([]) == []
+
+
+def test_a_foreign_alternate_name_of_a_destination_does_not_contest_an_island() -> None:
+    # "Bali" is listed among Bari's names in another language; both are protected
+    island = Holder(id=1, kind="island", country="ID", population=4_300_000, protected=True,
+                    notable=True)  # fmt: skip
+    bari = city(2, 316_491, "IT", protected=True, alternate_only=True)
+    assert ids(contenders([island, bari])) == [1]
+
+
+def test_a_destinations_foreign_name_beats_an_unprotected_town_holding_it() -> None:
+    # "Edinburg": Edinburgh's name in German and Dutch, and a town in Texas
+    edinburgh = city(1, 514_990, "GB", protected=True, alternate_only=True)
+    assert ids(contenders([edinburgh, city(2, 84_497)])) == [1]

@@ -17,8 +17,9 @@ order:
    between an area and a city: a region's population is spread over its area).
 
 Weight is population; a holder named only by a GeoNames alternate name (any language, some
-of them odd: "Rome" is listed for Lomé) weighs ``1 / ALTERNATE_DISCOUNT`` of it unless it is
-protected. The name resolves to a holder that no other holder dominates when there is exactly
+of them odd: "Rome" is listed for Lomé, "Bali" for Bari) weighs ``1 / ALTERNATE_DISCOUNT`` of
+it, except a protected holder facing an unprotected one ("Edinburg" is Edinburgh's German name
+and a town in Texas: Edinburgh wins). The name resolves to a holder that no other holder dominates when there is exactly
 one such holder; several undominated holders make the name ambiguous and they are the
 candidates the dialogue offers.
 """
@@ -57,9 +58,12 @@ class Holder:
     def weight(self) -> float:
         """Population, discounted when the name is only a GeoNames alternate name."""
         population = float(max(self.population, 1))
-        if self.alternate_only and not self.protected:
-            return population / ALTERNATE_DISCOUNT
-        return population
+        return population / ALTERNATE_DISCOUNT if self.alternate_only else population
+
+    @property
+    def full_weight(self) -> float:
+        """Population, whatever the name (a destination's foreign name still means it)."""
+        return float(max(self.population, 1))
 
 
 def distance_km(a: Holder, b: Holder) -> float:
@@ -105,7 +109,7 @@ def dominates(a: Holder, b: Holder) -> bool:
     if b.protected and not a.protected:
         return False
     if a.protected and not b.protected:
-        return a.weight >= b.weight
+        return a.full_weight >= b.weight
     ratio = AREA_RATIO if (a.kind in AREAS) != (b.kind in AREAS) else PEER_RATIO
     return a.weight >= ratio * b.weight
 
