@@ -19,9 +19,9 @@ order:
 Weight is population; a holder named only by a GeoNames alternate name (any language, some
 of them odd: "Rome" is listed for Lomé, "Bali" for Bari) weighs ``1 / ALTERNATE_DISCOUNT`` of
 it, except a protected holder facing an unprotected one ("Edinburg" is Edinburgh's German name
-and a town in Texas: Edinburgh wins). The name resolves to a holder that no other holder dominates when there is exactly
-one such holder; several undominated holders make the name ambiguous and they are the
-candidates the dialogue offers.
+and a town in Texas: Edinburgh wins). The name resolves to a holder that no other holder
+dominates when there is exactly one such holder; several undominated holders make the name
+ambiguous and they are the candidates the dialogue offers.
 """
 
 from __future__ import annotations
