@@ -69,6 +69,7 @@ NAME_STARTS = frozenset({"the", "new", "la", "le", "el", "los", "las", "san", "s
 MAX_SPAN_TOKENS = 4
 MAX_QUALIFIER_TOKENS = 3
 MIN_KEY_LENGTH = 3
+MIN_UNCUED_TYPO = 5
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Gazetteer:
                     self._curated_codes.setdefault(entry.value, synonym)
         self._common = STOPWORDS | {fold(w) for w in vocabulary}
         self._canonical: dict[str, str] = {}
+        self._curated_canonical: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ public API
     def find(self, text: str) -> list[Mention]:
@@ -371,8 +373,11 @@ class Gazetteer:
         return value, length
 
     def _typo_at(self, text: str, tokens: Sequence[Token], index: int, length: int) -> str | None:
-        """The place a misspelt span of ``length`` tokens means, when unambiguous."""
-        if not (self._cue(tokens, index) in CUES or index == 0 or _capitalised(tokens[index:])):
+        """The place a misspelt span of ``length`` tokens means, when unambiguous. Without a
+        cue, capitals or the start of the message only the bot model's cities are guessed
+        ("flihgts frm londn")."""
+        positioned = self._cue(tokens, index) in CUES or index == 0 or _capitalised(tokens[index:])
+        if not positioned and (length > 1 or len(tokens[index].text) < MIN_UNCUED_TYPO):
             return None
         span = tokens[index : index + length]
         if len(span) < length or not all(t.text.isalpha() for t in span):
@@ -382,7 +387,18 @@ class Gazetteer:
         if any(t.text in self._common and t.text not in NAME_STARTS for t in span):
             return None
         resolution = self.places.typo(text[span[0].start : span[-1].end])
-        return resolution.name if resolution is not None else None
+        name = resolution.name if resolution is not None else None
+        if name is not None and not positioned and name not in self._curated_names():
+            return None
+        return name
+
+    def _curated_names(self) -> frozenset[str]:
+        """The bot model's cities under their canonical names."""
+        if self._curated_canonical is None:
+            self._curated_canonical = frozenset(
+                self.canonical(v) for v in set(self._curated.values())
+            )
+        return self._curated_canonical
 
     def _unknown_at(self, tokens: Sequence[Token], index: int) -> bool:
         """A word after "to", "in", "from" or "visit" that is neither English nor a place: "a

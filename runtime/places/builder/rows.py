@@ -253,20 +253,37 @@ class Finder:
 
     def find(self, name: str, country: str, admin1: str = "") -> Row | None:
         """The most populous place called ``name`` (its main name first) in ``country``."""
-        key = fold_key(name)
-        best: list[Row] = []
-        for table in (self._by_key, self._alternate):
-            found = [r for r in table.get((country, key), ()) if not admin1 or r.admin1 == admin1]
-            if found:
-                best.append(max(found, key=lambda r: (r.population, r.alternates)))
-        if len(best) == 2 and best[1].population >= OUTWEIGH * max(best[0].population, 1):
-            return best[1]  # "New York": a hamlet's main name, New York City's alternate
-        return best[0] if best else None
+        return _choose(self._candidates(name, [country], admin1))
 
     def find_anywhere(self, name: str, countries: Iterable[str]) -> Row | None:
-        """The most populous place called ``name`` in any of ``countries``."""
-        found = [r for c in countries if (r := self.find(name, c)) is not None]
-        return max(found, key=lambda r: r.population) if found else None
+        """The most populous place called ``name`` (its main name first) in any country."""
+        return _choose(self._candidates(name, countries, ""))
+
+    def _candidates(
+        self, name: str, countries: Iterable[str], admin1: str
+    ) -> tuple[list[Row], list[Row]]:
+        key = fold_key(name)
+        found: tuple[list[Row], list[Row]] = ([], [])
+        for country in countries:
+            for table, out in ((self._by_key, found[0]), (self._alternate, found[1])):
+                out.extend(
+                    r for r in table.get((country, key), ()) if not admin1 or r.admin1 == admin1
+                )
+        return found
+
+
+def _choose(found: tuple[list[Row], list[Row]]) -> Row | None:
+    """The largest holder of the name as its main name, unless a holder by an alternate name
+    outweighs it ``OUTWEIGH`` times ("New York": a hamlet's main name, New York City's
+    alternate); the largest alternate holder when no place has it as its main name."""
+    by_size = lambda r: (r.population, r.alternates)  # noqa: E731
+    primary = max(found[0], key=by_size, default=None)
+    alternate = max(found[1], key=by_size, default=None)
+    if primary is None:
+        return alternate
+    if alternate is not None and alternate.population >= OUTWEIGH * max(primary.population, 1):
+        return alternate
+    return primary
 
 
 def apply_curated(finder: Finder, entries: Iterable[Curated], *, protect: bool) -> None:
