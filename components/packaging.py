@@ -14,7 +14,14 @@ while that hash holds.
 
 boto3, botocore, s3transfer and jmespath are left out: the Lambda Python runtime ships them,
 the runtime only uses long-stable APIs of them, and bundling them would add ~14 MB zipped,
-pushing the package towards the 50 MB direct-upload limit.
+pushing the package towards the 50 MB direct-upload limit. So is ``dialogflow_v2beta1``, which
+the google-cloud-dialogflow wheel carries beside the v2 API the runtime uses (3 MB zipped: the
+room the places index takes).
+
+:func:`lambda_archive` first builds the artefacts the runtime loads instead of computing them
+at start-up (the places index and the classifier's calibration, see ``runtime/places/`` and
+``runtime/nlu/artefact.py``; both are rebuilt only when stale). Their builders' code and inputs
+(``runtime/places/builder``, ``runtime/places/sources``) stay out of the package.
 """
 
 from __future__ import annotations
@@ -39,13 +46,22 @@ PYTHON_VERSION = "3.12"
 PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
 #: Provided by the Lambda runtime; see the module docstring.
 EXCLUDED_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "jmespath")
+#: Parts of installed distributions the runtime never imports (paths under the target).
+EXCLUDED_PATHS = ("google/cloud/dialogflow_v2beta1",)
+#: Build-time parts of ``runtime/`` (relative to it): the places index's builder and inputs.
+BUILD_ONLY = ("places/builder", "places/sources")
+#: Commands that build the runtime's artefacts (each a no-op when its artefact is current).
+ARTEFACT_COMMANDS = (
+    ("runtime.places.builder", "--if-stale"),
+    ("runtime.nlu.artefact",),
+)
 #: Environment variable naming an already built archive (CI artefacts, mocked test runs).
 PREBUILT_ENV = "TRAVELBOT_LAMBDA_ARCHIVE"
 #: Environment variable naming the interpreter whose bytecode matches the Lambda runtime.
 BYTECODE_PYTHON_ENV = "TRAVELBOT_BYTECODE_PYTHON"
 
 #: Bump when the cached dependency tree is built differently, so old caches are not reused.
-_CACHE_LAYOUT = 2
+_CACHE_LAYOUT = 3
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _FILE_MODE = 0o644 << 16 | stat.S_IFREG << 16
 _SKIP_DIRS = frozenset({"__pycache__", "tests", ".pytest_cache", ".mypy_cache"})
@@ -104,11 +120,30 @@ def lambda_archive(repo_root: Path) -> LambdaArchive:
         if not path.is_file():
             raise PackagingError(f"{PREBUILT_ENV} points at {path}, which is not a file")
         return archive_info(path)
+    build_artefacts(repo_root)
     return build_package(
         source=repo_root / "runtime",
         requirements=repo_root / "requirements" / "runtime.txt",
         build_dir=repo_root / "build",
     )
+
+
+def build_artefacts(repo_root: Path) -> None:
+    """Build the places index and the classifier calibration into ``runtime/`` (when stale).
+
+    Raises PackagingError when a builder fails (its build-time packages are installed by
+    ``make install``: requirements/build.txt).
+    """
+    for module, *args in ARTEFACT_COMMANDS:
+        done = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
+            [sys.executable, "-m", module, *args],
+            cwd=repo_root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise PackagingError(f"python -m {module} failed:\n{done.stderr[-4000:]}")
 
 
 def build_package(
@@ -129,6 +164,8 @@ def build_package(
     if stage.exists():
         shutil.rmtree(stage)
     shutil.copytree(source, stage, ignore=_ignore)
+    for build_only in BUILD_ONLY:
+        shutil.rmtree(stage / build_only, ignore_errors=True)
     if python:
         compile_tree(python, stage.parent)
     roots = [(stage.parent, [stage])]
@@ -181,7 +218,14 @@ def install_dependencies(requirements: Path, build_dir: Path, python: str | None
     key = hashlib.sha256(
         requirements.read_bytes()
         + repr(
-            (_CACHE_LAYOUT, PYTHON_VERSION, PLATFORMS, EXCLUDED_DISTRIBUTIONS, bool(python))
+            (
+                _CACHE_LAYOUT,
+                PYTHON_VERSION,
+                PLATFORMS,
+                EXCLUDED_DISTRIBUTIONS,
+                EXCLUDED_PATHS,
+                bool(python),
+            )
         ).encode()
     ).hexdigest()[:16]
     target = build_dir / "deps" / key
@@ -210,6 +254,8 @@ def install_dependencies(requirements: Path, build_dir: Path, python: str | None
 def _prune(target: Path) -> None:
     """Drop what the runtime provides or must not carry (console scripts embed local paths)."""
     shutil.rmtree(target / "bin", ignore_errors=True)
+    for excluded in EXCLUDED_PATHS:
+        shutil.rmtree(target / excluded, ignore_errors=True)
     for child in target.iterdir():
         name = child.name.lower()
         for dist in EXCLUDED_DISTRIBUTIONS:

@@ -110,3 +110,8 @@ class SpoolError(TravelBotError):
 
 class StoreError(TravelBotError):
     """The history store failed; the turn may be spooled and replayed later."""
+
+
+class PlacesIndexError(TravelBotError):
+    """The places index is missing, of another format version, or corrupt; the message names
+    the file. The gazetteer then falls back to the bot model's cities."""

@@ -59,6 +59,18 @@ class Services:
     admin_token: str = ""
 
 
+def _place_label(places: PlaceLookup) -> Callable[[str], str]:
+    """How to name a place to a person choosing between namesakes ("Valencia, Spain")."""
+
+    def label(name: str) -> str:
+        place = places(name)
+        if place is None or place.kind == "country" or "," in place.name or "(" in place.name:
+            return name  # a country, or a name that already says which
+        return f"{place.name}, {place.country}"
+
+    return label
+
+
 def _clouds_configured(settings: Settings) -> bool:
     return bool(
         settings.lex_enabled
@@ -87,9 +99,8 @@ def build_services(
     and a spool file locally; DynamoDB, a shared bucket and SQS in the cloud); ``data_dir``
     overrides ``settings.data_dir``. The open-data sources (weather without a key, plan
     content) are on everywhere unless ``TRAVELBOT_SOURCES=off``, cached beside the history
-    (``content_cache`` replaces that cache); ``places`` is the gazetteer's place lookup that
-    gives them coordinates, time zone and currency (without one, places cannot be located and
-    plans stay general); ``sources`` replaces them all.
+    (``content_cache`` replaces that cache); ``places`` replaces the gazetteer's place lookup that
+    gives them coordinates, time zone and currency; ``sources`` replaces them all.
     """
     if data_dir is not None:
         settings = dataclasses.replace(settings, data_dir=str(data_dir))
@@ -116,13 +127,14 @@ def build_services(
             )
     if understander is None:
         understander = EmbeddedUnderstander(nlu, sentiment, telemetry)
+    lookup = places if places is not None else nlu.slots.gazetteer.place
     if sources is None:
-        sources = _open_data(settings, places, content_cache, secrets, telemetry)
+        sources = _open_data(settings, lookup, content_cache, secrets, telemetry)
     fulfiller = Fulfiller(model, nlu.slots.gazetteer, store, sources)
     chat = ChatService(
         store=store,
         understander=understander,
-        dialogue=DialogueManager(model, fulfiller),
+        dialogue=DialogueManager(model, fulfiller, describe=_place_label(lookup)),
         experiments=Experiments.from_config(settings.experiments),
         clock=clock,
         on_store_failure=spool_failures(spool),

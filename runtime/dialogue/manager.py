@@ -17,6 +17,7 @@ receives its session state. Negative sentiment makes the reply empathetic.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from runtime.dialogue.clarify import pick
@@ -69,9 +70,17 @@ DECLINE_RE = re.compile(
 class DialogueManager:
     """Decides the next reply from the state and one :class:`Understanding`."""
 
-    def __init__(self, model: BotModel, fulfiller: Fulfiller) -> None:
+    def __init__(
+        self,
+        model: BotModel,
+        fulfiller: Fulfiller,
+        *,
+        describe: Callable[[str], str] | None = None,
+    ) -> None:
+        """``describe`` names a slot value to a person when asking which one was meant (a
+        place's canonical name -> "Valencia, Spain"); values are shown as they are without it."""
         self._model = model
-        self._tasks = TaskDialogue(model, fulfiller)
+        self._tasks = TaskDialogue(model, fulfiller, describe=describe)
         self._repair = Repair(model, self._tasks)
 
     @staticmethod
@@ -162,9 +171,16 @@ class DialogueManager:
         clarifying = state.clarifying
         slot = str(clarifying.get("slot"))
         options = [str(o) for o in clarifying.get("options", [])]
-        choice = pick(turn.message, turn.nlu.slots.get(slot), options)
-        if choice is None or state.intent is None:
+        labels = [str(o) for o in clarifying.get("labels") or options]
+        if len(labels) != len(options):
+            labels = options
+        understood = turn.nlu.slots.get(slot)
+        if isinstance(understood, str) and understood in options:
+            understood = labels[options.index(understood)]
+        label = pick(turn.message, understood, labels)
+        if label is None or state.intent is None:
             return None
+        choice = options[labels.index(label)]
         chosen: dict[str, SlotValue] = {slot: choice}
         nlu = replace(turn.nlu, intent=state.intent, slots=chosen, ambiguous={}, unresolved={})
         calm = replace(turn, state=replace(state, clarifying=None), nlu=nlu)

@@ -17,6 +17,7 @@ a new request of the same kind ("plan a trip to Rome") starts a new frame instea
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -90,9 +91,12 @@ class Frame:
 class TaskDialogue:
     """Fills, checks and fulfils the task intents (see the module docstring)."""
 
-    def __init__(self, model: BotModel, fulfiller: Fulfiller) -> None:
+    def __init__(
+        self, model: BotModel, fulfiller: Fulfiller, *, describe: Callable[[str], str] | None = None
+    ) -> None:
         self._model = model
         self._fulfiller = fulfiller
+        self._describe = describe or str
 
     # ------------------------------------------------------------------ entry point
     def handle(
@@ -266,13 +270,16 @@ class TaskDialogue:
     def _clarify(
         self, turn: TurnInput, frame: Frame, name: str, options: tuple[str, ...]
     ) -> DialogueOutcome:
-        clarifying = {"slot": name, "options": list(options)}
+        clarifying: dict[str, Any] = {"slot": name, "options": list(options)}
+        kind = self._model.slot_type_of(frame.intent.name, name).parser
+        if kind == "place":  # "Valencia, Spain" or "Valencia, Venezuela", whatever the names
+            clarifying["labels"] = [self._describe(option) for option in options]
         question = self._clarify_text(clarifying, turn)
         outcome = self._ask(turn, frame, name, question)
         return replace(outcome, state=replace(outcome.state, clarifying=clarifying))
 
     def _clarify_text(self, clarifying: dict[str, Any], turn: TurnInput) -> str:
-        options = [str(o) for o in clarifying.get("options", [])]
+        options = [str(o) for o in clarifying.get("labels") or clarifying.get("options", [])]
         shown_options = [display(o, turn.today) for o in options]
         listed = (
             ", ".join(shown_options[:-1]) + " or " + shown_options[-1]

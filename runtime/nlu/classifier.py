@@ -7,8 +7,9 @@ Lisbon" and "trip to Oslo" look the same to the classifier.
 
 Naive Bayes ranks well but its raw probabilities are over-confident, so the scores are
 calibrated with a temperature fitted by k-fold cross-validation on the training utterances
-(minimising the negative log-likelihood of the held-out folds). Training and calibration take a
-few milliseconds, so the model is learned at cold start from the one bot model file.
+(minimising the negative log-likelihood of the held-out folds). The counts take a few
+milliseconds and are learned at cold start from the one bot model file; the calibration takes
+~180 ms and is fitted at build time (:mod:`runtime.nlu.artefact`) when it can be.
 """
 
 from __future__ import annotations
@@ -116,13 +117,20 @@ def fit_temperature(folds: Iterable[tuple[dict[str, float], str]]) -> float:
 
 
 class IntentClassifier:
-    """Naive Bayes plus temperature calibration, trained on ``(text, intent)`` examples."""
+    """Naive Bayes plus temperature calibration, trained on ``(text, intent)`` examples.
 
-    def __init__(self, examples: Sequence[tuple[str, str]]) -> None:
+    ``temperature``: a calibration already fitted on these examples (skips the fit).
+    """
+
+    def __init__(
+        self, examples: Sequence[tuple[str, str]], *, temperature: float | None = None
+    ) -> None:
         if len({label for _, label in examples}) < 2:
             raise ValueError("the classifier needs examples of at least two intents")
         self._model = NaiveBayes(examples)
-        self.temperature = fit_temperature(self._cross_validated(examples))
+        if temperature is None:
+            temperature = fit_temperature(self._cross_validated(examples))
+        self.temperature = temperature
 
     @staticmethod
     def _cross_validated(examples: Sequence[tuple[str, str]]) -> list[tuple[dict[str, float], str]]:

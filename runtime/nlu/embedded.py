@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from runtime.model import BotModel, Intent
+from runtime.nlu.artefact import load_temperature
 from runtime.nlu.classifier import IntentClassifier
 from runtime.nlu.entities import Mention, parse_duration, parse_money
 from runtime.nlu.gazetteer import Gazetteer
@@ -22,6 +23,7 @@ from runtime.types import NluContext, NluResult, SlotValue
 FALLBACK = "FallbackIntent"
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
+MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
 
 def training_examples(model: BotModel) -> list[tuple[str, str]]:
@@ -65,7 +67,8 @@ class EmbeddedNlu:
         self.threshold = model.nlu_confidence_threshold if threshold is None else threshold
         gazetteer = Gazetteer(model.slot_types["City"].values, model_vocabulary(model))
         self.slots = SlotReader(model, gazetteer, today)
-        self.classifier = IntentClassifier(training_examples(model))
+        examples = training_examples(model)
+        self.classifier = IntentClassifier(examples, temperature=load_temperature(examples))
 
     def recognize(self, text: str, context: NluContext) -> NluResult:
         """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure).
@@ -158,6 +161,6 @@ class EmbeddedNlu:
             return parse_duration(stripped)
         if parser == "money":
             return parse_money(stripped)
-        if parser == "place" and len(stripped.split()) <= 4:
+        if parser == "place" and len(stripped.split()) <= MAX_BARE_PLACE_WORDS:
             return self.slots.gazetteer.resolve(stripped)
         return None

@@ -21,7 +21,7 @@ from runtime.nlu.entities import (
     parse_duration,
     parse_money,
 )
-from runtime.nlu.gazetteer import Gazetteer
+from runtime.nlu.gazetteer import ORIGIN_CUES, AmbiguousPlace, Gazetteer, UnknownPlace
 from runtime.nlu.slot_roles import (
     SlotReading,
     bare_budget,
@@ -74,7 +74,7 @@ class SlotReader:
             *find_money(text),
             *find_durations(text),
             *find_dates(text, self._today()),
-            *self.gazetteer.find(text),
+            *(_conventional(m) for m in self.gazetteer.find(text)),
         ]
         candidates.sort(key=lambda m: (-(m.end - m.start), _PRIORITY[m.kind]))
         chosen: list[Mention] = []
@@ -188,15 +188,25 @@ class SlotReader:
         text: str,
         eliciting: str | None,
     ) -> None:
+        """Places by their cue, strongly cued and known places first (:func:`_claim_order`);
+        uncued ones fill what is left: the slot asked for, else the destination, else the
+        origin ("London to Paris": an uncued place before a cued destination is the origin, and
+        of two uncued places, "FRA - NRT", the first is)."""
         uncued: list[Mention] = []
-        for mention in places:
-            role = place_role(mention, text)
+        for mention in sorted(places, key=_claim_order):
+            role = _role(mention, places, text)
             if role in place_slots and role not in reading.taken:
                 reading.put(role, mention, text)
-            else:
+            elif mention.value is not None or mention.options:
                 uncued.append(mention)
-        # "London to Paris": an uncued place before a cued destination is the origin.
         order = sorted(place_slots, key=lambda n: (n != eliciting, n != "destination"))
+        uncued.sort(key=lambda m: m.start)
+        if len(uncued) >= 2 and not eliciting and {"origin", "destination"} <= set(order):
+            order = [
+                "origin",
+                "destination",
+                *(n for n in order if n not in ("origin", "destination")),
+            ]
         for mention in uncued:
             free = [n for n in order if n not in reading.taken]
             if free:
@@ -239,6 +249,33 @@ class SlotReader:
         if len(found) == 1 and found[0].value is not None:
             return replace(mention, value=found[0].value)
         return mention
+
+    def read_slots(self, intent: str, raw_slots: Mapping[str, Any]) -> SlotReading:
+        """A cloud NLU's raw slot values, read as the embedded NLU reads a message: a place that
+        could be several goes to ``ambiguous``; a value that reads as nothing goes to
+        ``unresolved`` with its text, so the dialogue can say what it did not find."""
+        reading = SlotReading()
+        for slot, raw in raw_slots.items():
+            try:
+                parser = self._model.slot_type_of(intent, slot).parser
+            except KeyError:
+                continue
+            text = _said(raw)
+            if parser == "place" and text:
+                place = self.gazetteer.read(text)
+                if place.name is not None:
+                    reading.slots[slot] = place.name
+                elif place.candidates:
+                    reading.ambiguous[slot] = place.candidates
+                else:
+                    reading.unresolved[slot] = text
+                continue
+            value = self.normalize(intent, slot, raw)
+            if value is not None:
+                reading.slots[slot] = value
+            elif text:
+                reading.unresolved[slot] = text
+        return reading
 
     def normalize(self, intent: str, slot: str, raw: Any) -> SlotValue | None:
         """A cloud NLU's raw slot value in the contract's form, or ``None`` when unreadable."""
@@ -299,3 +336,49 @@ class SlotReader:
             days = int(raw["amount"] * factor)
             return days if days > 0 else None
         return None
+
+
+WEAK_CUES = frozenset({"for", "about", "of", "around", "near", "see"})
+"""Cue words that only hint at a destination ("puerto natales for torres del paine")."""
+
+
+def _conventional(mention: Mention) -> Mention:
+    """A gazetteer mention in the form slot reading expects: an ambiguous place has no value and
+    its candidates as ``options``; a word that names no place has neither (it is unresolved)."""
+    if isinstance(mention.value, AmbiguousPlace):
+        return replace(mention, value=None, options=mention.value.candidates)
+    if isinstance(mention.value, UnknownPlace):
+        return replace(mention, value=None, options=())
+    return mention
+
+
+def _claim_order(mention: Mention) -> tuple[int, int]:
+    """Who claims a place slot first: places that name something before words that name
+    nothing; strongly cued ("to", "from", "in") before uncued before weakly cued ("for")."""
+    unknown = mention.value is None and not mention.options
+    strength = 2 if mention.cue in WEAK_CUES else (0 if mention.cue else 1)
+    return (int(unknown), strength)
+
+
+def _role(mention: Mention, places: Sequence[Mention], text: str) -> str:
+    """The slot a place's cue points at (:func:`runtime.nlu.slot_roles.place_role`), refined:
+    a weak cue yields to a place with a proper one, and "I'm in Toronto, flights to Vancouver"
+    makes the place after "in"/"at" the origin when another place follows "to"."""
+    if mention.cue in ORIGIN_CUES:
+        return "origin"
+    if mention.cue in WEAK_CUES and any(not m.cue or m.cue not in WEAK_CUES for m in places):
+        return ""
+    if mention.cue in ("in", "at") and any(m.cue == "to" for m in places if m is not mention):
+        return "origin"
+    return place_role(mention, text)
+
+
+def _said(raw: Any) -> str:
+    """The text of a raw slot value (Dialogflow's open place gives ``{"city": "..."}``)."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, Mapping):
+        return next((v.strip() for v in raw.values() if isinstance(v, str) and v.strip()), "")
+    return ""

@@ -38,7 +38,7 @@ from runtime.providers.failures import describe, malformed, status_error
 from runtime.providers.lazy import LazyClient
 from runtime.providers.retry import provider_retry
 from runtime.retry import RetryPolicy
-from runtime.types import NluContext, NluResult, SlotValue
+from runtime.types import NluContext, NluResult
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -254,29 +254,20 @@ def read_query_result(result: Any, model: BotModel, reader: SlotReader) -> NluRe
     ):
         return NluResult(intent=FALLBACK_INTENT, confidence=confidence, slots={}, provider=NAME)
     parameters = result.get("parameters")
-    slots: dict[str, SlotValue] = {}
-    unresolved: dict[str, str] = {}
-    for slot_name, raw in (parameters if isinstance(parameters, Mapping) else {}).items():
-        value = _parameter(raw)
-        if value in ("", None):
-            continue
-        normalized = reader.normalize(name, str(slot_name), value)
-        if normalized is not None:
-            slots[str(slot_name)] = normalized
-        elif said := _said(value):  # said, but not a place/date/amount we can read
-            unresolved[str(slot_name)] = said
+    raw_values = {
+        str(slot_name): value
+        for slot_name, raw in (parameters if isinstance(parameters, Mapping) else {}).items()
+        if (value := _parameter(raw)) not in ("", None)
+    }
+    read = reader.read_slots(name, raw_values)
     return NluResult(
-        intent=name, confidence=confidence, slots=slots, provider=NAME, unresolved=unresolved
+        intent=name,
+        confidence=confidence,
+        slots=read.slots,
+        provider=NAME,
+        ambiguous=read.ambiguous,
+        unresolved=read.unresolved,
     )
-
-
-def _said(value: Any) -> str:
-    """The text of a parameter value (a composite place gives ``{"city": "..."}``), or ``""``."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, Mapping):
-        return next((v.strip() for v in value.values() if isinstance(v, str) and v.strip()), "")
-    return ""
 
 
 class DialogflowNlu:

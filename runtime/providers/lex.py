@@ -121,14 +121,6 @@ def session_state(context: NluContext, model: BotModel) -> dict[str, Any] | None
     return state
 
 
-def _original(slot: Any) -> str | None:
-    """What the user said for a slot (``originalValue``), to name it back when unreadable."""
-    value = slot.get("value") if isinstance(slot, Mapping) else None
-    if isinstance(value, Mapping) and isinstance(value.get("originalValue"), str):
-        return str(value["originalValue"])
-    return None
-
-
 def _interpreted(slot: Any) -> str | None:
     if not isinstance(slot, Mapping):
         return None
@@ -180,22 +172,21 @@ def read_lex_response(
         return NluResult(
             intent=FALLBACK_INTENT, confidence=round(confidence, 4), slots={}, provider=NAME
         )
-    slots: dict[str, SlotValue] = {}
-    unresolved: dict[str, str] = {}
     raw_slots = intent.get("slots")
-    for slot_name, slot in (raw_slots if isinstance(raw_slots, Mapping) else {}).items():
-        raw = _interpreted(slot)
-        value = None if raw is None else reader.normalize(name, str(slot_name), raw)
-        if value is not None:
-            slots[str(slot_name)] = value
-        elif raw is not None and raw.strip():  # said, but not a place/date/amount we can read
-            unresolved[str(slot_name)] = (_original(slot) or raw).strip()
+    slots = raw_slots if isinstance(raw_slots, Mapping) else {}
+    raw_values = {
+        str(slot_name): raw
+        for slot_name, slot in slots.items()
+        if (raw := _interpreted(slot)) is not None and raw.strip()
+    }
+    read = reader.read_slots(name, raw_values)
     return NluResult(
         intent=name,
         confidence=round(confidence, 4),
-        slots=slots,
+        slots=read.slots,
         provider=NAME,
-        unresolved=unresolved,
+        ambiguous=read.ambiguous,
+        unresolved=read.unresolved,
     )
 
 

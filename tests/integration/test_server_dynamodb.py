@@ -46,6 +46,7 @@ def server(
         store="dynamodb",
         dynamodb_endpoint=dynalite.endpoint,
         table_name=unique_table_name("server"),
+        sources_enabled=False,
         **overrides,
     )
     client = dynamodb_client(settings.dynamodb_endpoint)

@@ -43,7 +43,9 @@ class TickingClock(Clock):
 def chat_services(store: HistoryStore, spool: FileSpool, tmp_path: Path) -> Services:
     """The real chat service (embedded NLU) over ``store``, spooling failed writes."""
     clock = TickingClock(NOON)
-    services = build_services(Settings(), store=store, data_dir=tmp_path, clock=clock)
+    services = build_services(
+        Settings(sources_enabled=False), store=store, data_dir=tmp_path, clock=clock
+    )
     services.chat.on_store_failure = spool_failures(spool, clock=Clock(NOON))
     return services
 

@@ -40,7 +40,10 @@ def install(store: SqliteStore, tmp_path: Path) -> Iterator[Any]:
 
     def build(token: str) -> None:
         built = services.build_services(
-            Settings(admin_token=token), store=store, data_dir=tmp_path, clock=Clock(1.0e9)
+            Settings(admin_token=token, sources_enabled=False),
+            store=store,
+            data_dir=tmp_path,
+            clock=Clock(1.0e9),
         )
         services.configure(built)
 

@@ -26,8 +26,7 @@ from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.types import DialogueState, NluContext, NluResult, Understanding
 from runtime.understanding import EmbeddedUnderstander
 from tests.conftest import chat_event
-from tests.support.conversations import NOW, fixed_sources
-from tests.support.places import place as known_places
+from tests.support.conversations import NOW, fixed_sources, gazetteer_places
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]
 
@@ -60,7 +59,7 @@ def chat(runtime_services: Any, invoke: Invoke) -> Callable[..., Any]:
 
     def start(script: dict[str, NluResult] | None = None) -> None:
         runtime_services(
-            sources=fixed_sources(known_places),
+            sources=fixed_sources(gazetteer_places()),
             clock=NOW.timestamp,
             understander=Scripted(script or {}),
         )

@@ -114,7 +114,7 @@ def test_the_variant_is_in_the_reply_the_stored_turn_and_changes_the_trip_plan(
     tmp_path: Path,
 ) -> None:
     # GIVEN the shipped trip_plan_style experiment and one session of each variant
-    services = build_services(Settings(), data_dir=tmp_path)
+    services = build_services(Settings(sources_enabled=False), data_dir=tmp_path)
     experiments = Experiments.from_config(None)
     by_variant: dict[str, str] = {}
     for sid in session_ids(100, "plan"):

@@ -56,7 +56,9 @@ def fuzz_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     unlimited = InMemoryRateLimiter(BucketPolicy(rate_per_minute=1e9, burst=10**9))
     services.configure(
         services.build_services(
-            Settings(), data_dir=tmp_path_factory.mktemp("fuzz"), rate_limiter=unlimited
+            Settings(sources_enabled=False),
+            data_dir=tmp_path_factory.mktemp("fuzz"),
+            rate_limiter=unlimited,
         )
     )
     yield

@@ -1,4 +1,5 @@
-"""Places: canonical city names from names, synonyms, typos and IATA codes; words are not cities."""
+"""Places in text: canonical names for any place on Earth, old names, typos and airport codes;
+ambiguous names are offered as a choice, unknown ones reported; words are not places."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 
 from runtime.model import default_model
 from runtime.nlu.embedded import model_vocabulary
-from runtime.nlu.gazetteer import Gazetteer
+from runtime.nlu.gazetteer import AmbiguousPlace, Gazetteer, UnknownPlace
+from runtime.places.lookup import Places
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +18,7 @@ def gazetteer() -> Gazetteer:
 
 
 @pytest.mark.parametrize(
-    ("text", "cities"),
+    ("text", "places"),
     [
         ("trip to Lisbon", ["Lisbon"]),
         ("weather in lisbon", ["Lisbon"]),
@@ -32,17 +34,135 @@ def gazetteer() -> Gazetteer:
         ("weather in san fransisco", ["San Francisco"]),
     ],
 )
-def test_places_resolve_to_canonical_cities(
-    gazetteer: Gazetteer, text: str, cities: list[str]
+def test_cities_of_the_bot_model_keep_resolving(
+    gazetteer: Gazetteer, text: str, places: list[str]
 ) -> None:
-    assert [m.value for m in gazetteer.find(text)] == cities
+    assert [m.value for m in gazetteer.find(text)] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("a week in Hoi An", "Hoi An"),
+        ("two days in zermatt", "Zermatt"),
+        ("plan a trip to bruges", "Bruges"),
+        ("weather in Kyoto", "Kyoto"),
+        ("going to Luang Prabang", "Luang Prabang"),
+        ("flying to ushuaia", "Ushuaia"),
+        ("a trip to Japan", "Japan"),
+        ("a week in Tuscany", "Tuscany"),
+        ("visiting santorini", "Santorini"),
+        ("holiday in mallorca", "Mallorca"),
+        ("trip to majorca", "Mallorca"),
+        ("a week on crete", "Crete"),
+    ],
+)
+def test_towns_countries_regions_and_islands_outside_the_bot_model_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("old", "canonical"),
+    [
+        ("saigon", "Ho Chi Minh City"),
+        ("Bombay", "Mumbai"),
+        ("madras", "Chennai"),
+        ("Peking", "Beijing"),
+        ("den haag", "The Hague"),
+        ("Genève", "Geneva"),
+        ("wien", "Vienna"),
+        ("Köln", "Cologne"),
+        ("firenze", "Florence"),
+        ("münchen", "Munich"),
+        ("praha", "Prague"),
+        ("calcutta", "Kolkata"),
+        ("deutschland", "Germany"),
+        ("burma", "Myanmar"),
+    ],
+)
+def test_historical_and_local_names_give_the_english_name(
+    gazetteer: Gazetteer, old: str, canonical: str
+) -> None:
+    assert [m.value for m in gazetteer.find(f"a trip to {old}")] == [canonical]
+
+
+@pytest.mark.parametrize(
+    ("typo", "place"),
+    [("amsterdm", "Amsterdam"), ("reykjavic", "Reykjavik"), ("budapset", "Budapest")],
+)
+def test_a_typo_resolves_when_one_place_is_nearest(
+    gazetteer: Gazetteer, typo: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(f"weather in {typo}")] == [place]
+
+
+def test_a_typo_that_drops_the_first_letter_is_not_guessed(gazetteer: Gazetteer) -> None:
+    # GIVEN a made-up place one deletion away from Akanda (Gabon)
+    # WHEN it is read after a cue
+    found = gazetteer.find("plan a trip to Wakanda")
+    # THEN it is reported as unknown, not guessed
+    assert [m.value for m in found] == [UnknownPlace("Wakanda")]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Portland", {"Portland, Oregon", "Portland, Maine"}),
+        ("Cordoba", {"Córdoba", "Córdoba, Argentina"}),
+        ("Valencia", {"Valencia", "Valencia, Venezuela"}),
+        ("San Jose", {"San Jose, California", "San José, Costa Rica"}),
+        ("Lagos", {"Lagos, Nigeria", "Lagos"}),
+    ],
+)
+def test_a_name_several_well_known_places_share_is_offered_as_a_choice(
+    gazetteer: Gazetteer, name: str, expected: set[str]
+) -> None:
+    [mention] = gazetteer.find(f"a trip to {name}")
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert expected <= set(mention.value.candidates)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("a trip to Portland, Maine", "Portland, Maine"),
+        ("a trip to portland oregon", "Portland, Oregon"),
+        ("a week in Cordoba, Spain", "Córdoba"),
+        ("Paris, Texas for a day", "Paris, Texas"),
+        ("Taos, New Mexico for 3 days", "Taos"),
+    ],
+)
+def test_a_following_region_or_country_narrows_the_place(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [("Paris", "Paris"), ("London", "London"), ("Sydney", "Sydney"), ("Venice", "Venice")],
+)
+def test_the_dominant_holder_of_a_name_keeps_it(
+    gazetteer: Gazetteer, name: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(f"a trip to {name}")] == [place]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["have a nice day", "I am mad about this", "can you help me", "plan a trip", "hello there"],
+    [
+        "have a nice day",
+        "I am mad about this",
+        "can you help me",
+        "plan a trip",
+        "hello there",
+        "we can split the bill",
+        "reading a book in the bath",
+    ],
 )
-def test_everyday_words_are_not_cities(gazetteer: Gazetteer, text: str) -> None:
+def test_everyday_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
     assert gazetteer.find(text) == []
 
 
@@ -51,15 +171,105 @@ def test_cue_words_give_origin_and_destination_roles(gazetteer: Gazetteer) -> No
     assert [(m.value, m.cue) for m in found] == [("Chicago", "from"), ("Mexico City", "to")]
 
 
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("flights FRA - NRT", ["Frankfurt", "Tokyo"]),
+        ("SYD-AKL on 1 may", ["Sydney", "Auckland"]),
+        ("zrh to vie tomorrow", ["Zurich", "Vienna"]),
+        ("KEF to ICN", ["Reykjavik", "Seoul"]),
+    ],
+)
+def test_airport_codes_resolve_to_the_city_they_serve(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == places
+
+
 def test_cities_have_airport_codes_for_flight_search(gazetteer: Gazetteer) -> None:
     assert gazetteer.city("Lisbon").code == "LIS"
     assert gazetteer.city("New York").code == "NYC"
     assert gazetteer.city("Porto Alegre").code == "POA"
-    assert gazetteer.city("Atlantis").code is None
+    assert gazetteer.city("Wakanda").code is None
+
+
+def test_a_town_without_an_airport_flies_from_the_nearest_one(gazetteer: Gazetteer) -> None:
+    hallstatt = gazetteer.place("Hallstatt")
+    assert hallstatt is not None
+    assert hallstatt.iata == "SZG"
+    assert hallstatt.airport_km is not None and 30 < hallstatt.airport_km < 100
+
+
+def test_a_country_has_no_airport_code_a_flight_needs_a_city(gazetteer: Gazetteer) -> None:
+    japan = gazetteer.place("Japan")
+    assert japan is not None
+    assert (japan.kind, japan.iata, japan.currency) == ("country", None, "JPY")
+
+
+def test_a_place_carries_what_weather_and_plans_need(gazetteer: Gazetteer) -> None:
+    kyoto = gazetteer.place("Kyoto")
+    assert kyoto is not None
+    assert (kyoto.kind, kyoto.country_code, kyoto.country) == ("city", "JP", "Japan")
+    assert (round(kyoto.latitude), round(kyoto.longitude)) == (35, 136)
+    assert (kyoto.timezone, kyoto.currency) == ("Asia/Tokyo", "JPY")
+    assert kyoto.population > 1_000_000
+
+
+def test_an_island_takes_coordinates_zone_and_airport_from_its_anchor(
+    gazetteer: Gazetteer,
+) -> None:
+    santorini = gazetteer.place("Santorini")
+    assert santorini is not None
+    assert (santorini.kind, santorini.country_code, santorini.iata) == ("island", "GR", "JTR")
+    assert (santorini.timezone, santorini.currency) == ("Europe/Athens", "EUR")
 
 
 def test_raw_values_from_cloud_nlus_are_canonicalised(gazetteer: Gazetteer) -> None:
     assert gazetteer.resolve("lisboa") == "Lisbon"
     assert gazetteer.resolve("Big Apple") == "New York"
     assert gazetteer.resolve("LHR") == "London"
+    assert gazetteer.resolve("kyoto") == "Kyoto"
+    assert gazetteer.resolve("Den Haag") == "The Hague"
     assert gazetteer.resolve("qwzx") is None
+
+
+def test_an_ambiguous_raw_value_reads_as_candidates(gazetteer: Gazetteer) -> None:
+    reading = gazetteer.read("Portland")
+    assert reading.name is None
+    assert set(reading.candidates) == {"Portland, Oregon", "Portland, Maine"}
+
+
+def test_without_an_index_the_bot_models_cities_still_resolve(tmp_path: object) -> None:
+    # GIVEN a gazetteer whose places index is missing
+    model = default_model()
+    missing = Places(path=__import__("pathlib").Path(str(tmp_path)) / "none.idx")
+    gazetteer = Gazetteer(model.slot_types["City"].values, model_vocabulary(model), missing)
+    # WHEN places are read THEN the bot model's cities and synonyms still resolve, nothing fails
+    assert [m.value for m in gazetteer.find("trip to Lisbon")] == ["Lisbon"]
+    assert gazetteer.resolve("Big Apple") == "New York"
+    assert gazetteer.find("a trip to Kyoto") == []
+    assert gazetteer.city("Lisbon").code == "LIS"
+
+
+def test_the_travel_destination_among_namesakes_keeps_the_bare_name() -> None:
+    # GIVEN Valencia, a curated destination in Spain, and Valencia, Venezuela, a bigger city
+    gazetteer = Gazetteer(default_model().slot_types["City"].values)
+    # WHEN the name is read / THEN it still asks which one, but Spain's keeps the guides' name
+    reading = gazetteer.read("Valencia")
+    assert reading.name is None
+    spain = gazetteer.place("Valencia")
+    assert spain is not None and spain.country_code == "ES"
+    venezuela = gazetteer.place("Valencia, Venezuela")
+    assert venezuela is not None and venezuela.country_code == "VE"
+
+
+def test_gibberish_first_in_a_message_is_not_guessed_as_a_small_town(gazetteer: Gazetteer) -> None:
+    # GIVEN a keyboard mash one letter away from a small Indonesian town (Blora)
+    # WHEN it opens a message with no cue word and no capital
+    found = gazetteer.find("blorp fnord")
+    # THEN no place is guessed from it
+    assert [m.value for m in found if isinstance(m.value, str)] == []
+
+
+def test_a_misspelt_destination_first_in_a_message_is_still_read(gazetteer: Gazetteer) -> None:
+    assert [m.value for m in gazetteer.find("barcelna in may?")] == ["Barcelona"]

@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("contract",),
     ("settings",),
     ("aws",),
+    ("places",),
     ("store", "ratelimit"),
     ("spool", "analytics", "nlu", "sentiment"),
     ("providers",),

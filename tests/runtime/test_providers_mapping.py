@@ -107,6 +107,30 @@ def test_a_return_date_reaches_the_flight_search(nlu: EmbeddedNlu) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "place"),
+    [("kyoto", "Kyoto"), ("Den Haag", "The Hague"), ("Saigon", "Ho Chi Minh City")],
+)
+def test_an_open_place_value_from_lex_reads_through_the_same_gazetteer(
+    nlu: EmbeddedNlu, raw: str, place: str
+) -> None:
+    # GIVEN Lex returns the original value of an open place slot (AMAZON.City or a custom
+    # type that accepts any value)
+    sample = lex_sample("CheckWeather", {"destination": raw})
+    # WHEN it is read THEN it is the gazetteer's canonical place, as the embedded NLU reads it
+    result = read_lex_response(sample, nlu.model, nlu.slots)
+    assert result.slots == {"destination": place}
+    assert (result.ambiguous, result.unresolved) == ({}, {})
+
+
+def test_an_ambiguous_or_unknown_place_from_lex_is_reported_not_dropped(nlu: EmbeddedNlu) -> None:
+    sample = lex_sample("FindFlights", {"origin": "Portland", "destination": "Wakanda"})
+    result = read_lex_response(sample, nlu.model, nlu.slots)
+    assert result.slots == {}
+    assert set(result.ambiguous["origin"]) == {"Portland, Oregon", "Portland, Maine"}
+    assert result.unresolved == {"destination": "Wakanda"}
+
+
+@pytest.mark.parametrize(
     "answer",
     [{}, {"sessionState": {}}, {"sessionState": {"intent": {"slots": {}}}}, {"message": "{"}],
 )
@@ -256,6 +280,16 @@ def test_a_dialogflow_value_the_bot_cannot_read_is_named_as_unresolved(nlu: Embe
     answer = read_query_result(result, nlu.model, nlu.slots)
     assert answer.slots == {"destination": "Lisbon"}
     assert answer.unresolved == {"budget": "loads"}
+
+
+def test_a_dialogflow_geo_city_value_reads_through_the_same_gazetteer(nlu: EmbeddedNlu) -> None:
+    # GIVEN @sys.geo-city / @sys.geo-country values, one of them ambiguous
+    result = dialogflow_sample("FindFlights", {"origin": "Genève", "destination": "Valencia"})
+    # WHEN it is read
+    answer = read_query_result(result, nlu.model, nlu.slots)
+    # THEN the known one is canonical and the ambiguous one offered as a choice
+    assert answer.slots == {"origin": "Geneva"}
+    assert set(answer.ambiguous["destination"]) >= {"Valencia", "Valencia, Venezuela"}
 
 
 def test_the_published_dialogflow_sample_is_not_one_of_our_intents(nlu: EmbeddedNlu) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import functools
 import json
 import re
 import tempfile
@@ -40,7 +41,6 @@ from runtime.providers.weather.base import DailyForecast, WeatherReport
 from runtime.providers.weather.service import WeatherService
 from runtime.providers.web import Source
 from runtime.ratelimit.base import RateDecision
-from tests.support.places import place as known_places
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS = ROOT / "tests" / "data" / "conversations"
@@ -285,6 +285,17 @@ class FixedWeather:
         )
 
 
+@functools.cache
+def gazetteer_places() -> PlaceLookup:
+    """The real gazetteer's place lookup (the open index and the bot model's curated names)."""
+    from runtime.model import default_model
+    from runtime.nlu.embedded import model_vocabulary
+    from runtime.nlu.gazetteer import Gazetteer
+
+    model = default_model()
+    return Gazetteer(model.slot_types["City"].values, model_vocabulary(model)).place
+
+
 def fixed_sources(places: PlaceLookup) -> OpenData:
     """Open data for the suite: places from ``places``, :class:`FixedWeather`, no rates or
     guide (plans read as they do offline)."""
@@ -334,7 +345,7 @@ def handler_sender(clock: Callable[[], float] | None = None) -> Iterator[Send]:
         built = services.build_services(
             Settings(),
             data_dir=data_dir,
-            sources=fixed_sources(known_places),
+            sources=fixed_sources(gazetteer_places()),
             rate_limiter=NoLimit(),
             clock=fixed,
         )

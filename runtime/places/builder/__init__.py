@@ -1,0 +1,1 @@
+"""Builds the places index from GeoNames and the curated sources (build time only)."""

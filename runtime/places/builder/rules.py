@@ -1,0 +1,136 @@
+"""Which place a name means: the dominance rule, applied when the index is built.
+
+A name is held by every place that has it as its name, an alias or an alternate name. Among
+the holders, the *notable* ones (countries, regions, islands, curated destinations, capitals,
+sizeable or internationally known cities) are considered when there are any; small places
+only compete among themselves. A holder *dominates* another when one of these applies, in
+order:
+
+1. **Containment** (same country): a city beats the region of the same name around it ("New
+   York" the city, not the state); an island beats the town of the same name on it ("Ibiza");
+   a country beats a city of its name unless that city holds half the country ("Singapore").
+2. **Tourism prominence**: a *protected* holder (a curated destination, country, region or
+   island) is never beaten by an unprotected one, and beats an unprotected one of no greater
+   weight ("Venice", Italy over Venice, California; but "Lagos" stays ambiguous: Lagos,
+   Portugal is a destination and Lagos, Nigeria is fifteen million people).
+3. **Size**: otherwise the heavier must weigh ``PEER_RATIO`` times the other (``AREA_RATIO``
+   between an area and a city: a region's population is spread over its area).
+
+Weight is population; a holder named only by a GeoNames alternate name (any language, some
+of them odd: "Rome" is listed for Lomé, "Bali" for Bari) weighs ``1 / ALTERNATE_DISCOUNT`` of
+it, except a protected holder facing an unprotected one ("Edinburg" is Edinburgh's German name
+and a town in Texas: Edinburgh wins). The name resolves to a holder that no other holder
+dominates when there is exactly one such holder; several undominated holders make the name
+ambiguous and they are the candidates the dialogue offers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+PEER_RATIO = 10.0
+AREA_RATIO = 50.0
+ALTERNATE_DISCOUNT = 20.0
+NEAR_KM = 40.0
+CITY_STATE_SHARE = 0.5
+MAX_CANDIDATES = 4
+AREAS = frozenset({"country", "region", "island"})
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One place holding a name, with what the rule needs to know about it."""
+
+    id: int
+    kind: str
+    country: str
+    population: int
+    protected: bool = False
+    notable: bool = False
+    alternate_only: bool = False
+    admin1: str = ""
+    latitude: float = 0.0
+    longitude: float = 0.0
+
+    @property
+    def weight(self) -> float:
+        """Population, discounted when the name is only a GeoNames alternate name."""
+        population = float(max(self.population, 1))
+        return population / ALTERNATE_DISCOUNT if self.alternate_only else population
+
+    @property
+    def full_weight(self) -> float:
+        """Population, whatever the name (a destination's foreign name still means it)."""
+        return float(max(self.population, 1))
+
+
+def distance_km(a: Holder, b: Holder) -> float:
+    """Great-circle distance between two holders."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def contains(area: Holder, city: Holder) -> bool:
+    """Whether ``city`` lies in ``area`` (same country; same division, or near its anchor)."""
+    if area.kind not in AREAS or city.kind != "city" or area.country != city.country:
+        return False
+    if area.kind == "country":
+        return True
+    if area.admin1 and city.admin1:
+        return area.admin1 == city.admin1
+    return distance_km(area, city) <= NEAR_KM
+
+
+def containment_winner(a: Holder, b: Holder) -> Holder | None:
+    """The winner when one holder lies in the other, else ``None`` (rule 1)."""
+    for area, city in ((a, b), (b, a)):
+        if not contains(area, city):
+            continue
+        if area.kind == "island":
+            return area
+        if area.kind == "region":
+            return city
+        share = city.population / max(area.population, 1)
+        return city if share >= CITY_STATE_SHARE else area
+    return None
+
+
+def dominates(a: Holder, b: Holder) -> bool:
+    """Whether ``a`` wins the name over ``b`` (see the module docstring)."""
+    winner = containment_winner(a, b)
+    if winner is not None:
+        return winner is a
+    if b.protected and not a.protected:
+        return False
+    if a.protected and not b.protected:
+        return a.full_weight >= b.weight
+    ratio = AREA_RATIO if (a.kind in AREAS) != (b.kind in AREAS) else PEER_RATIO
+    return a.weight >= ratio * b.weight
+
+
+def rank(holder: Holder) -> tuple[bool, float, int]:
+    """Sort key, best first: protected, then weight, then the lower id (stable)."""
+    return (not holder.protected, -holder.weight, holder.id)
+
+
+def contenders(holders: Sequence[Holder]) -> list[Holder]:
+    """The holders a name may mean: one when it resolves, several when it is ambiguous.
+
+    Notable holders only compete among themselves when there are any; the result is ordered
+    best first and capped at ``MAX_CANDIDATES``.
+    """
+    if not holders:
+        return []
+    pool = [h for h in holders if h.notable] or list(holders)
+    undominated = [
+        h for h in pool if not any(other is not h and dominates(other, h) for other in pool)
+    ]
+    if not undominated:  # a cycle through the containment rule: fall back to the heaviest
+        undominated = [min(pool, key=rank)]
+    return sorted(undominated, key=rank)[:MAX_CANDIDATES]

@@ -1,0 +1,254 @@
+"""Looking places up by name, by qualified name, by typo and by airport code.
+
+:class:`Places` answers with :class:`Resolution` values, canonical names only: one name when
+the text resolves, several when it is ambiguous (the dialogue asks which one), none when no
+place has that name. Typos resolve only when unambiguous: the nearest names (by edit
+distance, a transposition counting as one edit) must all mean the same single place.
+
+The index opens lazily on first use (``mmap``, about a millisecond); when it is missing or
+unreadable every lookup answers "no place" and the failure is logged once: the bot keeps
+working with the bot model's own cities (see :mod:`runtime.nlu.gazetteer`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from runtime.errors import PlacesIndexError
+from runtime.places.artefact import INDEX_PATH
+from runtime.places.index import KeyEntry, PlaceIndex
+from runtime.places.keys import fold_key
+from runtime.places.layout import FLAG_EVERYDAY, FLAG_FUZZY, FLAG_NOTABLE, FLAG_WORD
+from runtime.places.place import Place
+
+logger = logging.getLogger(__name__)
+
+MAX_TYPO_CANDIDATES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a name means: ``names`` has one canonical name, several (ambiguous) or none."""
+
+    key: str
+    names: tuple[str, ...]
+    flags: int = 0
+    typo: bool = False
+    alternate_only: bool = False
+    """The name is only a GeoNames alternate name of the places (any language)."""
+
+    @property
+    def name(self) -> str | None:
+        """The canonical name when the text resolves to exactly one place."""
+        return self.names[0] if len(self.names) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        """Several places have this name and none dominates."""
+        return len(self.names) > 1
+
+    @property
+    def everyday(self) -> bool:
+        """The name is an everyday English word ("nice", "split")."""
+        return bool(self.flags & FLAG_EVERYDAY)
+
+    @property
+    def word(self) -> bool:
+        """The name is an English word, even a rare one."""
+        return bool(self.flags & FLAG_WORD)
+
+    @property
+    def notable(self) -> bool:
+        """It names a notable place (country, region, destination, capital, known city)."""
+        return bool(self.flags & FLAG_NOTABLE)
+
+
+def max_edits(key: str) -> int:
+    """How many edits a typo of a name this long may have (short names get none)."""
+    letters = len(key.replace(" ", ""))
+    if letters <= 4:
+        return 0
+    if letters <= 7:
+        return 1
+    return 2 if letters <= 11 else 3
+
+
+class Places:
+    """Name, typo and code lookups over the places index. Thread-safe."""
+
+    def __init__(self, index: PlaceIndex | None = None, *, path: Path = INDEX_PATH) -> None:
+        self._index = index
+        self._path = path
+        self._lock = threading.Lock()
+        self._failed = False
+        self._typo_keys: dict[str, list[str]] | None = None
+
+    # ---------------------------------------------------------------- loading
+    @property
+    def index(self) -> PlaceIndex | None:
+        """The index, opened on first use; ``None`` when it cannot be read."""
+        if self._index is None and not self._failed:
+            with self._lock:
+                if self._index is None and not self._failed:
+                    try:
+                        self._index = PlaceIndex.open(self._path)
+                    except PlacesIndexError as exc:
+                        self._failed = True
+                        logger.warning("places index unavailable, cities only: %s", exc)
+        return self._index
+
+    @property
+    def available(self) -> bool:
+        """Whether the index could be opened."""
+        return self.index is not None
+
+    # ---------------------------------------------------------------- names
+    def lookup(self, text: str) -> Resolution | None:
+        """What ``text`` names exactly (case, accents and punctuation folded), or ``None``."""
+        key = fold_key(text)
+        index = self.index
+        if not key or index is None:
+            return None
+        entry = index.entry(key)
+        return None if entry is None else self._resolution(index, entry)
+
+    def flags(self, text: str) -> int | None:
+        """The key flags of ``text`` without decoding any place (``None``: no such name)."""
+        index = self.index
+        return None if index is None else index.flags_of(fold_key(text))
+
+    @staticmethod
+    def _resolution(index: PlaceIndex, entry: KeyEntry, *, typo: bool = False) -> Resolution:
+        names = tuple(index.name(place_id) for place_id in entry.contenders)
+        alternate_only = all(h.match == "alternate" for h in entry.holdings if h.contender)
+        return Resolution(entry.key, names, entry.flags, typo, alternate_only)
+
+    def qualified(self, text: str, qualifier: str) -> Resolution | None:
+        """``text`` narrowed by a country or region ("Portland" + "Maine", "Taos" + "New
+        Mexico", "Cordoba" + "Spain"), or ``None`` when the qualifier names neither or no
+        holder of ``text`` lies in it."""
+        index = self.index
+        if index is None:
+            return None
+        entry = index.entry(fold_key(text))
+        area = index.entry(fold_key(qualifier))
+        if entry is None or area is None:
+            return None
+        areas = [a for a in area.contenders if index.kind_of(a) != "city"]
+        if not areas:
+            return None
+        inside = []
+        for holding in entry.holdings:
+            place = holding.place_id
+            for area_id in areas:
+                if index.country_of(place) != index.country_of(area_id):
+                    continue
+                whole_country = index.kind_of(area_id) == "country"
+                if whole_country or index.region_of(place) == index.region_of(area_id):
+                    inside.append(place)
+        if not inside:
+            return None
+        chosen = inside[0]  # holdings come best first: contenders, then by match and size
+        return Resolution(entry.key, (index.name(chosen),), entry.flags)
+
+    def typo(self, text: str) -> Resolution | None:
+        """The one place a misspelt name means, or ``None`` (too short, not close to any
+        well-known name with the same first letter, or as close to names of different places,
+        unless exactly one of them is notable)."""
+        key = fold_key(text)
+        edits = max_edits(key)
+        index = self.index
+        if edits == 0 or index is None:
+            return None
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        matches = process.extract(
+            key,
+            self._typo_choices(index).get(key[0], []),
+            scorer=OSA.distance,
+            score_cutoff=edits,
+            limit=MAX_TYPO_CANDIDATES,
+        )
+        if not matches:
+            return None
+        best = min(score for _, score, _ in matches)
+        meanings: set[tuple[str, ...]] = set()
+        notable_meanings: set[tuple[str, ...]] = set()
+        flags = 0
+        for candidate, score, _ in matches:
+            if score != best:
+                continue
+            entry = index.entry(candidate)
+            if entry is not None:
+                resolution = self._resolution(index, entry, typo=True)
+                meanings.add(resolution.names)
+                if resolution.notable:
+                    notable_meanings.add(resolution.names)
+                flags |= resolution.flags
+        if len(meanings) > 1:  # "hallstat": Hallstatt, not the Bavarian town of Hallstadt
+            notable = {m for m in meanings if m in notable_meanings}
+            meanings = notable if len(notable) == 1 else meanings
+        if len(meanings) != 1:
+            return None
+        (names,) = meanings
+        return Resolution(key, names, flags, typo=True) if len(names) == 1 else None
+
+    def _typo_choices(self, index: PlaceIndex) -> dict[str, list[str]]:
+        """Typo targets by first letter: a typo keeps the first letter (which also keeps
+        "Wakanda" from becoming Akanda)."""
+        if self._typo_keys is None:
+            with self._lock:
+                if self._typo_keys is None:
+                    by_letter: dict[str, list[str]] = {}
+                    for key in index.keys_with(FLAG_FUZZY):
+                        by_letter.setdefault(key[0], []).append(key)
+                    self._typo_keys = by_letter
+        return self._typo_keys
+
+    # ---------------------------------------------------------------- places and codes
+    def place(self, name: str) -> Place | None:
+        """The place with this canonical name (as a :class:`Resolution` gives it)."""
+        index = self.index
+        if index is None or not name.strip():
+            return None
+        for prefix in _prefixes(name):
+            entry = index.entry(fold_key(prefix))
+            if entry is None:
+                continue
+            for holding in entry.holdings:
+                if index.name(holding.place_id) == name:
+                    return index.place(holding.place_id)
+        return None
+
+    def serving(self, code: str) -> str | None:
+        """The canonical name of the place an IATA airport or metro code serves."""
+        index = self.index
+        if index is None:
+            return None
+        place_id = index.code(code)
+        return None if place_id is None else index.name(place_id)
+
+    def english_word(self, word: str) -> bool:
+        """Whether ``word`` is a reasonably common English word (never an unknown place)."""
+        index = self.index
+        return index is not None and fold_key(word) in index.english_words
+
+    def cities_in(self, country_code: str, limit: int = 5) -> list[Place]:
+        """The largest cities of a country (for "which city in Vietnam?")."""
+        index = self.index
+        return [] if index is None else index.cities_in(country_code, limit)
+
+
+def _prefixes(name: str) -> Iterable[str]:
+    """``name``, then its short forms ("Portland, Maine" -> "Portland, Maine", "Portland")."""
+    yield name
+    for separator in (" (", ", "):
+        position = name.find(separator)
+        while position > 0:
+            yield name[:position]
+            position = name.find(separator, position + 1)

@@ -1,0 +1,109 @@
+"""The dominance rule: which place a shared name means, or that it is ambiguous."""
+
+from __future__ import annotations
+
+from runtime.places.builder.rules import Holder, contenders, dominates
+
+
+def city(id_: int, population: int, country: str = "US", **extra: object) -> Holder:
+    return Holder(id=id_, kind="city", country=country, population=population, notable=True,
+                  **extra)  # type: ignore[arg-type]  # fmt: skip
+
+
+def ids(holders: list[Holder]) -> list[int]:
+    return [h.id for h in holders]
+
+
+def test_a_city_ten_times_bigger_keeps_the_name() -> None:
+    # Paris, France (2.1M) and Paris, Texas (25k)
+    assert ids(contenders([city(1, 2_138_551, "FR"), city(2, 24_782)])) == [1]
+
+
+def test_two_cities_of_comparable_size_make_the_name_ambiguous() -> None:
+    # Portland, Oregon (652k) and Portland, Maine (67k): not ten times
+    assert ids(contenders([city(1, 652_503), city(2, 66_881)])) == [1, 2]
+
+
+def test_a_destination_is_never_outvoted_by_a_bigger_namesake_that_is_not_one() -> None:
+    # Lagos, Nigeria (15M) and Lagos, Portugal (33k), a destination
+    lagos = contenders([city(1, 15_388_000, "NG"), city(2, 33_494, "PT", protected=True)])
+    assert sorted(ids(lagos)) == [1, 2]
+
+
+def test_a_destination_wins_over_a_namesake_no_bigger_than_itself() -> None:
+    # Venice, Italy (51k, a destination) and Venice, California (41k)
+    assert ids(contenders([city(1, 51_298, "IT", protected=True), city(2, 40_885)])) == [1]
+
+
+def test_a_name_known_only_as_a_foreign_alternate_weighs_little() -> None:
+    # Rome (2.3M) and Lomé (2.2M), for which GeoNames lists "Rome" among other languages' names
+    lome = city(2, 2_188_376, "TG", alternate_only=True)
+    assert ids(contenders([city(1, 2_318_895, "IT"), lome])) == [1]
+
+
+def test_a_city_beats_the_region_of_the_same_name_around_it() -> None:
+    state = Holder(id=1, kind="region", country="US", population=19_000_000, protected=True,
+                   notable=True, admin1="NY")  # fmt: skip
+    new_york = city(2, 8_804_190, admin1="NY", protected=True)
+    assert ids(contenders([state, new_york])) == [2]
+
+
+def test_an_island_beats_the_town_of_the_same_name_on_it() -> None:
+    island = Holder(id=1, kind="island", country="ES", population=150_000, protected=True,
+                    notable=True, latitude=38.91, longitude=1.43)  # fmt: skip
+    town = city(2, 49_727, "ES", latitude=38.91, longitude=1.43, protected=True)
+    assert ids(contenders([island, town])) == [1]
+
+
+def test_a_country_beats_its_city_of_the_same_name_unless_the_city_is_the_country() -> None:
+    mexico = Holder(id=1, kind="country", country="MX", population=126_000_000, protected=True,
+                    notable=True)  # fmt: skip
+    singapore = Holder(id=3, kind="country", country="SG", population=5_600_000, protected=True,
+                       notable=True)  # fmt: skip
+    assert ids(contenders([mexico, city(2, 12_294_193, "MX")])) == [1]
+    assert ids(contenders([singapore, city(4, 5_638_700, "SG", protected=True)])) == [4]
+
+
+def test_a_country_and_a_state_elsewhere_of_one_name_are_ambiguous() -> None:
+    # Georgia, the country, and Georgia, the U.S. state
+    country = Holder(id=1, kind="country", country="GE", population=3_700_000, protected=True,
+                     notable=True)  # fmt: skip
+    state = Holder(id=2, kind="region", country="US", population=10_700_000, protected=True,
+                   notable=True, admin1="GA")  # fmt: skip
+    assert sorted(ids(contenders([country, state]))) == [1, 2]
+
+
+def test_an_area_needs_fifty_times_a_citys_weight_to_dominate_it() -> None:
+    # Victoria, the Australian state (6.6M), and Victoria, British Columbia (290k)
+    state = Holder(id=1, kind="region", country="AU", population=6_600_000, protected=True,
+                   notable=True)  # fmt: skip
+    assert sorted(ids(contenders([state, city(2, 289_625, "CA", protected=True)]))) == [1, 2]
+
+
+def test_small_places_do_not_compete_with_notable_ones() -> None:
+    hamlet = Holder(id=2, kind="city", country="US", population=900_000)  # not notable
+    assert ids(contenders([city(1, 300_000, "CA"), hamlet])) == [1]
+
+
+def test_domination_is_not_symmetric() -> None:
+    big, small = city(1, 1_000_000), city(2, 10_000)
+    assert dominates(big, small)
+    assert not dominates(small, big)
+
+
+def test_no_holder_means_no_contender() -> None:
+    assert contenders([]) == []
+
+
+def test_a_foreign_alternate_name_of_a_destination_does_not_contest_an_island() -> None:
+    # "Bali" is listed among Bari's names in another language; both are protected
+    island = Holder(id=1, kind="island", country="ID", population=4_300_000, protected=True,
+                    notable=True)  # fmt: skip
+    bari = city(2, 316_491, "IT", protected=True, alternate_only=True)
+    assert ids(contenders([island, bari])) == [1]
+
+
+def test_a_destinations_foreign_name_beats_an_unprotected_town_holding_it() -> None:
+    # "Edinburg": Edinburgh's name in German and Dutch, and a town in Texas
+    edinburgh = city(1, 514_990, "GB", protected=True, alternate_only=True)
+    assert ids(contenders([edinburgh, city(2, 84_497)])) == [1]
