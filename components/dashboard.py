@@ -75,7 +75,7 @@ def dashboard_body(
         _widget("Turns, fallbacks, provider faults", [
             [NS, "Turns", *SVC], [NS, "NluFallback", *SVC], [NS, "ProviderTimeout", *SVC],
             [NS, "ProviderError", *SVC], [NS, "TurnSpooled", *SVC],
-            [NS, "RateLimiterFailOpen", *SVC],
+            [NS, "RateLimiterFallback", *SVC],
         ], region, x=12, y=12),
         _widget("API requests and errors", [
             ["AWS/ApiGateway", "Count", *api], ["AWS/ApiGateway", "4XXError", *api],
