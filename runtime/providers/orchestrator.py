@@ -52,7 +52,7 @@ from runtime.nlu.base import NluProvider
 from runtime.providers.breaker import CircuitBreaker
 from runtime.providers.hedge import HedgeDelay, LatencyHedgeDelay
 from runtime.providers.lanes import Call, CloudNlu, CloudProvider, CloudSentiment, Lane, P
-from runtime.providers.observability import InMemoryTelemetry, Telemetry, excerpt, session_ref
+from runtime.providers.observability import InMemoryTelemetry, Telemetry, session_ref
 from runtime.sentiment.base import SentimentProvider
 from runtime.types import NluContext, NluResult, Understanding
 
@@ -391,8 +391,7 @@ class CloudUnderstander:
         logger.info(
             "message understood",
             extra={
-                "session": session_ref(turn.context.session_id),
-                "excerpt": excerpt(turn.text),
+                "session": session_ref(turn.context.session_id),  # no message text: see chat turn
                 "nlu_provider": nlu.provider,
                 "intent": nlu.intent,
                 "confidence": nlu.confidence,

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("contract",),
     ("settings",),
     ("aws",),
-    ("store", "ratelimit"),
+    ("store", "ratelimit", "redaction"),
     ("spool", "analytics", "nlu", "sentiment"),
     ("providers",),
     ("understanding", "experiments"),
