@@ -23,9 +23,10 @@ from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.weather.base import WeatherProvider
 from runtime.ratelimit.base import RateLimiter
 from runtime.ratelimit.factory import build_rate_limiter
+from runtime.redaction.factory import build_redactor
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
-from runtime.spool.base import Spool, spool_failures
+from runtime.spool.base import Spool
 from runtime.spool.factory import build_spool
 from runtime.store.base import HistoryStore
 from runtime.store.factory import build_store, table_name
@@ -107,7 +108,8 @@ def build_services(
         dialogue=DialogueManager(model, fulfiller),
         experiments=Experiments.from_config(settings.experiments),
         clock=clock,
-        on_store_failure=spool_failures(spool),
+        spool=spool,
+        redactor=build_redactor(settings),
     )
     return Services(
         settings=settings,
