@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "provisionedConcurrency": 0,
     "logRetentionDays": 7,
     "conversationRetentionDays": 90,
+    "redactStoredPii": "off",
     "tableCapacityMode": "on-demand",
     "tableReadCapacityMin": 5,
     "tableReadCapacityMax": 100,
@@ -77,6 +78,7 @@ DEFAULTS: dict[str, Any] = {
 SECRET_KEYS: tuple[str, ...] = ("openweatherApiKey",)
 
 ENVIRONMENTS = ("dev", "staging", "prod")
+REDACTION_MODES = ("off", "local", "comprehend")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: The values CloudWatch Logs accepts for ``retentionInDays``.
 LOG_RETENTION_DAYS = (
@@ -155,6 +157,8 @@ class StackConfig:
     provisioned_concurrency: int
     log_retention_days: int
     conversation_retention_days: int
+    #: "off", "local" (pattern redactor) or "comprehend" (Amazon Comprehend DetectPiiEntities).
+    redact_stored_pii: str
     table_capacity: TableCapacity | None  # None: on-demand
     deletion_protection: bool
     backup_retention_days: int
@@ -234,6 +238,7 @@ class StackConfig:
             provisioned_concurrency=provisioned,
             log_retention_days=r.choice_int("logRetentionDays", LOG_RETENTION_DAYS),
             conversation_retention_days=r.integer("conversationRetentionDays", 1, 3650),
+            redact_stored_pii=r.choice("redactStoredPii", REDACTION_MODES),
             table_capacity=r.table_capacity(),
             deletion_protection=r.boolean("deletionProtection"),
             backup_retention_days=r.integer("backupRetentionDays", 1, 36500),

@@ -411,3 +411,30 @@ def test_the_replay_lambda_reports_every_record_when_the_store_is_down(
     # THEN every record is reported as failed (so SQS retries them), without raising
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
     assert failed == {record["messageId"] for record in event["Records"]}
+
+
+def test_the_sqs_spool_remembers_what_this_process_sent_for_a_session(moto_endpoint: str) -> None:
+    # GIVEN an SQS spool on moto and two turns of one session spooled, newest first
+    import boto3
+
+    sqs = boto3.session.Session().client(
+        "sqs",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    queue_url = sqs.create_queue(QueueName=f"spool-{session_id()[:8]}")["QueueUrl"]
+    spool = SqsSpool(sqs, queue_url)
+    sid = session_id()
+    later = make_turn(sid, DAY_START_MS + 60_000, client_message_id="b")
+    earlier = make_turn(sid, DAY_START_MS, client_message_id="a")
+    for turn in (later, earlier):
+        spool.put(SpooledTurn(turn, DialogueState(), DAY_START_MS))
+
+    # WHEN the chat service asks what is spooled for the session (a queue cannot be searched)
+    entries = spool.session_entries(sid)
+
+    # THEN it gets both, oldest turn first, and nothing for another session
+    assert [e.turn.client_message_id for e in entries] == ["a", "b"]
+    assert spool.session_entries(session_id()) == []
