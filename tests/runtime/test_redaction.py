@@ -68,3 +68,46 @@ def test_overlapping_spans_merge_and_spans_past_the_end_are_clipped() -> None:
 def test_empty_and_blank_text_pass_through() -> None:
     redactor = LocalRedactor()
     assert redactor.redact("") == "" and redactor.redact("   ") == "   "
+
+
+# ------------------------------------------------------------------ log records
+
+
+def test_a_log_record_loses_personal_data_in_message_arguments_extras_and_traceback() -> None:
+    import logging
+
+    from runtime.providers.observability import scrub_record
+
+    # GIVEN a record whose every part carries personal data
+    try:
+        raise ValueError("bad card 4111 1111 1111 1111")
+    except ValueError:
+        import sys
+
+        exc_info = sys.exc_info()
+    record = logging.LogRecord(
+        "botocore.endpoint", logging.DEBUG, __file__, 1, "body %s", ("mail jane@example.com",),
+        exc_info,
+    )  # fmt: skip
+    record.note = "call +1 415-555-0123"
+
+    # WHEN it is scrubbed
+    scrub_record(record)
+
+    # THEN none of it is left, and what was there is named
+    assert record.getMessage() == "body mail [EMAIL]"
+    assert record.note == "call [PHONE]"
+    assert record.exc_text is not None and "[CARD]" in record.exc_text
+    assert "4111" not in record.exc_text
+
+
+def test_message_text_is_a_log_field_only_at_debug_and_only_redacted() -> None:
+    import logging
+
+    from runtime.providers.observability import message_fields
+
+    logger = logging.getLogger("travelbot.test.message_fields")
+    logger.setLevel(logging.INFO)
+    assert message_fields(logger, "my ssn is 536-22-8714") == {}
+    logger.setLevel(logging.DEBUG)
+    assert message_fields(logger, "my ssn is 536-22-8714") == {"excerpt": "my ssn is [SSN]"}
