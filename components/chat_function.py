@@ -93,6 +93,8 @@ class ChatFunctionArgs:
     log_retention_days: int = 7
     log_level: str = "INFO"
     conversation_retention_days: int = 90
+    #: Stored-turn redaction: "off", "local" or "comprehend" (runtime.redaction).
+    redact_stored_pii: str = "off"
     rate_limit_per_minute: int = 100
     rate_limit_burst: int = 200
     analytics_schedule: str = "cron(15 0 * * ? *)"
@@ -236,9 +238,16 @@ class ChatFunction(pulumi.ComponentResource):
                 ),
                 iam.statement("SpoolFailedWrites", ["sqs:SendMessage"], [self.spool_queue.arn]),
                 self._kms(),
+                *self._redaction_statements(),
                 *args.extra_statements,
             ],
         )
+
+    def _redaction_statements(self) -> list[iam.Statement]:
+        # DetectPiiEntities has no resource-level permission: "*" is the only resource it takes.
+        if self._args.redact_stored_pii != "comprehend":
+            return []
+        return [iam.statement("RedactStoredTurns", ["comprehend:DetectPiiEntities"], ["*"])]
 
     def _replay_spec(self) -> _Spec:
         return _Spec(
@@ -312,6 +321,11 @@ class ChatFunction(pulumi.ComponentResource):
             ENV["rate_burst"]: str(args.rate_limit_burst),
             **POWERTOOLS_ENV,
             LOG_LEVEL_ENV: args.log_level,
+            **(
+                {ENV["redact_stored_pii"]: args.redact_stored_pii}
+                if args.redact_stored_pii != "off"
+                else {}
+            ),
             **args.environment,
         }
 
@@ -400,3 +414,8 @@ def _validate(args: ChatFunctionArgs) -> None:
             )
     if not args.analytics_schedule.startswith(("cron(", "rate(")):
         raise ValueError("ChatFunctionArgs.analytics_schedule must be cron(...) or rate(...)")
+    if args.redact_stored_pii not in ("off", "local", "comprehend"):
+        raise ValueError(
+            "ChatFunctionArgs.redact_stored_pii must be off, local or comprehend, "
+            f"got {args.redact_stored_pii!r}"
+        )

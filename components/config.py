@@ -43,6 +43,7 @@ from components.config_values import (
     LOG_RETENTION_DAYS,
     MAX_LAMBDA_TIMEOUT_S,
     NAMESPACE,
+    REDACTION_MODES,
     SCHEDULE,
     ConfigError,
     ValueReader,
@@ -63,6 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "codeSigningPolicy": "Warn",
     "logRetentionDays": 7,
     "conversationRetentionDays": 90,
+    "redactStoredPii": "off",
     "tableCapacityMode": "on-demand",
     "tableReadCapacityMin": 5,
     "tableReadCapacityMax": 100,
@@ -146,6 +148,8 @@ class StackConfig:
     code_signing_policy: str
     log_retention_days: int
     conversation_retention_days: int
+    #: "off", "local" (pattern redactor) or "comprehend" (Amazon Comprehend DetectPiiEntities).
+    redact_stored_pii: str
     table_capacity: TableCapacity | None  # None: on-demand
     deletion_protection: bool
     backup_retention_days: int
@@ -218,6 +222,7 @@ class StackConfig:
             code_signing_policy=r.choice("codeSigningPolicy", CODE_SIGNING_POLICIES),
             log_retention_days=r.choice_int("logRetentionDays", LOG_RETENTION_DAYS),
             conversation_retention_days=r.integer("conversationRetentionDays", 1, 3650),
+            redact_stored_pii=r.choice("redactStoredPii", REDACTION_MODES),
             table_capacity=read_table_capacity(r),
             deletion_protection=r.boolean("deletionProtection"),
             backup_retention_days=r.integer("backupRetentionDays", 1, 36500),

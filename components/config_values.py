@@ -21,6 +21,7 @@ NAMESPACE = "travelbot"
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+REDACTION_MODES = ("off", "local", "comprehend")
 #: The values CloudWatch Logs accepts for ``retentionInDays``.
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,

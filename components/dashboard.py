@@ -100,7 +100,7 @@ def dashboard_body(
         ], region, view="pie", x=0, y=12),
         _widget("Turns, fallbacks, degraded turns, provider faults", [
             _custom(Metric.TURNS), _custom(Metric.NLU_FALLBACK), _custom(Metric.DEGRADED_TURNS),
-            _custom(Metric.RATE_LIMITER_FAIL_OPEN),
+            _custom(Metric.RATE_LIMITER_FALLBACK),
             [{"expression": timeouts, "id": "t", "label": "timeouts"}],
             [{"expression": errors, "id": "e", "label": "errors"}],
         ], region, x=12, y=12),

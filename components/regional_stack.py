@@ -120,6 +120,7 @@ class RegionalStack(pulumi.ComponentResource):
                 log_retention_days=cfg.log_retention_days,
                 log_level=cfg.log_level,
                 conversation_retention_days=cfg.conversation_retention_days,
+                redact_stored_pii=cfg.redact_stored_pii,
                 rate_limit_per_minute=cfg.rate_limit_per_minute,
                 rate_limit_burst=cfg.rate_limit_burst,
                 analytics_schedule=cfg.analytics_schedule,

@@ -35,7 +35,9 @@ ATTACHMENTS = (
     "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
 )
 #: Actions AWS offers no resource-level permission for: the one documented use of "*".
-NO_RESOURCE_LEVEL_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
+NO_RESOURCE_LEVEL_ACTIONS = frozenset(
+    {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "comprehend:DetectPiiEntities"}
+)
 _AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
 
 

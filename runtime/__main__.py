@@ -1,12 +1,15 @@
 """Command line: ``python -m runtime serve`` starts the local chat server.
 
 The server runs the Lambda handler unchanged with the embedded default (local NLU, local
-sentiment, SQLite history under ``--data-dir``): no cloud account and no key needed.
+sentiment, SQLite history under ``--data-dir``): no cloud account and no key needed. Links in
+replies start with ``--public-url`` (or ``TRAVELBOT_PUBLIC_BASE_URL``), by default the address
+the server listens on; never with what a client puts in ``Host``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
@@ -28,7 +31,11 @@ def _serve(args: argparse.Namespace) -> int:
     from runtime.api.server import make_server
     from runtime.spool.file import FileSpool, ReplayWorker
 
+    server = make_server(args.host, args.port, quiet=args.quiet, timeout_s=args.timeout)
+    host, port = str(server.server_address[0]), int(server.server_address[1])
     settings = settings_from_args(args)
+    public_url = args.public_url or settings.public_base_url or f"http://{host}:{port}"
+    settings = dataclasses.replace(settings, public_base_url=public_url.rstrip("/"))
     data_dir = Path(args.data_dir)
     current = services.build_services(settings, data_dir=data_dir)
     services.configure(current)
@@ -36,8 +43,6 @@ def _serve(args: argparse.Namespace) -> int:
     worker = ReplayWorker(spool, current.store) if isinstance(spool, FileSpool) else None
     if worker is not None:
         worker.start()
-    server = make_server(args.host, args.port, quiet=args.quiet)
-    host, port = str(server.server_address[0]), int(server.server_address[1])
     print(
         f"Travel Bot listening on http://{host}:{port} (history in {data_dir.resolve()})",
         flush=True,
@@ -69,6 +74,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     serve.add_argument("--data-dir", default=".data", help="where history is kept (default .data/)")
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.add_argument(
+        "--public-url",
+        default="",
+        help="the URL clients reach the server at, for links in replies (default: the bound "
+        "address; TRAVELBOT_PUBLIC_BASE_URL also sets it)",
+    )
+    serve.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds a request may take to arrive, and an idle connection may stay (default 30)",
+    )
     add_store_arguments(serve)
     serve.set_defaults(run=_serve)
     add_analytics_command(commands)

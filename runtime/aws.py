@@ -1,7 +1,8 @@
 """What every AWS caller in the runtime shares: clients built one way, errors classified one way.
 
-- :func:`dynamodb_client` and :func:`sqs_client`: short connect/read timeouts and botocore's
-  own retries off, so :func:`aws_retry` is the only retry loop (bounded, jittered).
+- :func:`dynamodb_client`, :func:`comprehend_client` and :func:`sqs_client`: short connect/read
+  timeouts and botocore's own retries off, so :func:`aws_retry` is the only retry loop (bounded,
+  jittered).
 - :func:`is_retryable`: throttling, a 5xx and a refused or dropped connection are worth another
   attempt; a read timeout is not (the call was slow once; a second try doubles the wait) and
   neither is a conditional-check failure (it is an answer, not an error).
@@ -24,6 +25,7 @@ from runtime.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from botocore.config import Config
+    from mypy_boto3_comprehend.client import ComprehendClient
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
     from mypy_boto3_sqs.client import SQSClient
@@ -95,29 +97,55 @@ def client_config(connect_timeout_s: float, read_timeout_s: float) -> Config:
     )
 
 
+def _local_endpoint(endpoint: str) -> tuple[str | None, str | None, str | None]:
+    """``(endpoint_url, region, access key)`` for ``endpoint``: ``None`` each for AWS itself.
+
+    A local server (dynalite, moto, a wire fake) checks no signature: a missing region defaults
+    to us-east-1 and missing credentials to dummy keys, which also spares the credential chain's
+    network probes.
+    """
+    if not endpoint:
+        return None, None, None
+    region = None
+    if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
+        region = LOCAL_REGION
+    key = None if os.environ.get("AWS_ACCESS_KEY_ID") else "local"
+    return endpoint, region, key
+
+
 def dynamodb_client(
     endpoint: str = "", *, connect_timeout_s: float = 1.0, read_timeout_s: float = 2.0
 ) -> DynamoDBClient:
     """A DynamoDB client with short timeouts and botocore retries off (we retry ourselves).
 
-    On a local ``endpoint`` (dynalite, moto), a missing region defaults to us-east-1 and missing
-    credentials to dummy keys: a local server checks no signature, and the dummies spare the
-    credential chain's network probes.
+    On a local ``endpoint`` (dynalite, moto) no AWS account is needed.
     """
     import boto3
 
-    region = key = secret = None
-    if endpoint:
-        if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
-            region = LOCAL_REGION
-        if not os.environ.get("AWS_ACCESS_KEY_ID"):
-            key = secret = "local"  # noqa: S105 - a dummy for a local server, not a secret
+    url, region, key = _local_endpoint(endpoint)
     return boto3.session.Session().client(
         "dynamodb",
-        endpoint_url=endpoint or None,
+        endpoint_url=url,
         region_name=region,
         aws_access_key_id=key,
-        aws_secret_access_key=secret,
+        aws_secret_access_key=key,  # the dummy of a local server, not a secret
+        config=client_config(connect_timeout_s, read_timeout_s),
+    )
+
+
+def comprehend_client(
+    endpoint: str = "", *, connect_timeout_s: float = 0.5, read_timeout_s: float = 1.0
+) -> ComprehendClient:
+    """A Comprehend client whose timeouts are the caller's deadline, botocore retries off."""
+    import boto3
+
+    url, region, key = _local_endpoint(endpoint)
+    return boto3.session.Session().client(
+        "comprehend",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=key,  # the dummy of a local server, not a secret
         config=client_config(connect_timeout_s, read_timeout_s),
     )
 

@@ -44,8 +44,12 @@ class Metric(StrEnum):
     SENTIMENT_ANSWERED = "SentimentAnswered"
     HEDGE_FIRED = "HedgeFired"
     CIRCUIT_OPENED = "CircuitOpened"
-    # Rate limiter (runtime.ratelimit.base)
-    RATE_LIMITER_FAIL_OPEN = "RateLimiterFailOpen"
+    # Rate limiter (runtime.ratelimit.dynamodb): the shared bucket did not answer in time and
+    # the per-process bucket decided instead
+    RATE_LIMITER_FALLBACK = "RateLimiterFallback"
+    # Stored-turn redaction (runtime.redaction.comprehend): Comprehend did not answer and the
+    # local patterns alone redacted the turn
+    PII_REDACTION_FALLBACK = "PiiRedactionFallback"
     # Daily analytics job (runtime.analytics.metrics)
     DAILY_ACTIVE_SESSIONS = "DailyActiveSessions"
     DAILY_MESSAGES = "DailyMessages"
@@ -93,6 +97,9 @@ class Table:
 MAX_BODY_BYTES: Final = 8 * 1024
 MAX_MESSAGE_CHARS: Final = 1000
 SESSION_ID_PATTERN: Final = r"^[A-Za-z0-9_-]{8,64}$"
+#: What the server issues: 128 random bits as 22 base64url characters. Any other id that passes
+#: SESSION_ID_PATTERN is well-formed but was never issued (it starts a new session).
+ISSUED_SESSION_ID_PATTERN: Final = r"[A-Za-z0-9_-]{22}"
 CLIENT_MESSAGE_ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
 
 ENV: Final = {
@@ -142,6 +149,9 @@ ENV: Final = {
     "open_meteo_archive_url": "TRAVELBOT_OPEN_METEO_ARCHIVE_URL",
     "frankfurter_url": "TRAVELBOT_FRANKFURTER_URL",
     "wikivoyage_url": "TRAVELBOT_WIKIVOYAGE_URL",
+    "public_base_url": "TRAVELBOT_PUBLIC_BASE_URL",
+    "redact_stored_pii": "TRAVELBOT_REDACT_STORED_PII",
+    "comprehend_endpoint": "COMPREHEND_ENDPOINT_URL",
     "admin_token": "TRAVELBOT_ADMIN_TOKEN",
 }
 """Runtime setting -> the environment variable it is read from (see runtime.settings)."""
@@ -169,6 +179,7 @@ __all__ = [
     "CHAT_HANDLER",
     "CLIENT_MESSAGE_ID_PATTERN",
     "ENV",
+    "ISSUED_SESSION_ID_PATTERN",
     "LOG_LEVEL_ENV",
     "MAX_BODY_BYTES",
     "MAX_MESSAGE_CHARS",

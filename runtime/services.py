@@ -26,9 +26,10 @@ from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.open_data import OpenData, build_open_data
 from runtime.ratelimit.base import RateLimiter
 from runtime.ratelimit.factory import build_rate_limiter
+from runtime.redaction.factory import build_redactor
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
-from runtime.spool.base import Spool, spool_failures
+from runtime.spool.base import Spool
 from runtime.spool.factory import build_spool
 from runtime.store.base import ContentCache, HistoryStore
 from runtime.store.factory import (
@@ -137,7 +138,8 @@ def build_services(
         dialogue=DialogueManager(model, fulfiller, describe=_place_label(lookup)),
         experiments=Experiments.from_config(settings.experiments),
         clock=clock,
-        on_store_failure=spool_failures(spool),
+        spool=spool,
+        redactor=build_redactor(settings),
     )
     return Services(
         settings=settings,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,30 @@ def _experiments(env: Mapping[str, str]) -> list[dict[str, Any]] | None:
     return value
 
 
+REDACTION_MODES = ("off", "local", "comprehend")
+
+
+def _choice(env: Mapping[str, str], key: str, options: tuple[str, ...]) -> str:
+    value = _text(env, key, options[0]).lower() or options[0]
+    if value not in options:
+        raise ConfigError(f"{ENV[key]} must be one of {', '.join(options)}, got {value!r}")
+    return value
+
+
+def _base_url(env: Mapping[str, str]) -> str:
+    """An absolute http(s) URL without query or fragment (links in replies start with it)."""
+    raw = _text(env, "public_base_url").rstrip("/")
+    if not raw:
+        return ""
+    parts = urllib.parse.urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"{ENV['public_base_url']} must be an http(s) URL without query or fragment, "
+            f"got {raw!r}"
+        )
+    return raw
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Every non-secret runtime setting. Empty strings mean "not configured"."""
@@ -111,6 +136,12 @@ class Settings:
     open_meteo_archive_url: str = "https://archive-api.open-meteo.com"
     frankfurter_url: str = "https://api.frankfurter.dev/v1"
     wikivoyage_url: str = "https://en.wikivoyage.org/w/api.php"
+    #: The public URL links in replies start with (``https://chat.example.com``); empty: the
+    #: API Gateway domain of the request (never the client's ``Host`` header).
+    public_base_url: str = ""
+    #: What stored turns keep of personal data: "off", "local" (patterns) or "comprehend".
+    redact_stored_pii: str = "off"
+    comprehend_endpoint: str = ""  # only for a local Comprehend fake
     admin_token: str = field(default="", repr=False)
 
     @classmethod
@@ -169,6 +200,9 @@ class Settings:
             open_meteo_archive_url=_url(env, "open_meteo_archive_url", cls.open_meteo_archive_url),
             frankfurter_url=_url(env, "frankfurter_url", cls.frankfurter_url),
             wikivoyage_url=_url(env, "wikivoyage_url", cls.wikivoyage_url),
+            public_base_url=_base_url(env),
+            redact_stored_pii=_choice(env, "redact_stored_pii", REDACTION_MODES),
+            comprehend_endpoint=_text(env, "comprehend_endpoint"),
             admin_token=_text(env, "admin_token"),
         )
 

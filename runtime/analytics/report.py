@@ -34,7 +34,7 @@ DESTINATION_INTENTS = frozenset({"PlanTrip", "CheckWeather", "FindFlights"})
 FALLBACK_INTENT = "FallbackIntent"
 TOP_DESTINATIONS = 10
 PERCENTILES = (50, 95, 99)
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: str) -> str:
@@ -43,7 +43,7 @@ def parse_date(value: str) -> str:
     Raises ``ValueError`` with a message fit for a user (CLI, admin page, job event).
     """
     cleaned = value.strip()
-    if DATE_RE.match(cleaned):
+    if DATE_RE.fullmatch(cleaned):
         try:
             return dt.date.fromisoformat(cleaned).isoformat()
         except ValueError:

@@ -9,7 +9,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from runtime.api.validation import header
 from runtime.errors import RequestError
 
 JSON_HEADERS = {
@@ -59,16 +58,20 @@ def source_ip(event: Mapping[str, Any]) -> str:
     return str(identity.get("sourceIp") or "unknown")
 
 
-def base_url(event: Mapping[str, Any]) -> str:
-    """The public URL prefix of this API (scheme, host and stage prefix, if any).
+def base_url(event: Mapping[str, Any], configured: str = "") -> str:
+    """The public URL prefix of this API, which links in replies start with.
 
-    On the execute-api domain ``requestContext.path`` is ``/prod/chat`` while ``path`` is
-    ``/chat``; behind a custom domain with a base path mapping both agree.
+    ``configured`` (the ``TRAVELBOT_PUBLIC_BASE_URL`` setting; the local server always sets it)
+    wins. Otherwise it is ``https://`` + the domain API Gateway served the request on + the stage
+    prefix: on the execute-api domain ``requestContext.path`` is ``/prod/chat`` while ``path`` is
+    ``/chat``; behind a custom domain with a base path mapping both agree. The client's ``Host``
+    and ``X-Forwarded-Proto`` headers are never used: a reply once linked to
+    ``javascript://evil.example/go/...`` because they were.
     """
+    if configured:
+        return configured.rstrip("/")
     context = event.get("requestContext") or {}
-    headers = event.get("headers") or {}
-    host = context.get("domainName") or header(headers, "host") or "localhost"
-    scheme = header(headers, "x-forwarded-proto") or "https"
+    host = str(context.get("domainName") or "localhost")
     full, path = str(context.get("path") or ""), str(event.get("path") or "")
     prefix = full[: -len(path)] if path and full.endswith(path) else ""
-    return f"{scheme}://{host}{prefix.rstrip('/')}"
+    return f"https://{host}{prefix.rstrip('/')}"

@@ -1,5 +1,7 @@
 """Validation of ``POST /chat`` requests, exactly per the contract in README.md ("The chat API").
 
+Patterns are applied with ``fullmatch``: ``re.match(r"^...$")`` lets a trailing newline through
+(``$`` also matches before a final ``\\n``), which once stored a session nobody could address.
 Every failure raises a :class:`runtime.errors.RequestError` subclass whose message says what is
 wrong (never echoing the offending value back, which could be hostile markup).
 """
@@ -10,6 +12,7 @@ import base64
 import binascii
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +31,7 @@ CLIENT_MESSAGE_ID_RE = re.compile(CLIENT_MESSAGE_ID_PATTERN)
 LINK_ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 ALLOWED_FIELDS = ("message", "sessionId", "clientMessageId")
 ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+MAX_NUMBER_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
 def header(headers: Mapping[str, str] | None, name: str) -> str:
@@ -92,6 +96,12 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
         raise ValidationError(
             f"body is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
+    except ValueError:
+        # Python refuses to convert an integer of more than 4,300 digits (CVE-2020-10735);
+        # json.loads raises that as a plain ValueError, which is the client's fault, not ours.
+        raise ValidationError(
+            f"body holds a number longer than {MAX_NUMBER_DIGITS} digits"
+        ) from None
     if not isinstance(data, dict):
         raise ValidationError("body must be a JSON object with a 'message' field")
     return data
@@ -128,12 +138,12 @@ def validate_chat(data: dict[str, Any]) -> ChatRequest:
     _check_text(message, "message")
     session_id = data.get("sessionId")
     if session_id is not None and (
-        not isinstance(session_id, str) or not SESSION_ID_RE.match(session_id)
+        not isinstance(session_id, str) or not SESSION_ID_RE.fullmatch(session_id)
     ):
         raise ValidationError("'sessionId' must be 8-64 characters of A-Z, a-z, 0-9, '_' or '-'")
     client_id = data.get("clientMessageId")
     if client_id is not None and (
-        not isinstance(client_id, str) or not CLIENT_MESSAGE_ID_RE.match(client_id)
+        not isinstance(client_id, str) or not CLIENT_MESSAGE_ID_RE.fullmatch(client_id)
     ):
         raise ValidationError(
             "'clientMessageId' must be 1-64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'"
@@ -152,6 +162,6 @@ def parse_chat_request(
 
 def check_session_id(session_id: str) -> str:
     """400 unless ``session_id`` matches the contract's pattern."""
-    if not SESSION_ID_RE.match(session_id):
+    if not SESSION_ID_RE.fullmatch(session_id):
         raise ValidationError("session id must be 8-64 characters of A-Z, a-z, 0-9, '_' or '-'")
     return session_id

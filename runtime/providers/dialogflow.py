@@ -217,7 +217,7 @@ def dialogflow_client(
 
 def dialogflow_session(session_id: str) -> str:
     """Our session id as a Dialogflow session id (hashed when longer than 36 characters)."""
-    if _SESSION_RE.match(session_id):
+    if _SESSION_RE.fullmatch(session_id):
         return session_id
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()[:32]
 

@@ -23,10 +23,13 @@ name                    unit   dimension  when
 The fallback rate is ``NluFallback / Turns`` (CloudWatch metric math), the share of turns the
 patience answered ``AnsweredByPatience / Turns`` (see :mod:`runtime.providers.patience`).
 
-Log hygiene: sessions appear only as :func:`session_ref` (a hash), messages only as
-:func:`excerpt` (short, CR/LF escaped), and :func:`install_log_redaction` scrubs every loaded
-secret value from log records, including the SDKs' own debug logs (an OpenWeather URL carries its
-key in the query string).
+Log hygiene: sessions appear only as :func:`session_ref` (a hash); message text is not logged
+at all unless the logger is at DEBUG, and then only as :func:`excerpt` (personal data redacted
+first, short, CR/LF escaped) through :func:`message_fields`. :func:`install_log_redaction` makes
+every log record of the process pass through the same personal-data redactor
+(:mod:`runtime.redaction.local`: card numbers, CVVs, emails, phone numbers, IBANs, national ids)
+and scrubs every loaded secret value, including in the SDKs' own debug logs (an OpenWeather URL
+carries its key in the query string; a DynamoDB request dump carries the stored turn).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME, Dimension, Metric
+from runtime.redaction.local import redact
 
 NAMESPACE = METRIC_NAMESPACE
 SERVICE = SERVICE_NAME
@@ -241,11 +245,13 @@ def session_ref(session_id: str) -> str:
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """The first ``limit`` characters of a user message, control characters escaped.
+    """The first ``limit`` characters of a user message after redaction, controls escaped.
 
-    CR and LF become ``\\r`` and ``\\n`` so a message can never forge a log line; a cut message
-    ends with ``…``.
+    Personal data is replaced first (on the whole message, so a card number cut in half by the
+    limit is still found); CR and LF become ``\\r`` and ``\\n`` so a message can never forge
+    a log line; a cut message ends with ``…``.
     """
+    text = redact(text)
     cut = text[:limit]
     escaped = "".join(
         ch
@@ -256,9 +262,21 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return escaped + ("…" if len(text) > limit else "")
 
 
+def message_fields(logger: Any, text: str) -> dict[str, str]:
+    """``{"excerpt": excerpt(text)}`` when ``logger`` is enabled for DEBUG, else ``{}``.
+
+    Log lines carry no message text by default: the excerpt is for someone debugging on
+    purpose, and even then personal data is redacted first.
+    """
+    if logger.isEnabledFor(logging.DEBUG):
+        return {"excerpt": excerpt(text)}
+    return {}
+
+
 # ---------------------------------------------------------------------------------- redaction
 
 REDACTED = "[REDACTED]"
+_FORMATTER = logging.Formatter()
 _STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
 
 
@@ -298,7 +316,7 @@ REDACTOR = SecretRedactor()
 
 
 class RedactingFilter(logging.Filter):
-    """Scrubs secrets from a record's message and its string ``extra`` fields."""
+    """Scrubs secrets and personal data from a record's message and its string extras."""
 
     def __init__(self, redactor: SecretRedactor = REDACTOR) -> None:
         super().__init__()
@@ -310,22 +328,31 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def scrub_text(text: str, redactor: SecretRedactor = REDACTOR) -> str:
+    """``text`` without registered secrets and without personal data."""
+    return redact(redactor.scrub(text))
+
+
 def scrub_record(record: logging.LogRecord, redactor: SecretRedactor = REDACTOR) -> None:
-    """Replace secrets in ``record``'s message, arguments and string extras."""
-    if not redactor.active:
-        return
+    """Replace secrets and personal data in ``record``'s message, arguments and string extras.
+
+    A traceback is pre-formatted and scrubbed into ``exc_text``, which the standard library's
+    formatters print instead of formatting the exception again.
+    """
     try:
         message = record.getMessage()
     except (TypeError, ValueError):  # a malformed format string: scrub the raw parts
         message = f"{record.msg} {record.args}"
-    clean = redactor.scrub(message)
+    clean = scrub_text(message, redactor)
     if clean != message:
         record.msg, record.args = clean, None
     for key, value in list(vars(record).items()):
         if key not in _STANDARD_ATTRS and isinstance(value, str):
-            cleaned = redactor.scrub(value)
+            cleaned = scrub_text(value, redactor)
             if cleaned != value:
                 setattr(record, key, cleaned)
+    if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+        record.exc_text = scrub_text(_FORMATTER.formatException(record.exc_info), redactor)
 
 
 class SecretBodyFilter(logging.Filter):
@@ -352,7 +379,7 @@ _installed = False
 def install_log_redaction(
     redactor: SecretRedactor = REDACTOR, loggers: Iterable[str] = ("", SERVICE)
 ) -> None:
-    """Scrub secrets from every log record of this process (idempotent).
+    """Scrub secrets and personal data from every log record of this process (idempotent).
 
     A log-record factory scrubs each message when it is created (this covers the SDKs' loggers,
     whatever handler prints them); a filter on the handlers of ``loggers`` (root and the service

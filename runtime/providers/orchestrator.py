@@ -67,7 +67,7 @@ from runtime.providers.lanes import (
     Outcome,
     P,
 )
-from runtime.providers.observability import InMemoryTelemetry, Telemetry, excerpt, session_ref
+from runtime.providers.observability import InMemoryTelemetry, Telemetry, session_ref
 from runtime.providers.patience import Patience
 from runtime.providers.turn import EMBEDDED, Turn, confident
 from runtime.sentiment.base import SentimentProvider
@@ -374,8 +374,7 @@ class CloudUnderstander:
         logger.info(
             "message understood",
             extra={
-                "session": session_ref(turn.context.session_id),
-                "excerpt": excerpt(turn.text),
+                "session": session_ref(turn.context.session_id),  # no message text: see chat turn
                 "nlu_provider": nlu.provider,
                 "intent": nlu.intent,
                 "confidence": nlu.confidence,

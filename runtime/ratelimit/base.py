@@ -25,7 +25,7 @@ class RateLimiter(Protocol):
     """Takes one token from ``key``'s bucket."""
 
     def acquire(self, key: str) -> RateDecision:
-        """Decide for one request; fails open (allows) when its backend is unreachable."""
+        """Decide for one request; a failing backend means a local decision, never "allow all"."""
         ...
 
 

@@ -18,9 +18,16 @@ When (1) fails ``tat >= now`` held, and ``tat`` never decreases, so when (2) fai
 bucket is empty: deny, with ``Retry-After`` from ``tat``. No read-modify-write race and no
 contention retries, however many instances serve one IP; only throttling is retried (bounded).
 Times are whole microseconds. ``ttl`` is set past the moment the bucket is full again, when
-deleting it changes nothing. If DynamoDB is unreachable the limiter fails open (allows), emits
-the metric ``RateLimiterFailOpen`` and skips DynamoDB for ``cooldown_s`` so an outage does not
-add a timeout to every request.
+deleting it changes nothing.
+
+When DynamoDB does not answer (its client gives up after 0.5 s) or fails, the limiter does not
+switch off: this process's own bucket (:class:`runtime.ratelimit.memory.InMemoryRateLimiter`,
+same policy) decides instead, the metric ``RateLimiterFallback`` counts each such decision, and
+DynamoDB is skipped for ``cooldown_s`` so a slow table does not add its timeout to every
+request. Per process the limit is then exact; across ``N`` warm instances a client can get up to
+``N`` times the burst, which is still a limit (the WAF's rate rule stays in front of it). The
+local bucket keeps counting during normal operation too, so it is warm when it is needed: a
+client that just spent its shared burst does not get a fresh one from the fallback.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from runtime.aws import CONDITION_FAILED, aws_retry, error_code, n, number, s
 from runtime.contract import METRIC_NAMESPACE, Metric
 from runtime.ratelimit.base import BucketPolicy, RateDecision
+from runtime.ratelimit.memory import InMemoryRateLimiter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -45,7 +53,7 @@ if TYPE_CHECKING:
 
 logger = Logger(child=True)
 
-FAIL_OPEN_METRIC = Metric.RATE_LIMITER_FAIL_OPEN.value
+FALLBACK_METRIC = Metric.RATE_LIMITER_FALLBACK.value
 MICROS = 1_000_000
 TTL_MARGIN_S = 60
 
@@ -68,8 +76,9 @@ class DynamoDbRateLimiter:
     """:class:`runtime.ratelimit.RateLimiter` backed by DynamoDB; correct across instances.
 
     ``clock`` gives epoch seconds (every instance must agree, as Lambda's clocks do);
-    ``metrics`` receives ``RateLimiterFailOpen`` (default: the Powertools ``Metrics`` that the
-    handler flushes).
+    ``metrics`` receives ``RateLimiterFallback`` (default: the Powertools ``Metrics`` that the
+    handler flushes); ``fallback`` is the per-process bucket that decides while DynamoDB cannot
+    (default: an in-memory bucket with the same policy).
     """
 
     def __init__(
@@ -83,6 +92,7 @@ class DynamoDbRateLimiter:
         metrics: MetricSink | None = None,
         cooldown_s: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
+        fallback: InMemoryRateLimiter | None = None,
     ) -> None:
         self._client = client
         self.table_name = table_name
@@ -93,20 +103,25 @@ class DynamoDbRateLimiter:
         self._metrics: MetricSink = metrics or Metrics(namespace=METRIC_NAMESPACE)
         self._cooldown_s = cooldown_s
         self._monotonic = monotonic
-        self._open_until = 0.0
+        self._fallback = fallback or InMemoryRateLimiter(self.policy, clock=monotonic)
+        self._skip_until = 0.0
         self._lock = threading.Lock()
 
     def acquire(self, key: str) -> RateDecision:
-        """Take one token from ``key``'s bucket; allows (fails open) if DynamoDB is down."""
-        if self._monotonic() < self._open_until:
-            return self._fail_open(None)
+        """Take one token from ``key``'s shared bucket; the local bucket decides if DynamoDB can't.
+
+        Both buckets are charged for every request, so the local one is warm when it is needed.
+        """
+        local = self._fallback.acquire(key)
+        if self._monotonic() < self._skip_until:
+            return self._fell_back(local, None)
         now_us = int(self._clock() * MICROS)
         try:
             return self._take(key, now_us)
         except (ClientError, BotoCoreError) as exc:
             with self._lock:
-                self._open_until = self._monotonic() + self._cooldown_s
-            return self._fail_open(exc)
+                self._skip_until = self._monotonic() + self._cooldown_s
+            return self._fell_back(local, exc)
 
     # ------------------------------------------------------------------ the two updates
     def _take(self, key: str, now_us: int) -> RateDecision:
@@ -181,11 +196,14 @@ class DynamoDbRateLimiter:
         ).get("Item", {})
         return number(item, "tat") or 0
 
-    def _fail_open(self, error: BaseException | None) -> RateDecision:
+    def _fell_back(self, local: RateDecision, error: BaseException | None) -> RateDecision:
         if error is not None:
-            logger.warning("rate limiter unavailable; failing open", extra={"error": str(error)})
+            logger.warning(
+                "shared rate limit unavailable; this process's bucket decides",
+                extra={"error": str(error), "cooldown_s": self._cooldown_s},
+            )
         try:
-            self._metrics.add_metric(name=FAIL_OPEN_METRIC, unit="Count", value=1)
-        except Exception:  # a metrics hiccup must not turn a fail-open into a 500
-            logger.exception("could not record the fail-open metric")
-        return RateDecision(True, 0, float(self.policy.burst))
+            self._metrics.add_metric(name=FALLBACK_METRIC, unit="Count", value=1)
+        except Exception:  # a metrics hiccup must not turn a rate decision into a 500
+            logger.exception("could not record the rate-limiter fallback metric")
+        return local

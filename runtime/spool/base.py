@@ -8,6 +8,13 @@ drained by :class:`runtime.spool.file.ReplayWorker`). Replaying is
 idempotent because turn keys and client message ids never overwrite, so a message delivered
 twice, or replayed after a partial success, still yields exactly one stored turn; the state is
 written only when the replayed turn is still the session's newest, never over a newer one.
+
+A spool can also be asked what it holds for a session (:meth:`Spool.session_entries`): the chat
+service answers a resent ``clientMessageId`` with the spooled reply instead of computing a new
+one, continues a conversation from its spooled state while the store is down, and replays a
+session's entries as soon as the store answers again ("read repair"), before the replay worker
+gets to them. The file spool answers from the file (every process sees it); the SQS spool can
+only remember what this process sent (a queue cannot be searched).
 """
 
 from __future__ import annotations
@@ -73,6 +80,14 @@ class Spool(Protocol):
 
     def put(self, entry: SpooledTurn) -> None:
         """Keep ``entry`` durably; raises :class:`SpoolError` when it cannot."""
+        ...
+
+    def session_entries(self, session_id: str) -> list[SpooledTurn]:
+        """What the spool holds (as far as it can tell) for ``session_id``, oldest turn first.
+
+        Never raises: a spool that cannot be read answers ``[]`` (the turn then proceeds as if
+        nothing were spooled, which is what happened before this lookup existed).
+        """
         ...
 
 

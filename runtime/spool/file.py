@@ -32,6 +32,9 @@ class FileSpool:
         self.rejected_path = self.path.with_name(self.path.name + ".rejected")
         self._lock_path = self.path.with_name(self.path.name + ".lock")
         self._replay_lock_path = self.path.with_name(self.path.name + ".replay.lock")
+        self._index_lock = threading.Lock()
+        self._index_key: tuple[int, int, int] | None = None
+        self._index: dict[str, list[SpooledTurn]] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -57,6 +60,29 @@ class FileSpool:
                 _append(self.path, line)
         except OSError as exc:
             raise SpoolError(f"cannot write the spool file {self.path}: {exc}") from exc
+
+    def session_entries(self, session_id: str) -> list[SpooledTurn]:
+        """The well-formed entries of ``session_id`` still in the file, oldest turn first.
+
+        The file is parsed once per change (keyed by inode, size and modification time), so
+        while nothing is spooled a lookup costs one ``stat``.
+        """
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return []
+        if stat.st_size == 0:
+            return []
+        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with self._index_lock:
+            if key != self._index_key:
+                try:
+                    self._index = _by_session(self.pending())
+                except SpoolError as exc:
+                    logger.warning("spool unreadable for lookups", extra={"error": str(exc)})
+                    return []
+                self._index_key = key
+            return list(self._index.get(session_id, ()))
 
     def pending(self) -> list[SpooledTurn]:
         """The well-formed entries waiting for replay, oldest first."""
@@ -115,6 +141,13 @@ class FileSpool:
                 _fsync_dir(self.path.parent)
         except OSError as exc:
             raise SpoolError(f"cannot rewrite the spool file {self.path}: {exc}") from exc
+
+
+def _by_session(entries: list[SpooledTurn]) -> dict[str, list[SpooledTurn]]:
+    index: dict[str, list[SpooledTurn]] = {}
+    for entry in sorted(entries, key=lambda e: e.turn.turn_key):
+        index.setdefault(entry.turn.session_id, []).append(entry)
+    return index
 
 
 def _append(path: Path, data: bytes) -> None:

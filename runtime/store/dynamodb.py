@@ -22,10 +22,21 @@ partitions cannot collide with a session. Global secondary index ``AnalyticsInde
 the index is sparse. TTL is the table setting on ``ttl``; because TTL deletion lags (up to ~48 h),
 every read also drops items whose ``ttl`` has passed.
 
-The ``client#`` item is the one addition to the model handed to infra: it makes "same
-``clientMessageId`` → one stored turn" atomic without transactions (which dynalite lacks) and
-turns the idempotency lookup into a single ``GetItem``. It is written first; if the turn write
-then fails, the chat spools the turn and both a client retry and the replay find the claim.
+The ``client#`` item makes "same ``clientMessageId`` -> one stored turn, one answer" hold without
+transactions, and turns the idempotency lookup into one ``GetItem``. It is written first, with
+``attribute_not_exists``, and it carries the whole turn; the ``turn#`` item follows. Two
+conditional ``PutItem`` s are not atomic, so a process killed between them leaves a claim whose
+turn is missing. That absence is detected and repaired wherever a claim is read: a retry's
+lookup (:meth:`DynamoDbStore.find_turn_by_client_id`), a competing append and a replay all
+write the turn from the claim (``attribute_not_exists`` again, so the repair can race the
+original write harmlessly), and :meth:`DynamoDbStore.export_session` lists a claimed turn even
+before anything repaired it. So an answer given from a claim always names a stored turn.
+
+Why not one ``TransactWriteItems``: it would make the pair atomic on AWS, but dynalite (the
+local and CI DynamoDB) has no transactions, so the repair would still be needed there, and a
+transaction costs twice the write units of the two puts on every turn. Claim-then-repair is one
+code path that behaves the same on dynalite, moto and DynamoDB, and the kill -9 tests exercise
+it (``tests/integration/test_turn_atomicity.py``).
 
 Writes never overwrite (``attribute_not_exists`` conditions), queries follow
 ``LastEvaluatedKey``, erase deletes in batches of 25 and retries ``UnprocessedItems``, and
@@ -189,9 +200,9 @@ class DynamoDbStore:
         if turn.client_message_id:
             claimed = self._claim(turn)
             if claimed is not None:
-                # Make sure the claimed turn itself is stored: an earlier attempt may have
-                # written the claim and then failed (its replay lands here too).
-                self._put_if_absent(self._turn_item(claimed))
+                # An earlier attempt may have written the claim and died before its turn (a
+                # replay of it lands here too): complete it.
+                self._complete(claimed)
                 return claimed
         if self._put_if_absent(self._turn_item(turn)):
             return turn
@@ -218,27 +229,54 @@ class DynamoDbStore:
             raise StoreError("client message id is claimed but its turn was not found")
         return earlier
 
+    def _complete(self, claimed: Turn) -> None:
+        """Write the ``turn#`` item of a claimed turn unless it is there (the repair)."""
+        if self._get(claimed.session_id, f"turn#{claimed.turn_key}") is None:
+            self._put_if_absent(self._turn_item(claimed))
+
     def find_turn_by_client_id(self, session_id: str, client_message_id: str) -> Turn | None:
-        """The turn stored for this client message id, if unexpired."""
+        """The turn stored for this client message id, if unexpired.
+
+        A claim whose turn item is missing (the writer died between the two puts) is completed
+        before the turn is returned, so the answer a retry gets always names a stored turn.
+        """
         item = self._get(session_id, f"client#{client_message_id}")
         data = text(item, "data") if item and self._live(item) else None
-        return Turn.from_dict(json.loads(data)) if data else None
+        if not data:
+            return None
+        turn = Turn.from_dict(json.loads(data))
+        self._complete(turn)
+        return turn
 
     def export_session(self, session_id: str) -> list[Turn]:
-        """Every unexpired turn of the session, oldest first."""
-        items = self._query(
+        """Every unexpired turn of the session, oldest first.
+
+        A claimed turn whose ``turn#`` item is missing is listed too: its message is stored
+        (in the claim), so an access request must see it.
+        """
+        turns: dict[str, Turn] = {}
+        claimed: list[Turn] = []
+        # One query over the partition (a key attribute cannot be filtered on server-side):
+        # turns and claims are kept, the state and link pointers skipped.
+        for item in self._query(
             "Query",
-            KeyConditionExpression="sessionId = :id AND begins_with(sk, :turn)",
+            KeyConditionExpression="sessionId = :id",
             FilterExpression="#ttl > :now",
             ExpressionAttributeNames=TTL_NAMES,
-            ExpressionAttributeValues={
-                ":id": s(session_id),
-                ":turn": s("turn#"),
-                ":now": n(self._now()),
-            },
+            ExpressionAttributeValues={":id": s(session_id), ":now": n(self._now())},
             ConsistentRead=True,
-        )
-        return [Turn.from_dict(json.loads(text(item, "data") or "{}")) for item in items]
+        ):
+            sk = text(item, "sk") or ""
+            if not sk.startswith(("turn#", "client#")):
+                continue
+            turn = Turn.from_dict(json.loads(text(item, "data") or "{}"))
+            if sk.startswith("turn#"):
+                turns[turn.turn_key] = turn
+            else:
+                claimed.append(turn)
+        for turn in claimed:
+            turns.setdefault(turn.turn_key, turn)
+        return [turns[key] for key in sorted(turns)]
 
     def turns_on(self, date: str) -> Iterator[Turn]:
         """Every unexpired turn of the UTC day ``date``, in time order (the analytics index)."""

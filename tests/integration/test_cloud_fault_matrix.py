@@ -53,7 +53,7 @@ HEDGE_MS = 150
 SLOW_S = DEADLINE_S + 2.0
 WEATHER_QUESTION = "What's the weather in Lisbon?"
 POOL_PREFIX = "travelbot-cloud"
-OUR_MESSAGES = ("message understood", "provider call failed", "circuit opened")
+OUR_MESSAGES = ("message understood", "provider call failed", "circuit opened", "chat turn")
 
 
 @dataclass
@@ -450,12 +450,11 @@ def test_no_secret_and_no_raw_session_or_message_reaches_a_log_line(
 ) -> None:
     # GIVEN every SDK logging at DEBUG, and faults that make SDKs complain about URLs
     stack = cloud_chat.stack
-    session = "LogHygieneSession-0001"
     message = "What's the weather in Lisbon?\r\nINJECTED LOG LINE"
 
     # WHEN a healthy turn, a turn with the weather service resetting connections and a turn
-    # with every cloud down are served
-    cloud_chat.chat(message, session)
+    # with every cloud down are served in one session
+    session = cloud_chat.chat(message)[1]["sessionId"]
     stack.openweather.faults.reset = True
     cloud_chat.chat("What's the weather in Paris?", session)
     for fake in (stack.lex, stack.dialogflow, stack.azure):
@@ -471,17 +470,20 @@ def test_no_secret_and_no_raw_session_or_message_reaches_a_log_line(
     secrets += [line for line in google["private_key"].splitlines() if "-----" not in line]
     for secret in secrets:
         assert secret not in text
-    # AND the orchestrator's lines carry a hashed session and an escaped excerpt only
-    ours = [
+    # AND our lines carry a hashed session; the message appears once per turn, only because the
+    # chat route's logger is at DEBUG, as an escaped excerpt
+    ours = [  # each line once (the capture sits on the service logger and on root)
         json.loads(line)
-        for line in text.splitlines()
+        for line in dict.fromkeys(text.splitlines())
         if line.startswith("{") and any(f'"message":"{m}"' in line for m in OUR_MESSAGES)
     ]
     understood = [line for line in ours if line["message"] == "message understood"]
-    assert len({line["excerpt"] for line in understood}) == 3
-    assert all(line["session"] == session_ref(session) for line in understood)
+    turns = [line for line in ours if line["message"] == "chat turn"]
+    assert len(understood) == 3 and all("excerpt" not in line for line in understood)
+    assert len({line["excerpt"] for line in turns}) == 3
+    assert all(line["session"] == session_ref(session) for line in understood + turns)
     assert session not in "\n".join(json.dumps(line) for line in ours)
-    assert understood[0]["excerpt"].startswith("What's the weather in Lisbon?\\r\\nINJECTED")
+    assert turns[0]["excerpt"].startswith("What's the weather in Lisbon?\\r\\nINJECTED")
     assert {line["provider"] for line in ours if line["message"] == "provider call failed"} == {
         "lex",
         "dialogflow",

@@ -1,4 +1,4 @@
-"""The DynamoDB token bucket on dynalite: burst, refill, many instances at once, failing open."""
+"""The DynamoDB token bucket on dynalite: burst, refill, many instances, and the local fallback."""
 
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def test_bucket_items_live_under_ratelimit_keys_with_a_ttl(dynamo_table: DynamoT
     assert int(item["ttl"]["N"]) <= T0 + 24 * 3600
 
 
-def test_an_unavailable_table_fails_open_with_a_metric_and_backs_off(
+def test_an_unavailable_table_hands_decisions_to_the_local_bucket_and_backs_off(
     dynamo_table: DynamoTable, dynamo_proxy: DynamoFaultProxy
 ) -> None:
     # GIVEN DynamoDB throttles every call, and a limiter that cools down for 5 s after a failure
@@ -217,15 +217,65 @@ def test_an_unavailable_table_fails_open_with_a_metric_and_backs_off(
     dynamo_proxy.faults.clear()
     after = bucket.acquire(IP)
 
-    # THEN they pass (fail open), each is counted, and DynamoDB is left alone while cooling down
+    # THEN the local bucket lets them through (it is full), each fallback is counted, and
+    # DynamoDB is left alone while cooling down
     assert first.allowed and during.allowed and after.allowed
     assert calls_after_first == 3  # bounded retries of the throttled update
     assert calls_during == calls_after_first
     assert len(dynamo_proxy.requests) > calls_during  # back to DynamoDB afterwards
-    assert [name for name, _, _ in metrics.points] == ["RateLimiterFailOpen"] * 2
+    assert [name for name, _, _ in metrics.points] == ["RateLimiterFallback"] * 2
 
 
-def test_an_unreachable_endpoint_fails_open(closed_endpoint: str) -> None:
+def test_a_slow_table_still_limits_each_client_through_the_local_bucket(
+    dynamo_table: DynamoTable, dynamo_proxy: DynamoFaultProxy
+) -> None:
+    # GIVEN a table that answers after 2 s, a client that waits 0.2 s, and a burst of 5
+    monotonic = Clock(100.0)
+    metrics = MetricRecorder()
+    bucket = limiter(
+        dynamo_table,
+        Clock(T0),
+        BucketPolicy(rate_per_minute=60, burst=5),
+        client=local_client(dynamo_proxy.url, read_timeout_s=0.2),
+        metrics=metrics,
+        monotonic=monotonic,
+    )
+    dynamo_proxy.faults.latency_s = 2.0
+
+    # WHEN one client sends 8 requests at once
+    decisions = [bucket.acquire(IP) for _ in range(8)]
+
+    # THEN the limit still holds: 5 pass, 3 are refused with a Retry-After, all counted
+    assert [d.allowed for d in decisions] == [True] * 5 + [False] * 3
+    assert all(d.retry_after_s >= 1 for d in decisions[5:])
+    assert [name for name, _, _ in metrics.points] == ["RateLimiterFallback"] * 8
+    # AND only the first request waited for DynamoDB; the rest skipped it while cooling down
+    assert dynamo_proxy.operations("UpdateItem") == 1
+
+
+def test_a_burst_spent_on_the_shared_bucket_is_not_refilled_by_the_fallback(
+    dynamo_table: DynamoTable, dynamo_proxy: DynamoFaultProxy
+) -> None:
+    # GIVEN a client that spent its burst of 5 while DynamoDB answered
+    monotonic = Clock(100.0)
+    bucket = limiter(
+        dynamo_table,
+        Clock(T0),
+        BucketPolicy(rate_per_minute=60, burst=5),
+        client=local_client(dynamo_proxy.url),
+        monotonic=monotonic,
+    )
+    assert allowed(bucket, 5) == 5
+
+    # WHEN DynamoDB fails and the client sends one more
+    dynamo_proxy.faults.status = 500
+    decision = bucket.acquire(IP)
+
+    # THEN the local bucket, which counted those 5, refuses it too
+    assert not decision.allowed
+
+
+def test_an_unreachable_endpoint_falls_back_to_the_local_bucket(closed_endpoint: str) -> None:
     # GIVEN a limiter whose DynamoDB endpoint refuses connections
     metrics = MetricRecorder()
     bucket = DynamoDbRateLimiter(
@@ -238,6 +288,6 @@ def test_an_unreachable_endpoint_fails_open(closed_endpoint: str) -> None:
     # WHEN a request arrives
     decision = bucket.acquire(IP)
 
-    # THEN it is allowed and the fail-open metric is recorded
-    assert decision.allowed
-    assert metrics.points == [("RateLimiterFailOpen", "Count", 1)]
+    # THEN the local bucket (full) allows it and the fallback is counted
+    assert decision.allowed and decision.remaining == 199
+    assert metrics.points == [("RateLimiterFallback", "Count", 1)]

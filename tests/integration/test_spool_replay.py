@@ -14,7 +14,7 @@ from runtime.chat import TurnContext
 from runtime.services import Services, build_services
 from runtime.settings import Settings
 from runtime.spool import job as jobs
-from runtime.spool.base import SpooledTurn, replay, spool_failures
+from runtime.spool.base import SpooledTurn, replay
 from runtime.spool.file import FileSpool, ReplayWorker
 from runtime.spool.sqs import SqsSpool
 from runtime.store.base import HistoryStore
@@ -46,12 +46,26 @@ def chat_services(store: HistoryStore, spool: FileSpool, tmp_path: Path) -> Serv
     services = build_services(
         Settings(sources_enabled=False), store=store, data_dir=tmp_path, clock=clock
     )
-    services.chat.on_store_failure = spool_failures(spool, clock=Clock(NOON))
+    services.chat.use_spool(spool, clock=Clock(NOON))
     return services
 
 
-def say(services: Services, text: str, sid: str, client_id: str | None = None) -> dict[str, Any]:
+def say(
+    services: Services, text: str, sid: str | None, client_id: str | None = None
+) -> dict[str, Any]:
     return services.chat.chat(ChatRequest(text, sid, client_id), CTX)
+
+
+def open_session(services: Services, text: str = "hello") -> str:
+    """A session the server issued (its first turn stored)."""
+    return str(say(services, text, None)["sessionId"])
+
+
+def same_answer(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Whether two /chat bodies are the same answer (the time taken aside)."""
+    return {k: v for k, v in first.items() if k != "latencyMs"} == {
+        k: v for k, v in second.items() if k != "latencyMs"
+    }
 
 
 def dynamo_store(table: DynamoTable, endpoint: str | None = None, **kwargs: Any) -> DynamoDbStore:
@@ -163,40 +177,90 @@ def test_replay_never_puts_an_older_state_over_a_newer_one(
 def test_the_same_client_message_id_twice_gives_one_stored_turn_and_the_same_reply(
     dynamo_table: DynamoTable, tmp_path: Path
 ) -> None:
-    # GIVEN a working DynamoDB store
+    # GIVEN a working DynamoDB store and an issued session
     store = dynamo_store(dynamo_table)
     services = chat_services(store, FileSpool(tmp_path / "spool.jsonl"), tmp_path)
-    sid = session_id()
+    sid = open_session(services)
 
     # WHEN the client sends the same message id twice (a retry after a lost response)
     first = say(services, "What's the weather in Paris?", sid, "msg-1")
     second = say(services, "What's the weather in Paris?", sid, "msg-1")
 
-    # THEN one turn is stored and both answers are the same
-    assert {k: v for k, v in first.items() if k != "latencyMs"} == {
-        k: v for k, v in second.items() if k != "latencyMs"
-    }
-    assert len(store.export_session(sid)) == 1
+    # THEN one turn is stored for it and both answers are the same
+    assert same_answer(first, second)
+    assert [t.client_message_id for t in store.export_session(sid)] == [None, "msg-1"]
 
 
-def test_a_client_retry_during_an_outage_is_stored_once_after_replay(
-    dynamo_table: DynamoTable, closed_endpoint: str, tmp_path: Path
+def test_a_resend_during_an_outage_gets_the_spooled_answer_and_is_spooled_once(
+    dynamo_table: DynamoTable, dynamo_proxy: DynamoFaultProxy, tmp_path: Path
 ) -> None:
-    # GIVEN DynamoDB is down and the client sends one message id twice
+    # GIVEN an issued session, then DynamoDB failing every call
     spool = FileSpool(tmp_path / "spool.jsonl")
-    services = chat_services(dynamo_store(dynamo_table, closed_endpoint), spool, tmp_path)
-    sid = session_id()
-    say(services, "hello", sid, "retry-1")
-    say(services, "hello", sid, "retry-1")
-    assert len(spool.pending()) == 2  # the lookup could not dedupe: both copies spooled
+    services = chat_services(dynamo_store(dynamo_table, dynamo_proxy.url), spool, tmp_path)
+    sid = open_session(services)
+    dynamo_proxy.faults.status = 500
 
-    # WHEN the spool is replayed into the recovered store
+    # WHEN the client sends one message id twice
+    first = say(services, "What's the weather in Paris?", sid, "retry-1")
+    second = say(services, "What's the weather in Paris?", sid, "retry-1")
+
+    # THEN the resend is answered from the spool, which holds the turn once
+    assert first["sessionId"] == second["sessionId"] == sid
+    assert same_answer(first, second)
+    assert [e.turn.client_message_id for e in spool.pending()] == ["retry-1"]
+
+    # AND after DynamoDB recovers and the spool is replayed, the message id has one turn
+    dynamo_proxy.faults.clear()
     store = dynamo_store(dynamo_table)
     spool.replay_into(store)
+    assert [t.client_message_id for t in store.export_session(sid)] == [None, "retry-1"]
 
-    # THEN the message id has exactly one turn
+
+def test_a_resend_after_recovery_but_before_the_replay_gets_and_stores_the_first_answer(
+    dynamo_table: DynamoTable, dynamo_proxy: DynamoFaultProxy, tmp_path: Path
+) -> None:
+    # GIVEN a turn answered (reply A) and spooled while DynamoDB was down
+    spool = FileSpool(tmp_path / "spool.jsonl")
+    services = chat_services(dynamo_store(dynamo_table, dynamo_proxy.url), spool, tmp_path)
+    sid = open_session(services, "plan a trip")
+    dynamo_proxy.faults.status = 500
+    answer_a = say(services, "Lisbon", sid, "outage-1")
+    (spooled,) = spool.pending()
+
+    # WHEN DynamoDB is back and the client resends before any replay ran
+    dynamo_proxy.faults.clear()
+    resent = say(services, "Lisbon", sid, "outage-1")
+
+    # THEN the resend gets A, and A (not a second computation) is the turn stored, with its state
+    assert same_answer(answer_a, resent)
+    store = dynamo_store(dynamo_table)
     stored = store.export_session(sid)
-    assert len(stored) == 1 and stored[0].client_message_id == "retry-1"
+    assert [t.turn_key for t in stored if t.client_message_id == "outage-1"] == [
+        spooled.turn.turn_key
+    ]
+    assert store.get_state(sid) == spooled.state
+    # AND the replay that runs later changes nothing
+    report = spool.replay_into(store)
+    assert (report.replayed, report.failed) == (1, 0)
+    assert store.export_session(sid) == stored
+
+
+def test_a_conversation_continues_from_its_spooled_state_while_the_store_is_down(
+    dynamo_table: DynamoTable, dynamo_proxy: DynamoFaultProxy, tmp_path: Path
+) -> None:
+    # GIVEN an issued session, then DynamoDB down for the next two answers
+    spool = FileSpool(tmp_path / "spool.jsonl")
+    services = chat_services(dynamo_store(dynamo_table, dynamo_proxy.url), spool, tmp_path)
+    sid = open_session(services)
+    dynamo_proxy.faults.status = 500
+
+    # WHEN the user starts a trip plan, then gives the duration
+    say(services, "plan a trip to Lisbon", sid)
+    body = say(services, "5 days", sid)
+
+    # THEN the second answer knows the first: the session and its slots carried on
+    assert body["sessionId"] == sid
+    assert body["slots"] == {"destination": "Lisbon", "duration": 5}
 
 
 # ---------------------------------------------------------------------- the spool file
@@ -349,3 +413,30 @@ def test_the_replay_lambda_reports_every_record_when_the_store_is_down(
     # THEN every record is reported as failed (so SQS retries them), without raising
     failed = {item["itemIdentifier"] for item in result["batchItemFailures"]}
     assert failed == {record["messageId"] for record in event["Records"]}
+
+
+def test_the_sqs_spool_remembers_what_this_process_sent_for_a_session(moto_endpoint: str) -> None:
+    # GIVEN an SQS spool on moto and two turns of one session spooled, newest first
+    import boto3
+
+    sqs = boto3.session.Session().client(
+        "sqs",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    queue_url = sqs.create_queue(QueueName=f"spool-{session_id()[:8]}")["QueueUrl"]
+    spool = SqsSpool(sqs, queue_url)
+    sid = session_id()
+    later = make_turn(sid, DAY_START_MS + 60_000, client_message_id="b")
+    earlier = make_turn(sid, DAY_START_MS, client_message_id="a")
+    for turn in (later, earlier):
+        spool.put(SpooledTurn(turn, DialogueState(), DAY_START_MS))
+
+    # WHEN the chat service asks what is spooled for the session (a queue cannot be searched)
+    entries = spool.session_entries(sid)
+
+    # THEN it gets both, oldest turn first, and nothing for another session
+    assert [e.turn.client_message_id for e in entries] == ["a", "b"]
+    assert spool.session_entries(session_id()) == []

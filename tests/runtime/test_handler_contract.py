@@ -68,31 +68,123 @@ def test_chat_answers_with_exactly_the_contract_fields(invoke: Invoke) -> None:
     assert isinstance(body["latencyMs"], int) and body["latencyMs"] >= 0
 
 
-def test_a_given_session_id_is_kept_and_its_history_exported(invoke: Invoke) -> None:
-    status, _, first = invoke(load_event("chat_followup"))
-    assert status == 200 and first["sessionId"] == "sess_followup_0001"
-    status, headers, exported = invoke(load_event("session_export"))
-    assert status == 200
+def issued_session(invoke: Invoke, message: str = "plan a trip") -> str:
+    """A session the server issued: the id of a first turn's answer."""
+    status, _, body = invoke(chat_event({"message": message}))
+    assert status == 200, body
+    return str(body["sessionId"])
+
+
+def followup(session_id: str) -> dict[str, Any]:
+    """The recorded follow-up event ("5 days"), sent in ``session_id``."""
+    event = load_event("chat_followup")
+    event["body"] = json.dumps({**json.loads(event["body"]), "sessionId": session_id})
+    return event
+
+
+def test_an_issued_session_id_is_kept_and_its_history_exported(invoke: Invoke) -> None:
+    # GIVEN a session the server issued
+    sid = issued_session(invoke)
+
+    # WHEN the recorded follow-up is sent in it, and the session is exported
+    status, _, second = invoke(followup(sid))
+    status_export, headers, exported = invoke(load_event("session_export", path=f"/sessions/{sid}"))
+
+    # THEN the session is continued and both turns come back
+    assert status == 200 and second["sessionId"] == sid
+    assert status_export == 200
     assert_json_security_headers(headers)
-    assert exported["sessionId"] == "sess_followup_0001"
-    assert [t["message"] for t in exported["turns"]] == ["5 days"]
+    assert exported["sessionId"] == sid
+    assert [t["message"] for t in exported["turns"]] == ["plan a trip", "5 days"]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    ["johnsmith1", "sess_followup_0001", "AAAAAAAAAAAAAAAAAAAAAA"],
+    ids=["a guessable name", "a recorded event's id", "an id of the issued shape"],
+)
+def test_a_session_id_the_server_never_issued_starts_a_new_session(
+    invoke: Invoke, chosen: str
+) -> None:
+    # WHEN a client sends a well-formed session id the server never issued
+    status, _, body = invoke(chat_event({"message": "hello", "sessionId": chosen}))
+
+    # THEN the turn is answered in a new session whose (random) id the response carries
+    assert status == 200
+    assert body["sessionId"] != chosen and len(body["sessionId"]) == 22
+    # AND nothing is stored, readable or erasable under the chosen id
+    for method_event in ("session_export", "session_erase"):
+        assert invoke(load_event(method_event, path=f"/sessions/{chosen}"))[0] == 404
+
+
+def test_an_erased_session_is_not_resumed(invoke: Invoke) -> None:
+    # GIVEN a session that was erased
+    sid = issued_session(invoke)
+    assert invoke(load_event("session_erase", path=f"/sessions/{sid}"))[0] == 200
+
+    # WHEN the client writes in it again
+    status, _, body = invoke(followup(sid))
+
+    # THEN a new session is started
+    assert status == 200 and body["sessionId"] != sid
 
 
 def test_erase_deletes_the_session_and_a_second_erase_is_404(invoke: Invoke) -> None:
-    invoke(load_event("chat_followup"))
-    status, _, body = invoke(load_event("session_erase"))
+    sid = issued_session(invoke)
+    invoke(followup(sid))
+    erase = load_event("session_erase", path=f"/sessions/{sid}")
+    status, _, body = invoke(erase)
     assert status == 200 and body["erased"] is True and body["itemsDeleted"] >= 2
-    assert invoke(load_event("session_export"))[0] == 404
-    assert_error(invoke, load_event("session_erase"), 404, "not_found", "no conversation")
+    assert invoke(load_event("session_export", path=f"/sessions/{sid}"))[0] == 404
+    assert_error(invoke, erase, 404, "not_found", "no conversation")
 
 
 def test_a_client_message_id_sent_twice_gives_one_turn_and_the_same_reply(invoke: Invoke) -> None:
-    body = {"message": "weather in Oslo", "sessionId": "idempotent-01", "clientMessageId": "m-1"}
+    sid = issued_session(invoke, "hello")
+    body = {"message": "weather in Oslo", "sessionId": sid, "clientMessageId": "m-1"}
     first = invoke(chat_event(body))[2]
     again = invoke(chat_event(body))[2]
     assert again["reply"] == first["reply"] and again["intent"] == first["intent"]
-    export = invoke(load_event("session_export", path="/sessions/idempotent-01"))[2]
-    assert len(export["turns"]) == 1
+    export = invoke(load_event("session_export", path=f"/sessions/{sid}"))[2]
+    assert [t["message"] for t in export["turns"]] == ["hello", "weather in Oslo"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sessionId", "probeSIDnl\n"),
+        ("sessionId", "AAAAAAAAAAAAAAAAAAAAAA\n"),
+        ("clientMessageId", "m-1\n"),
+    ],
+)
+def test_an_id_with_a_trailing_newline_is_refused(invoke: Invoke, field: str, value: str) -> None:
+    # GIVEN an id that would match its pattern but for a final newline
+    raw = json.dumps({"message": "hi", field: value})
+
+    # WHEN it is sent  THEN it is a 400 naming the field (never stored under an id nobody can use)
+    assert_error(invoke, chat_event(None, raw=raw), 400, "invalid_request", f"'{field}'")
+
+
+def test_a_session_path_with_a_trailing_newline_is_refused(invoke: Invoke) -> None:
+    sid = issued_session(invoke)
+    event = load_event("session_export", path=f"/sessions/{sid}\n")
+    assert_error(invoke, event, 400, "invalid_request", "control character")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"message": "hi", "n": ' + "1" * 4301 + "}",
+        '{"message": ' + "9" * 5000 + "}",
+        '{"message": "hi", "sessionId": -' + "7" * 8000 + "}",
+        "[" + "1" * 4400 + "]",
+    ],
+    ids=["an unknown field", "the message", "a negative session id", "a bare array"],
+)
+def test_an_integer_over_4300_digits_in_any_field_is_a_400_not_a_500(
+    invoke: Invoke, raw: str
+) -> None:
+    assert_error(invoke, chat_event(None, raw=raw), 400, "invalid_request", "4300 digits")
 
 
 @pytest.mark.parametrize(
@@ -245,19 +337,92 @@ def test_the_rate_limit_keys_on_the_source_ip_not_x_forwarded_for(
     )
 
 
-def test_each_turn_is_logged_without_the_session_id_or_the_full_message(
+def test_each_turn_is_logged_without_the_session_id_or_any_message_text(
     invoke: Invoke, caplog: pytest.LogCaptureFixture
 ) -> None:
-    long_message = "weather in Paris\r\nFAKE LOG LINE " + "x" * 300
-    body = {"message": long_message, "sessionId": "secret-session-42"}
+    # GIVEN the service logging at INFO (the default)
+    sid = issued_session(invoke)
+    body = {"message": "weather in Paris, call me on +44 20 7946 0958", "sessionId": sid}
+
+    # WHEN a turn is served
     with caplog.at_level("INFO", logger="travelbot.runtime.api.routes.chat"):
         status, _, reply = invoke(chat_event(body))
+
+    # THEN its one log line carries the session as a hash and no text of the message
     assert status == 200
     [record] = [r for r in caplog.records if r.getMessage() == "chat turn"]
-    fields = {k: getattr(record, k) for k in ("session", "excerpt", "intent", "nlu_provider")}
-    assert "secret-session-42" not in json.dumps(fields)
-    assert len(fields["session"]) == 16
-    assert "\r" not in fields["excerpt"] and "\n" not in fields["excerpt"]
-    assert len(fields["excerpt"]) < 100
-    assert fields["excerpt"].startswith("weather in Paris\\r\\n")
+    assert not hasattr(record, "excerpt")
+    fields = {k: getattr(record, k) for k in ("session", "intent", "nlu_provider")}
+    assert sid not in json.dumps(fields) and len(fields["session"]) == 16
     assert fields["intent"] == reply["intent"]
+
+
+def test_at_debug_the_turn_line_has_a_short_redacted_excerpt_that_cannot_forge_a_line(
+    invoke: Invoke, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN the service logging at DEBUG
+    sid = issued_session(invoke)
+    message = "weather in Paris\r\nFAKE LOG LINE card 4111 1111 1111 1111 " + "x" * 300
+
+    # WHEN a turn with a line break and a card number is served
+    with caplog.at_level("DEBUG", logger="travelbot.runtime.api.routes.chat"):
+        status, _, _ = invoke(chat_event({"message": message, "sessionId": sid}))
+
+    # THEN the excerpt is capped, escaped and redacted
+    assert status == 200
+    [record] = [r for r in caplog.records if r.getMessage() == "chat turn"]
+    excerpt = record.excerpt
+    assert "\r" not in excerpt and "\n" not in excerpt and len(excerpt) < 100
+    assert excerpt.startswith("weather in Paris\\r\\nFAKE LOG LINE card [CARD]")
+    assert "4111" not in excerpt
+
+
+def test_a_route_called_with_a_method_it_does_not_take_is_405_naming_the_allowed_ones(
+    invoke: Invoke,
+) -> None:
+    status, headers, body = invoke(load_event("health", path="/chat", httpMethod="GET"))
+    assert status == 405 and headers["Allow"] == "POST"
+    assert body["error"]["code"] == "method_not_allowed"
+    status, headers, _ = invoke(load_event("health", httpMethod="PROPFIND"))
+    assert status == 405 and headers["Allow"] == "GET, HEAD"
+    sid = issued_session(invoke)
+    status, headers, _ = invoke(
+        load_event("session_export", path=f"/sessions/{sid}", httpMethod="PUT")
+    )
+    assert status == 405 and headers["Allow"] == "DELETE, GET, HEAD"
+
+
+def test_head_is_answered_like_get(invoke: Invoke) -> None:
+    status, headers, body = invoke(load_event("health", httpMethod="HEAD"))
+    assert status == 200 and body["status"] == "ok"
+    assert headers["Content-Type"].startswith("application/json")
+
+
+def test_links_in_replies_never_take_the_clients_host_or_scheme(invoke: Invoke) -> None:
+    # GIVEN a flight search whose request forges Host and X-Forwarded-Proto
+    event = chat_event(
+        {"message": "find flights from London to Rome on 2030-05-14"},
+        Host="evil.example",
+        **{"X-Forwarded-Proto": "javascript"},
+    )
+
+    # WHEN it is answered
+    status, _, body = invoke(event)
+
+    # THEN the tracked link is on API Gateway's domain and stage, over https
+    assert status == 200, body
+    assert "https://abcdef1234.execute-api.us-east-1.amazonaws.com/prod/go/" in body["reply"]
+    assert "evil.example" not in body["reply"] and "javascript" not in body["reply"]
+
+
+def test_a_configured_public_base_url_is_the_one_links_use(
+    runtime_services: Any, invoke: Invoke
+) -> None:
+    from runtime.settings import Settings
+
+    runtime_services(settings=Settings(public_base_url="https://chat.example.com"))
+    status, _, body = invoke(
+        chat_event({"message": "find flights from London to Rome on 2030-05-14"})
+    )
+    assert status == 200
+    assert "https://chat.example.com/go/" in body["reply"]

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("settings",),
     ("aws",),
     ("places",),
-    ("store", "ratelimit"),
+    ("store", "ratelimit", "redaction"),
     ("spool", "analytics", "nlu", "sentiment"),
     ("providers",),
     ("understanding", "experiments"),

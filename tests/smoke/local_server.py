@@ -57,12 +57,17 @@ class LocalServer:
         *,
         startup_timeout_s: float = 60.0,
         extra_env: dict[str, str] | None = None,
+        extra_args: tuple[str, ...] = (),
+        quiet: bool = True,
     ) -> None:
         self.data_dir = data_dir
         self.log_path = data_dir / "server.log"
         self.startup_timeout_s = startup_timeout_s
         self.extra_env = extra_env
+        self.extra_args = extra_args
+        self.quiet = quiet
         self.base_url = ""
+        self._log_offset = 0
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> str:
@@ -73,8 +78,10 @@ class LocalServer:
         """
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "runtime", "serve", "--host", "127.0.0.1", "--port", "0"]
-        command += ["--data-dir", str(self.data_dir / "history"), "--quiet"]
-        with self.log_path.open("wb") as log:
+        command += ["--data-dir", str(self.data_dir / "history"), *self.extra_args]
+        command += ["--quiet"] if self.quiet else []
+        self._log_offset = len(self._log_text())
+        with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
                 command,
                 cwd=REPO_ROOT,
@@ -87,6 +94,17 @@ class LocalServer:
         self.base_url = self._wait_for_url(deadline)
         self._wait_for_health(deadline)
         return self.base_url
+
+    def log_text(self) -> str:
+        """Everything the server printed so far (each start appends to the same log)."""
+        return self._log_text()
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies mid-whatever, as in a crash or an OOM kill."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
 
     def _log_text(self) -> str:
         try:
@@ -101,7 +119,7 @@ class LocalServer:
     def _wait_for_url(self, deadline: float) -> str:
         assert self._process is not None
         while time.monotonic() < deadline:
-            match = LISTENING_RE.search(self._log_text())
+            match = LISTENING_RE.search(self._log_text()[self._log_offset :])
             if match:
                 return match.group(1)
             if self._process.poll() is not None:

@@ -7,6 +7,10 @@ fails (HTTP 500, ``InternalServerError``), add latency, reset connections (all t
 write left in ``UnprocessedItems``. The error bodies are DynamoDB's JSON 1.0 error shape
 (``{"__type": "com.amazonaws.dynamodb.v20120810#<Code>", "message": ...}``), so botocore parses
 them into the same ``ClientError`` codes it raises against AWS.
+
+:meth:`DynamoFaultProxy.hold` stops chosen requests at the proxy (never forwarded) until
+released, which lets a test kill the caller between two writes: the first reached DynamoDB,
+the second never will.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import http.client
 import json
 import threading
 import urllib.parse
+from collections.abc import Callable
 
 from tests.support.fakes.base import FakeServer, RecordedRequest, Response, json_response
 
@@ -51,6 +56,29 @@ class DynamoFaultProxy(FakeServer):
         self._upstream = (parsed.hostname or "127.0.0.1", parsed.port or 80)
         self._unprocessed = 0
         self._count_lock = threading.Lock()
+        self._hold: Callable[[RecordedRequest], bool] | None = None
+        self.held = threading.Event()
+        self._release = threading.Event()
+
+    def hold(self, matches: Callable[[RecordedRequest], bool]) -> None:
+        """Keep every request ``matches`` accepts at the proxy, unforwarded, until released.
+
+        :attr:`held` is set when the first one arrives; :meth:`release` answers it (and later
+        ones) with DynamoDB's 500, never forwarding it.
+        """
+        self.held.clear()
+        self._release.clear()
+        self._hold = matches
+
+    def release(self) -> None:
+        """Let held requests go (with a 500) and stop holding."""
+        self._hold = None
+        self._release.set()
+
+    def stop(self) -> None:
+        """Release held requests, then stop serving."""
+        self.release()
+        super().stop()
 
     def unprocessed_next(self, n: int) -> None:
         """The next ``n`` BatchWriteItem calls process nothing (all in ``UnprocessedItems``)."""
@@ -67,7 +95,12 @@ class DynamoFaultProxy(FakeServer):
         return dynamodb_error(status, message)
 
     def handle(self, request: RecordedRequest) -> Response:
-        """Forward, or leave a whole batch unprocessed when asked to."""
+        """Forward, hold, or leave a whole batch unprocessed when asked to."""
+        hold = self._hold
+        if hold is not None and hold(request):
+            self.held.set()
+            self._release.wait(timeout=60)
+            return dynamodb_error(500, "held by the test and never forwarded")
         if request.header("x-amz-target") == "DynamoDB_20120810.BatchWriteItem":
             with self._count_lock:
                 leave = self._unprocessed > 0

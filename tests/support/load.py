@@ -28,7 +28,6 @@ import json
 import math
 import os
 import re
-import secrets
 import signal
 import socket
 import ssl
@@ -128,8 +127,8 @@ class Connection:
         )
         return cls(reader, writer)
 
-    async def request(self, head: bytes, body: bytes) -> int:
-        """Send one request and read the whole answer; returns its status."""
+    async def request(self, head: bytes, body: bytes) -> tuple[int, bytes]:
+        """Send one request and read the whole answer; returns its status and body."""
         self.writer.write(head + body)
         await self.writer.drain()
         status_line = await self.reader.readline()
@@ -140,19 +139,20 @@ class Connection:
         while (line := await self.reader.readline()) not in (b"\r\n", b"\n", b""):
             name, _, value = line.decode("latin-1").partition(":")
             headers[name.strip().lower()] = value.strip()
+        payload = b""
         if "chunked" in headers.get("transfer-encoding", "").lower():
             while size := int((await self.reader.readline()).split(b";")[0], 16):
-                await self.reader.readexactly(size + 2)
+                payload += (await self.reader.readexactly(size + 2))[:-2]
             while (await self.reader.readline()) not in (b"\r\n", b"\n", b""):
                 pass
         elif "content-length" in headers:
-            await self.reader.readexactly(int(headers["content-length"]))
+            payload = await self.reader.readexactly(int(headers["content-length"]))
         else:
-            await self.reader.read()
+            payload = await self.reader.read()
             self.reusable = False
         if headers.get("connection", "").lower() == "close":
             self.reusable = False
-        return status
+        return status, payload
 
     def close(self) -> None:
         """Close the socket."""
@@ -165,13 +165,10 @@ class Client:
 
     target: Target
     timeout_s: float
-    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     samples: list[Sample] = field(default_factory=list)
+    sessions: dict[int, str] = field(default_factory=dict)
+    """Virtual user -> the session id the server issued on its first answer."""
     _idle: dict[str, list[Connection]] = field(default_factory=dict)
-
-    def session_id(self, user: int) -> str:
-        """The session id of virtual user ``user`` (valid per the contract, unique per run)."""
-        return f"load-{self.run_id}-{user:04d}"
 
     def _head(self, body: bytes) -> bytes:
         return (
@@ -183,7 +180,10 @@ class Client:
     async def chat(self, phase: str, source: str, user: int, turn: int) -> None:
         """One ``POST /chat`` from ``source``; a stale keep-alive connection is retried once."""
         message = MESSAGES[(user + turn) % len(MESSAGES)]
-        body = json.dumps({"message": message, "sessionId": self.session_id(user)}).encode()
+        fields = {"message": message}
+        if user in self.sessions:  # ids are the server's: a user continues the one it was given
+            fields["sessionId"] = self.sessions[user]
+        body = json.dumps(fields).encode()
         head = self._head(body)
         idle = self._idle.setdefault(source, [])
         for attempt in (1, 2):
@@ -195,7 +195,7 @@ class Client:
                     if connection is None:
                         connection = await Connection.open(self.target, source)
                         started = time.monotonic()
-                    status = await connection.request(head, body)
+                    status, answer = await connection.request(head, body)
             except (OSError, EOFError, ValueError, IndexError, TimeoutError) as exc:
                 if connection is not None:
                     connection.close()
@@ -209,11 +209,22 @@ class Client:
                     continue  # an idle connection the server had closed: one fresh try
                 return
             self.samples.append(Sample(phase, source, started, time.monotonic(), status))
+            if status == 200 and user not in self.sessions:
+                self._remember_session(user, answer)
             if connection.reusable:
                 idle.append(connection)
             else:
                 connection.close()
             return
+
+    def _remember_session(self, user: int, answer: bytes) -> None:
+        """Keep the session id the server issued to ``user`` (an answer without one is kept out)."""
+        try:
+            issued = json.loads(answer).get("sessionId")
+        except (ValueError, AttributeError):
+            return
+        if isinstance(issued, str) and issued:
+            self.sessions[user] = issued
 
     def close(self) -> None:
         """Close every idle connection."""

@@ -10,7 +10,7 @@ from runtime import services
 from runtime.api.http import base_url, json_response
 from runtime.api.validation import parse_chat_request
 from runtime.chat import TurnContext
-from runtime.providers.observability import excerpt, session_ref
+from runtime.providers.observability import message_fields, session_ref
 
 router = APIGatewayRouter()
 logger = Logger(service="travelbot", child=True)
@@ -33,16 +33,16 @@ def chat() -> Response[str]:
     event = router.current_event
     request = parse_chat_request(event.headers, event.body, bool(event.is_base64_encoded))
     current = services.current()
-    body = current.chat.chat(
-        request, TurnContext(base_url=base_url(event.raw_event), budget_s=_budget_s())
-    )
+    links = base_url(event.raw_event, current.settings.public_base_url)
+    body = current.chat.chat(request, TurnContext(base_url=links, budget_s=_budget_s()))
     current.telemetry.turn_completed(float(body["latencyMs"]))
-    # One line per turn: the session only as a hash, the message only as a capped excerpt.
+    # One line per turn: the session only as a hash, no message text (a redacted excerpt only
+    # when the logger is at DEBUG).
     logger.info(
         "chat turn",
         extra={
             "session": session_ref(body["sessionId"]),
-            "excerpt": excerpt(request.message),
+            **message_fields(logger, request.message),
             "intent": body["intent"],
             "dialog_state": body["dialogState"],
             "nlu_provider": body["nlu"]["provider"],

@@ -42,7 +42,7 @@ def health() -> Response[str]:
 @router.get("/go/<link_id>")
 def follow_link(link_id: str) -> Response[str]:
     """Record that a flight link was opened (conversion analytics) and redirect to it."""
-    if not LINK_ID_RE.match(link_id):
+    if not LINK_ID_RE.fullmatch(link_id):
         raise ValidationError("link id is malformed")
     current = services.current()
     link = current.store.record_click(link_id, int(current.clock() * 1000))
