@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.contract import ENV
+from runtime.contract import ENV, origin_problem
 from runtime.errors import ConfigError
 
 
@@ -32,6 +33,17 @@ def _number(env: Mapping[str, str], key: str, default: float, *, low: float, hig
     if not low <= value <= high:
         raise ConfigError(f"{ENV[key]} must be between {low} and {high}, got {raw!r}")
     return value
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The allowed embedding origins: comma- or space-separated, each checked, no repeats."""
+    raw = env.get(ENV["allowed_origins"], "")
+    origins = tuple(dict.fromkeys(o for o in re.split(r"[\s,]+", raw) if o))
+    for origin in origins:
+        problem = origin_problem(origin)
+        if problem is not None:
+            raise ConfigError(f"{ENV['allowed_origins']}: {origin!r} {problem}")
+    return origins
 
 
 def _experiments(env: Mapping[str, str]) -> list[dict[str, Any]] | None:
@@ -84,6 +96,8 @@ class Settings:
     weather_timeout_s: float = 3.0
     secrets_endpoint: str = ""
     admin_token: str = field(default="", repr=False)
+    #: Origins that may frame the page and call POST /chat cross-origin; empty: none may.
+    allowed_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -135,6 +149,7 @@ class Settings:
             weather_timeout_s=_number(env, "weather_timeout_s", 3.0, low=0.05, high=30),
             secrets_endpoint=_text(env, "secrets_endpoint"),
             admin_token=_text(env, "admin_token"),
+            allowed_origins=_origins(env),
         )
 
     @property
