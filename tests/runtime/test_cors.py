@@ -188,8 +188,8 @@ def test_routes_other_than_chat_stay_same_origin(
 def test_vary_is_merged_into_what_a_response_already_varies_on() -> None:
     # GIVEN a /chat result that already varies on Accept, in either header map
     event = {"path": "/chat", "httpMethod": "POST", "headers": {"Origin": SHOP}}
-    single = {"statusCode": 200, "headers": {"vary": "Accept"}}
-    multi = {"statusCode": 200, "multiValueHeaders": {"Vary": ["Accept"]}}
+    single: dict[str, Any] = {"statusCode": 200, "headers": {"vary": "Accept"}}
+    multi: dict[str, Any] = {"statusCode": 200, "multiValueHeaders": {"Vary": ["Accept"]}}
     # WHEN the CORS headers are added
     with_cors(event, single, [SHOP])
     with_cors(event, multi, [SHOP])
