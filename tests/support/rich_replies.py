@@ -24,10 +24,8 @@ PLAN_REPLY = (
     f"{PLAN_TEXT}\nWant me to find flights to Lisbon too?"
 )
 FLIGHT_URL_PATH = "/go/AbCdEf123456"
-FLIGHT_REPLY = (
-    f"Here are flights from London (LON) to Rome (ROM) on 2031-03-14: {FLIGHT_URL_PATH} "
-    "Have a good trip!"
-)
+FLIGHT_LINE = f"Here are flights from London (LON) to Rome (ROM) on 2031-03-14: {FLIGHT_URL_PATH}"
+FLIGHT_REPLY = f"{FLIGHT_LINE}\nHave a good trip!"
 WEATHER_REPLY = "In Paris on 2031-03-14: light rain, 8 to 13 °C, 70% chance of rain."
 
 
@@ -92,7 +90,7 @@ FLIGHT = contract_body(
             "date": "2031-03-14",
             "returnDate": "2031-03-21",
             "url": FLIGHT_URL_PATH,
-            "replyText": f"on 2031-03-14: {FLIGHT_URL_PATH}",
+            "replyText": FLIGHT_LINE,
         }
     ],
 )
