@@ -14,7 +14,8 @@ from typing import Any
 
 PAGE_TEMPLATE = """<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Example Shop</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Example Shop</title></head>
 <body>
 <main><h1>Example Shop</h1><p>Holidays in Portugal, planned with our travel desk.</p></main>
 {embed}
