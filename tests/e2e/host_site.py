@@ -17,6 +17,7 @@ PAGE_TEMPLATE = """<!doctype html>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Example Shop</title></head>
 <body>
+<header><p>Example Shop · Home · Trips · Contact</p></header>
 <main><h1>Example Shop</h1><p>Holidays in Portugal, planned with our travel desk.</p></main>
 {embed}
 </body>

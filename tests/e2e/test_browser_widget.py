@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, ViewportSize, expect
 
 from runtime.contract import ENV
+from tests.e2e import axe
 from tests.e2e.conftest import DESKTOP, Screenshot
 from tests.e2e.host_site import HostSite
 from tests.smoke.local_server import LocalServer
@@ -205,3 +206,40 @@ def test_the_embed_script_is_loaded_once_even_if_the_tag_is_repeated(
     host.page.add_script_tag(url=sites.chat_url + "/widget.js")
     # THEN there is still one launcher
     expect(host.page.locator("[data-travelbot-widget]")).to_have_count(1)
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        {},
+        {"viewport": PHONE, "is_mobile": True, "has_touch": True},
+        {"color_scheme": "dark"},
+    ],
+    ids=["desktop", "phone", "dark"],
+)
+def test_axe_finds_no_violation_in_the_widget_and_its_chat(
+    visit: Any, sites: Sites, mode: dict[str, Any]
+) -> None:
+    # GIVEN the allowed site with the widget closed, then open with a conversation in its frame
+    host = visit(sites.allowed.origin + "/", bypass_csp=True, **mode)
+    page = host.page
+    expect(launcher(page)).to_be_visible()
+    closed = axe.violations(page)
+    launcher(page).click()
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("#message")).to_be_focused()
+    page.keyboard.type("hello")
+    page.keyboard.press("Enter")
+    expect(frame.locator("#transcript .msg.bot")).to_have_count(1)
+    opened = axe.violations(page)
+    # AND a site whose origin is not allowed, showing its notice
+    other = visit(sites.other.origin + "/", bypass_csp=True, **mode).page
+    launcher(other).click()
+    expect(panel(other).get_by_role("alert")).to_be_visible()
+    refused = axe.violations(other)
+    # WHEN axe checks each (the chat's frame included) THEN it finds nothing
+    assert {"closed": closed, "open": opened, "refused": refused} == {
+        "closed": [],
+        "open": [],
+        "refused": [],
+    }
