@@ -19,6 +19,7 @@ from playwright.sync_api import Route, ViewportSize, expect
 
 from tests.e2e import axe
 from tests.e2e.browser_page import ChatPage
+from tests.e2e.conftest import Screenshot
 from tests.support.rich_replies import FLIGHT, PLAN, WEATHER
 
 OpenChat = Callable[..., ChatPage]
@@ -48,7 +49,9 @@ def script_answers(chat: ChatPage) -> None:
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_axe_finds_no_violation_in_any_state_of_the_page(open_chat: OpenChat, mode: str) -> None:
+def test_axe_finds_no_violation_in_any_state_of_the_page(
+    open_chat: OpenChat, mode: str, screenshot: Screenshot
+) -> None:
     found: dict[str, list[dict[str, Any]]] = {}
 
     # GIVEN a first visit
@@ -63,6 +66,7 @@ def test_axe_finds_no_violation_in_any_state_of_the_page(open_chat: OpenChat, mo
         chat.send(text)
     expect(chat.failed_notes).to_have_count(1)
     found["conversation"] = axe.violations(chat.page)
+    screenshot(chat.page, "conversation")
 
     # AND a message over the limit is typed
     chat.input.fill("x" * 1001)
@@ -77,6 +81,7 @@ def test_axe_finds_no_violation_in_any_state_of_the_page(open_chat: OpenChat, mo
     chat.page.locator("#forget").click()
     expect(chat.page.locator("#confirm-forget")).to_be_visible()
     found["forget dialog"] = axe.violations(chat.page)
+    screenshot(chat.page, "forget-dialog")
     chat.page.keyboard.press("Escape")
 
     # AND a dead flight link is opened
