@@ -2,12 +2,15 @@
 attach to an HTTP API).
 
 Routes: ``POST /chat`` (validated against a JSON-schema model before the function runs),
-``GET|DELETE /sessions/{id}``, ``GET /``, ``GET /go/{linkId}``, ``GET /health``, all Lambda
-proxy integrations of the alias ``live``. The stage has access logs (no bodies), X-Ray and
-``*/*`` method settings: execution logging at ERROR, metrics on, data trace off (it would log
-chat text), throttling. Every method has a request validator: ``POST /chat`` its body against the
-model, the others their parameters. Gateway responses keep the ``{"error": {"code", "message"}}``
-contract for errors API Gateway answers itself.
+``GET|DELETE /sessions/{id}``, ``GET /``, ``GET /go/{linkId}``, ``GET /health``, ``GET
+/widget.js``, all Lambda proxy integrations of the alias ``live``. With allowed origins
+(``allowedOrigins``) also ``OPTIONS /chat``, the CORS preflight, which the function answers for the
+listed origins only, and the gateway's own error responses carry the CORS headers those sites need
+to read them (see :func:`components.chat_api_definition.gateway_responses`). The stage has access
+logs (no bodies), X-Ray and ``*/*`` method settings: execution logging at ERROR, metrics on, data
+trace off (it would log chat text), throttling. Every method has a request validator: ``POST
+/chat`` its body against the model, the others their parameters. Gateway responses keep the
+``{"error": {"code", "message"}}`` contract for errors API Gateway answers itself.
 
 **The account's CloudWatch role.** API Gateway writes both execution logs and access logs with
 one IAM role per account and region (``aws.apigateway.Account``). With
@@ -21,7 +24,8 @@ not break the logs of the others. Exactly one stack per account and region shoul
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -32,14 +36,15 @@ from components.chat_api_definition import (
     ACCESS_LOG_FORMAT,
     ACCESS_LOG_GROUP_PATTERN,
     CHAT_REQUEST_SCHEMA,
-    GATEWAY_RESPONSES,
     OWNER_TAG,
     PARAMETERS_VALIDATOR,
-    ROUTES,
     STAGE_NAME,
     access_log_group,
     definition_hash,
+    gateway_responses,
+    routes,
 )
+from runtime.contract import origin_problem
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +62,8 @@ class ChatApiArgs:
     throttle_rate: int = 100
     log_retention_days: int = 7
     manage_account_logging_role: bool = False
+    #: Sites that may call ``POST /chat`` from their pages (CORS); none by default.
+    allowed_origins: Sequence[str] = field(default_factory=tuple)
 
 
 class ChatApi(pulumi.ComponentResource):
@@ -115,7 +122,8 @@ class ChatApi(pulumi.ComponentResource):
             opts=child,
         )
         methods = self._routes(name, args, model, (validator, parameters_only))
-        for response_type, (status, templates, parameters) in GATEWAY_RESPONSES.items():
+        responses = gateway_responses(args.allowed_origins)
+        for response_type, (status, templates, parameters) in responses.items():
             response = aws.apigateway.Response(
                 f"{name}-response-{response_type.lower().replace('_', '-')}",
                 rest_api_id=api.id,
@@ -141,7 +149,7 @@ class ChatApi(pulumi.ComponentResource):
             f"{name}-deployment",
             rest_api=api.id,
             description="travelbot chat API",
-            triggers={"definition": definition_hash()},
+            triggers={"definition": definition_hash(args.allowed_origins)},
             region=args.region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=methods),
         )
@@ -172,7 +180,7 @@ class ChatApi(pulumi.ComponentResource):
         api = self.rest_api
         resources: dict[str, pulumi.Input[str]] = {"/": api.root_resource_id}
         created: list[pulumi.Resource] = []
-        for route in ROUTES:
+        for route in routes(args.allowed_origins):
             parent_path = "/"
             for segment in [s for s in route.path.split("/") if s]:
                 path = f"{parent_path.rstrip('/')}/{segment}"
@@ -332,3 +340,7 @@ def _validate(args: ChatApiArgs) -> None:
         raise ValueError(f"ChatApiArgs.throttle_rate must be 1..100000, got {args.throttle_rate}")
     if args.log_retention_days < 1:
         raise ValueError("ChatApiArgs.log_retention_days must be positive")
+    for origin in args.allowed_origins:
+        problem = origin_problem(origin)
+        if problem is not None:
+            raise ValueError(f"ChatApiArgs.allowed_origins has {origin!r}, which {problem}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 STAGE_NAME = "v1"
@@ -31,7 +32,17 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/"),
     Route("GET", "/go/{linkId}"),
     Route("GET", "/health"),
+    Route("GET", "/widget.js"),
 )
+#: The CORS preflight of ``POST /chat``: declared only when the stack allows some origin, and
+#: answered by the function (runtime/api/cors.py), so API Gateway and the local server agree.
+PREFLIGHT_ROUTE = Route("OPTIONS", "/chat")
+
+
+def routes(allowed_origins: Sequence[str] = ()) -> tuple[Route, ...]:
+    """The API's methods: :data:`ROUTES`, and the preflight when origins are allowed."""
+    return (*ROUTES, PREFLIGHT_ROUTE) if allowed_origins else ROUTES
+
 
 #: The ``POST /chat`` body (the contract in DESIGN.md). API Gateway validates draft-04.
 CHAT_REQUEST_SCHEMA: dict[str, object] = {
@@ -76,6 +87,33 @@ GATEWAY_RESPONSES: dict[str, tuple[str, dict[str, str], dict[str, str]]] = {
     "DEFAULT_5XX": ("", _error("internal_error", "The service failed; retry later."), {}),
 }
 
+
+def gateway_responses(
+    allowed_origins: Sequence[str] = (),
+) -> dict[str, tuple[str, dict[str, str], dict[str, str]]]:
+    """:data:`GATEWAY_RESPONSES`, with the CORS headers an allowed site needs to read them.
+
+    Without allowed origins, none (nothing is cross-origin). With one, API Gateway's own errors
+    name it. A gateway response cannot choose among several origins, so with more it echoes the
+    caller's ``Origin``: the function's preflight, which admits listed origins only, still
+    guards every JSON request a browser sends cross-origin, and these bodies are fixed texts.
+    """
+    if not allowed_origins:
+        return GATEWAY_RESPONSES
+    allow = (
+        f"'{allowed_origins[0]}'" if len(allowed_origins) == 1 else "method.request.header.Origin"
+    )
+    cors = {
+        "gatewayresponse.header.Access-Control-Allow-Origin": allow,
+        "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
+        "gatewayresponse.header.Vary": "'Origin'",
+    }
+    return {
+        kind: (status, templates, {**parameters, **cors})
+        for kind, (status, templates, parameters) in GATEWAY_RESPONSES.items()
+    }
+
+
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -98,13 +136,13 @@ ACCESS_LOG_FORMAT = json.dumps(
 PARAMETERS_VALIDATOR = "parameters-only"
 
 
-def definition_hash() -> str:
+def definition_hash(allowed_origins: Sequence[str] = ()) -> str:
     """A hash of everything that shapes the API: a change forces a new deployment."""
     shape = {
-        "routes": [(r.method, r.path, r.validated) for r in ROUTES],
+        "routes": [(r.method, r.path, r.validated) for r in routes(allowed_origins)],
         "validators": ["body-and-parameters", PARAMETERS_VALIDATOR],
         "schema": CHAT_REQUEST_SCHEMA,
-        "responses": GATEWAY_RESPONSES,
+        "responses": gateway_responses(allowed_origins),
     }
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
 

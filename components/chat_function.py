@@ -31,6 +31,7 @@ from runtime.contract import (
     LOG_LEVEL_ENV,
     POWERTOOLS_ENV,
     REPLAY_HANDLER,
+    origin_problem,
 )
 
 RUNTIME = "python3.12"
@@ -98,6 +99,8 @@ class ChatFunctionArgs:
     rate_limit_per_minute: int = 100
     rate_limit_burst: int = 200
     analytics_schedule: str = "cron(15 0 * * ? *)"
+    #: Sites that may embed the chat page and call POST /chat cross-origin (none by default).
+    allowed_origins: Sequence[str] = field(default_factory=tuple)
     #: More non-secret variables (Lex ids, Dialogflow project, Azure endpoint, ...).
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     #: More permissions for the chat role (e.g. ``lex:RecognizeText`` on a bot alias).
@@ -326,6 +329,12 @@ class ChatFunction(pulumi.ComponentResource):
                 if args.redact_stored_pii != "off"
                 else {}
             ),
+            # Only when set: a stack without embedding keeps the environment it had.
+            **(
+                {ENV["allowed_origins"]: ",".join(args.allowed_origins)}
+                if args.allowed_origins
+                else {}
+            ),
             **args.environment,
         }
 
@@ -412,6 +421,10 @@ def _validate(args: ChatFunctionArgs) -> None:
                 f"ChatFunctionArgs.environment[{key!r}] looks like a secret; "
                 "secrets belong in the Secrets Manager secret"
             )
+    for origin in args.allowed_origins:
+        problem = origin_problem(origin)
+        if problem is not None:
+            raise ValueError(f"ChatFunctionArgs.allowed_origins has {origin!r}, which {problem}")
     if not args.analytics_schedule.startswith(("cron(", "rate(")):
         raise ValueError("ChatFunctionArgs.analytics_schedule must be cron(...) or rate(...)")
     if args.redact_stored_pii not in ("off", "local", "comprehend"):

@@ -81,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "rateLimitBurst": 200,
     "wafRateLimit": 500,
     "geoBlockCountries": [],
+    "allowedOrigins": [],
     "alarmEmail": "",
     "alarmFallbackRatePercent": 30,
     "alarmPatienceSharePercent": 20,
@@ -161,6 +162,8 @@ class StackConfig:
     rate_limit_burst: int
     waf_rate_limit: int
     geo_block_countries: tuple[str, ...]
+    #: Sites that may embed the chat (frame-ancestors) and call POST /chat (CORS); none: none.
+    allowed_origins: tuple[str, ...]
     alarm_email: str
     alarm_fallback_rate_percent: int
     alarm_patience_share_percent: int
@@ -236,6 +239,7 @@ class StackConfig:
             # a limit below the bucket's burst would block clients the bucket still allows.
             waf_rate_limit=r.integer("wafRateLimit", max(burst, 10), 2_000_000_000),
             geo_block_countries=r.countries(),
+            allowed_origins=r.origins("allowedOrigins"),
             alarm_email=read_alarm_email(r, environment),
             alarm_fallback_rate_percent=r.integer("alarmFallbackRatePercent", 1, 100),
             alarm_patience_share_percent=r.integer("alarmPatienceSharePercent", 1, 100),

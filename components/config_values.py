@@ -17,6 +17,8 @@ from typing import Any
 
 import botocore.session
 
+from runtime.contract import origin_problem
+
 NAMESPACE = "travelbot"
 
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -188,6 +190,17 @@ class ValueReader:
                     f"{key('geoBlockCountries')} needs ISO 3166 alpha-2 codes, got {country!r}"
                 )
         return countries
+
+    def origins(self, name: str) -> tuple[str, ...]:
+        """Web origins as browsers send them (``https://host[:port]``), no wildcard, no repeat."""
+        origins = self.string_list(name)
+        for origin in origins:
+            problem = origin_problem(origin)
+            if problem is not None:
+                raise ConfigError(f"{key(name)} has {origin!r}, which {problem}")
+        if len(set(origins)) != len(origins):
+            raise ConfigError(f"{key(name)} lists an origin twice: {list(origins)}")
+        return origins
 
     def threshold(self, name: str) -> float | None:
         """A confidence threshold in (0, 1], or None when empty."""

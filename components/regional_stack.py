@@ -124,6 +124,7 @@ class RegionalStack(pulumi.ComponentResource):
                 rate_limit_per_minute=cfg.rate_limit_per_minute,
                 rate_limit_burst=cfg.rate_limit_burst,
                 analytics_schedule=cfg.analytics_schedule,
+                allowed_origins=cfg.allowed_origins,
                 environment={**args.environment, **lex_environment(lex, region)},
                 extra_statements=lex_statements(lex),
             ),
@@ -143,6 +144,7 @@ class RegionalStack(pulumi.ComponentResource):
                 throttle_rate=cfg.api_throttle_rate_limit,
                 log_retention_days=cfg.log_retention_days,
                 manage_account_logging_role=cfg.manage_api_gateway_account,
+                allowed_origins=cfg.allowed_origins,
             ),
             opts=self._moved(),
         )

@@ -10,6 +10,8 @@ an alarm can never watch a metric the runtime stopped publishing while every tes
 - **Environment**: the variable each runtime setting is read from (:data:`ENV`).
 - **The table**: key, TTL and index names of the DynamoDB table (:class:`Table`).
 - **The request**: the ``/chat`` body limits and id patterns API Gateway validates first.
+- **Embedding**: what a web origin allowed to embed the page and call ``/chat`` looks like
+  (:func:`origin_problem`); the stack config and the runtime check the same rule.
 - **Entry points**: the Lambda handlers the functions are configured with.
 - **The bot model**: the one file the embedded NLU, the Lex bot and the Dialogflow agent are all
   generated from (:func:`bot_model` and its types).
@@ -17,6 +19,7 @@ an alarm can never watch a metric the runtime stopped publishing while every tes
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Final
 
@@ -102,6 +105,38 @@ SESSION_ID_PATTERN: Final = r"^[A-Za-z0-9_-]{8,64}$"
 ISSUED_SESSION_ID_PATTERN: Final = r"[A-Za-z0-9_-]{22}"
 CLIENT_MESSAGE_ID_PATTERN: Final = r"^[A-Za-z0-9_.:-]{1,64}$"
 
+#: A web origin as browsers serialise it in the ``Origin`` header: scheme, host, optional port.
+ORIGIN_PATTERN: Final = (
+    r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?::[0-9]{1,5})?$"
+)
+_DEFAULT_PORTS: Final = {"http": ":80", "https": ":443"}
+
+
+def origin_problem(origin: str) -> str | None:
+    """Why ``origin`` cannot be an allowed embedding origin, or None when it can.
+
+    An allowed origin must be compared byte for byte with the ``Origin`` header a browser sends,
+    so it must be written exactly as browsers write it: ``https://shop.example.com`` or
+    ``http://127.0.0.1:8000`` (lower case, no path, no trailing slash, no default port). No
+    wildcard and no ``null``: each site that may embed the chat is named.
+    """
+    if origin in ("*", "null") or "*" in origin:
+        return "wildcards and 'null' are not allowed; name each origin"
+    if not re.fullmatch(ORIGIN_PATTERN, origin):
+        return (
+            "must be scheme://host[:port] as a browser sends it, lower case, with no path "
+            "(e.g. https://www.example.com)"
+        )
+    scheme, _, rest = origin.partition("://")
+    port = rest[rest.rfind(":") :] if ":" in rest else ""
+    if port == _DEFAULT_PORTS[scheme]:
+        return f"drop the default port {port}: browsers never send it"
+    if port and (not 0 < int(port[1:]) < 65536 or port[1:] != str(int(port[1:]))):
+        return f"port {port[1:]} is not a port as browsers write it (1-65535, no leading zero)"
+    return None
+
+
 ENV: Final = {
     "stage": "TRAVELBOT_STAGE",
     "store": "TRAVELBOT_STORE",
@@ -153,6 +188,9 @@ ENV: Final = {
     "redact_stored_pii": "TRAVELBOT_REDACT_STORED_PII",
     "comprehend_endpoint": "COMPREHEND_ENDPOINT_URL",
     "admin_token": "TRAVELBOT_ADMIN_TOKEN",
+    # Web origins allowed to frame the chat page (CSP frame-ancestors) and to call POST /chat
+    # from their own pages (CORS), comma-separated; empty: none (the default).
+    "allowed_origins": "TRAVELBOT_ALLOWED_ORIGINS",
 }
 """Runtime setting -> the environment variable it is read from (see runtime.settings)."""
 
@@ -184,6 +222,7 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_MESSAGE_CHARS",
     "METRIC_NAMESPACE",
+    "ORIGIN_PATTERN",
     "POWERTOOLS_ENV",
     "REPLAY_HANDLER",
     "SERVICE_NAME",
@@ -197,4 +236,5 @@ __all__ = [
     "SlotType",
     "Table",
     "bot_model",
+    "origin_problem",
 ]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from runtime.contract import ENV
+from runtime.contract import ENV, origin_problem
 from runtime.errors import ConfigError
 
 
@@ -53,6 +54,17 @@ def _url(env: Mapping[str, str], key: str, default: str) -> str:
     if not raw.startswith(("https://", "http://")) or len(raw) > 2048:
         raise ConfigError(f"{ENV[key]} must be an http(s) URL, got {raw!r}")
     return raw.rstrip("/")
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The allowed embedding origins: comma- or space-separated, each checked, no repeats."""
+    raw = env.get(ENV["allowed_origins"], "")
+    origins = tuple(dict.fromkeys(o for o in re.split(r"[\s,]+", raw) if o))
+    for origin in origins:
+        problem = origin_problem(origin)
+        if problem is not None:
+            raise ConfigError(f"{ENV['allowed_origins']}: {origin!r} {problem}")
+    return origins
 
 
 def _experiments(env: Mapping[str, str]) -> list[dict[str, Any]] | None:
@@ -143,6 +155,8 @@ class Settings:
     redact_stored_pii: str = "off"
     comprehend_endpoint: str = ""  # only for a local Comprehend fake
     admin_token: str = field(default="", repr=False)
+    #: Origins that may frame the page and call POST /chat cross-origin; empty: none may.
+    allowed_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -204,6 +218,7 @@ class Settings:
             redact_stored_pii=_choice(env, "redact_stored_pii", REDACTION_MODES),
             comprehend_endpoint=_text(env, "comprehend_endpoint"),
             admin_token=_text(env, "admin_token"),
+            allowed_origins=_origins(env),
         )
 
     @property

@@ -20,8 +20,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from runtime import services
+from runtime.api import cors
 from runtime.api.http import error_body, error_response, error_result, json_response, source_ip
-from runtime.api.routes import admin, chat, pages, sessions
+from runtime.api.routes import admin, chat, pages, sessions, widget
 from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME
 from runtime.errors import RateLimitedError, RequestError, StoreError, ValidationError
 from runtime.providers.observability import install_log_redaction
@@ -29,7 +30,7 @@ from runtime.providers.observability import install_log_redaction
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(namespace=METRIC_NAMESPACE, service=SERVICE_NAME)
 app = APIGatewayRestResolver()
-for module in (chat, sessions, pages, admin):
+for module in (chat, sessions, pages, widget, admin):
     app.include_router(module.router)
 
 UNLIMITED_PATHS = frozenset({"/health"})
@@ -107,7 +108,17 @@ def _rate_limited(event: dict[str, Any]) -> dict[str, Any] | None:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics(raise_on_empty_metrics=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Rate-limit by source IP, then route (``HEAD`` as ``GET``: the server sends no body)."""
+    """Answer a CORS preflight, else rate-limit by source IP and route (``HEAD`` as ``GET``:
+    the server sends no body); CORS headers last, so that an allowed site can read every answer
+    of ``/chat``, a 429 included."""
+    origins = services.current().settings.allowed_origins
+    answered = cors.preflight(event, origins)
+    if answered is not None:
+        return answered
+    return cors.with_cors(event, _answer(event, context), origins)
+
+
+def _answer(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     limited = _rate_limited(event)
     if limited is not None:
         return limited
@@ -117,4 +128,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return error_result(ValidationError("the path contains a control character"))
     if str(event.get("httpMethod", "")).upper() == "HEAD":
         event = {**event, "httpMethod": "GET"}
-    return app.resolve(event, context)
+    result: dict[str, Any] = app.resolve(event, context)
+    return result

@@ -75,3 +75,37 @@ def base_url(event: Mapping[str, Any], configured: str = "") -> str:
     full, path = str(context.get("path") or ""), str(event.get("path") or "")
     prefix = full[: -len(path)] if path and full.endswith(path) else ""
     return f"https://{host}{prefix.rstrip('/')}"
+
+
+def _quality(ranges: list[tuple[str, float]], media_type: str) -> float:
+    """The q-value ``Accept`` gives ``media_type``: its most specific matching range wins."""
+    kind = media_type.split("/", 1)[0]
+    best: tuple[int, float] = (-1, 0.0)
+    for name, q in ranges:
+        rank = 2 if name == media_type else 1 if name == f"{kind}/*" else 0 if name == "*/*" else -1
+        if rank > best[0]:
+            best = (rank, q)
+    return best[1]
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether an ``Accept`` header ranks ``text/html`` above ``application/json``.
+
+    Browsers navigating to a link send ``text/html`` first; API clients send
+    ``application/json``, ``*/*`` or nothing. A tie goes to JSON, the API's own format.
+    """
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
+        name, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = min(1.0, max(0.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        if name:
+            ranges.append((name.lower(), q))
+    html = _quality(ranges, "text/html")
+    return html > 0 and html > _quality(ranges, "application/json")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,9 +42,10 @@ class ChatPage:
         if message.type == "error":
             self.console_errors.append(message.text)
 
-    def goto(self) -> None:
-        """Load the page and wait until its script is running (it enables the Send button)."""
-        self.page.goto(self.base_url + "/")
+    def goto(self, query: str = "") -> None:
+        """Load the page (``query`` such as ``?debug=1``) and wait until its script runs (it
+        enables the Send button)."""
+        self.page.goto(self.base_url + "/" + query)
         expect(self.send_button).to_be_enabled()
 
     def reload(self) -> None:
@@ -82,24 +84,55 @@ class ChatPage:
         return self.page.locator("#transcript .msg.status")
 
     @property
+    def failed_notes(self) -> Locator:
+        """The "Not sent" marks under messages that did not reach the server."""
+        return self.page.locator("#transcript .note")
+
+    @property
+    def quick_replies(self) -> Locator:
+        """The buttons of the suggested replies under the bot's last message."""
+        return self.page.locator("#transcript .quick button")
+
+    @property
+    def counter(self) -> Locator:
+        """The live character counter under the message box."""
+        return self.page.locator("#counter")
+
+    @property
     def typing(self) -> Locator:
         """The "Travel Bot is typing" indicator."""
         return self.page.locator("#typing")
 
     def send(self, text: str) -> None:
         """Type ``text`` and press Enter; returns once the bot has answered (or failed)."""
-        answered = self.bot_texts.count() + self.statuses.count()
         self.input.fill(text)
-        self.input.press("Enter")
-        expect(self.page.locator("#transcript .msg.bot, #transcript .msg.status")).to_have_count(
-            answered + 1
-        )
+        self.submit_and_wait(lambda: self.input.press("Enter"))
+
+    def submit_and_wait(self, act: Callable[[], None]) -> None:
+        """Do ``act`` (which sends something) and wait until the bot answered or it failed."""
+        answers = self.page.locator("#transcript .msg.bot, #transcript .note")
+        answered = answers.count()
+        act()
+        expect(answers).to_have_count(answered + 1)
         expect(self.typing).to_be_hidden()
 
     def say(self, text: str) -> str:
         """Send ``text`` and return the bot's reply as shown."""
         self.send(text)
         return self.bot_texts.last.inner_text()
+
+    def open_more(self) -> None:
+        """Open the header's "More" menu."""
+        self.page.locator("#more-button").click()
+        expect(self.page.locator("#more")).to_be_visible()
+
+    def forget_me(self, *, confirm: bool) -> None:
+        """Choose "Forget me…" in the More menu, then confirm or cancel in the dialog."""
+        self.open_more()
+        self.page.locator("#forget").click()
+        expect(self.page.locator("#confirm-forget")).to_be_visible()
+        self.page.locator("#confirm-forget-button" if confirm else "#confirm-cancel").click()
+        expect(self.page.locator("#confirm-forget")).to_be_hidden()
 
     def stored_session_id(self) -> str | None:
         """The session id the page keeps in localStorage."""

@@ -8,6 +8,8 @@
 - ``open_chat``: opens the chat page in a fresh browser context (its own localStorage) and
   saves a screenshot under ``test-artifacts/browser/`` when the test ends; the paths are listed
   at the end of the run.
+- ``screenshot``: saves a screenshot of any page (a host site with the widget, a notice page)
+  under the same folder, listed the same way.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import shutil
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     Error,
+    Page,
     Playwright,
     ViewportSize,
     expect,
@@ -51,6 +55,7 @@ SCREENSHOTS = pytest.StashKey[list[Path]]()
 expect.set_options(timeout=15_000)
 
 OpenChat = Callable[..., ChatPage]
+Screenshot = Callable[[Page, str], Path]
 
 
 def chromium_path() -> str | None:
@@ -105,6 +110,24 @@ def _artifact_path(config: pytest.Config, node_name: str) -> Path:
     return config.rootpath / "test-artifacts" / "browser" / f"{safe}.png"
 
 
+def _save(config: pytest.Config, page: Page, name: str) -> Path:
+    path = _artifact_path(config, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    config.stash.setdefault(SCREENSHOTS, []).append(path)
+    return path
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Screenshot:
+    """Save ``page`` as ``test-artifacts/browser/<test name>-<label>.png`` (listed at the end)."""
+
+    def save(page: Page, label: str) -> Path:
+        return _save(request.config, page, f"{request.node.name}-{label}")
+
+    return save
+
+
 @pytest.fixture
 def open_chat(
     browser: Browser, server_url: str, request: pytest.FixtureRequest
@@ -123,30 +146,32 @@ def open_chat(
         is_mobile: bool = False,
         has_touch: bool = False,
         bypass_csp: bool = False,
+        query: str = "",
+        color_scheme: Literal["light", "dark"] = "light",
+        locale: str = "en-US",
     ) -> ChatPage:
         context = browser.new_context(
             viewport=viewport or DESKTOP,
             is_mobile=is_mobile,
             has_touch=has_touch,
             bypass_csp=bypass_csp,
+            color_scheme=color_scheme,
+            locale=locale,
+            accept_downloads=True,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
         chat = ChatPage(context.new_page(), server_url)
-        chat.goto()
+        chat.goto(query)
         pages.append(chat)
         return chat
 
     yield open_page
     if pages:
-        path = _artifact_path(request.config, request.node.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            pages[-1].page.screenshot(path=str(path), full_page=True)
+            _save(request.config, pages[-1].page, request.node.name)
         except Error as exc:  # a crashed page must not hide the test's own outcome
             warnings.warn(f"no screenshot for {request.node.name}: {exc}", stacklevel=1)
-        else:
-            request.config.stash.setdefault(SCREENSHOTS, []).append(path)
     for context in contexts:
         context.close()
 

@@ -3,7 +3,9 @@
 Each test types into the page the way a person would, against the real local server; a few
 replace the server's answer (``page.route``) with a contract-shaped one to show how the page
 treats hostile replies, rate limiting and network failures. Every test saves a screenshot under
-``test-artifacts/browser/``.
+``test-artifacts/browser/``. What issue 15 added (debug line, counter, retry, New chat, the
+More menu, cards, quick replies) is in ``test_browser_page_features.py``, the widget in
+``test_browser_widget.py``, axe-core in ``test_browser_accessibility.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 from playwright.sync_api import Route, ViewportSize, expect
 
 from tests.e2e.browser_page import ChatPage
+from tests.support.rich_replies import contract_body
 
 OpenChat = Callable[..., ChatPage]
 PHONE = ViewportSize(width=360, height=740)
@@ -24,23 +27,6 @@ XSS_IMG = '<img src=x onerror="window.__xss = 1; alert(1)">'
 XSS_SCRIPT = "<script>window.__xss = 2; alert(2)</script>"
 
 pytestmark = pytest.mark.slow
-
-
-def contract_reply(reply: str, **overrides: Any) -> dict[str, Any]:
-    """A ``POST /chat`` 200 body as the contract shapes it."""
-    body: dict[str, Any] = {
-        "sessionId": "routedSession_0001",
-        "reply": reply,
-        "intent": "FindFlights",
-        "slots": {},
-        "dialogState": "Fulfilled",
-        "nlu": {"provider": "embedded", "confidence": 0.9},
-        "sentiment": {"label": "neutral", "score": 0.9},
-        "variant": "detailed",
-        "latencyMs": 3,
-    }
-    body.update(overrides)
-    return body
 
 
 def answer_chat_with(chat: ChatPage, status: int, body: Any, headers: dict[str, str]) -> None:
@@ -134,7 +120,7 @@ def test_markup_and_links_in_a_bot_reply_are_shown_safely(open_chat: OpenChat) -
         f"{XSS_IMG} javascript:alert(3) Book at https://flights.example.com/search?from=LIS "
         "or see (/go/abc123XYZ)."
     )
-    answer_chat_with(chat, 200, contract_reply(reply), {})
+    answer_chat_with(chat, 200, contract_body(reply), {})
 
     # WHEN the reply is shown
     shown = chat.say("find flights to Lisbon")
@@ -184,11 +170,11 @@ def test_forget_me_erases_the_conversation_here_and_on_the_server(open_chat: Ope
     session_id = chat.stored_session_id()
     assert session_id is not None and chat.export_status(session_id) == 200
 
-    # WHEN the visitor presses "Forget me"
-    chat.page.locator("#forget").click()
+    # WHEN the visitor chooses "Forget me" and confirms
+    chat.forget_me(confirm=True)
 
     # THEN the page is emptied and forgets the id, and the server has nothing left
-    expect(chat.statuses).to_have_text(["Your conversation was erased."])
+    expect(chat.statuses).to_have_text(["Your chats were erased."])
     expect(chat.page.locator("#transcript .msg.user, #transcript .msg.bot")).to_have_count(0)
     expect(chat.page.locator("#intro")).to_be_visible()
     assert chat.stored_session_id() is None
@@ -249,37 +235,45 @@ def test_the_page_works_on_a_phone_sized_screen(open_chat: OpenChat) -> None:
 
 
 def test_the_chat_works_with_the_keyboard_alone(open_chat: OpenChat) -> None:
-    # GIVEN the page, with nothing focused
+    # GIVEN the page just loaded
     chat = open_chat()
     keyboard = chat.page.keyboard
 
-    # WHEN the visitor tabs to the message field
+    # THEN the message box already has the focus
+    assert chat.active_element_id() == "message"
+
+    # WHEN the visitor types, with Shift+Enter for a new line, and presses Enter
+    keyboard.type("plan a trip")
+    keyboard.press("Shift+Enter")
+    keyboard.type("to Lisbon")
+    expect(chat.input).to_have_value("plan a trip\nto Lisbon")
+    keyboard.press("Enter")
+
+    # THEN the two lines go as one message and focus stays in the box
+    expect(chat.bot_texts).to_have_count(1)
+    expect(chat.user_texts).to_have_text(["plan a trip\nto Lisbon"])
+    assert chat.active_element_id() == "message"
+    keyboard.type("5 days")
+    keyboard.press("Enter")
+    expect(chat.bot_texts).to_have_count(2)
+
+    # AND from the top of the page (a click on the title), Tab reaches "New chat" first and
+    # never "Forget me", which waits inside the closed More menu
+    chat.page.locator("h1").click()
+    keyboard.press("Tab")
+    assert chat.active_element_id() == "new-chat"
+    assert chat.page.evaluate("() => document.activeElement.matches(':focus-visible')")
     visited = []
-    for _ in range(15):
+    for _ in range(12):
         keyboard.press("Tab")
         visited.append(chat.active_element_id())
         if visited[-1] == "message":
             break
-
-    # THEN it is reached after the header button, with a visible focus ring
-    assert visited[-1] == "message", f"Tab order never reached the input: {visited}"
-    assert visited[0] == "forget", visited
-    assert chat.page.evaluate("() => document.activeElement.matches(':focus-visible')")
-
-    # AND WHEN they type and press Enter, the message is sent and focus stays in the field
-    keyboard.type("plan a trip")
-    keyboard.press("Enter")
-    expect(chat.bot_texts).to_have_count(1)
-    expect(chat.user_texts).to_have_text(["plan a trip"])
-    assert chat.active_element_id() == "message"
-    keyboard.type("Lisbon")
-    keyboard.press("Enter")
-    expect(chat.bot_texts).to_have_count(2)
-    expect(chat.bot_texts.last).to_contain_text("Lisbon")
+    assert visited[-1] == "message" and "forget" not in visited, visited
 
 
 def test_a_rate_limited_answer_says_how_long_to_wait(open_chat: OpenChat) -> None:
-    # GIVEN a server that answers 429 with Retry-After: 7
+    # GIVEN a server that answers 429 with Retry-After: 7 (and a developer's message)
     chat = open_chat()
     error = {"error": {"code": "rate_limited", "message": "too many requests; retry after 7 s"}}
     answer_chat_with(chat, 429, error, {"Retry-After": "7"})
@@ -287,14 +281,19 @@ def test_a_rate_limited_answer_says_how_long_to_wait(open_chat: OpenChat) -> Non
     # WHEN a message is sent
     chat.send("plan a trip")
 
-    # THEN the visitor is told to wait 7 seconds and the message is kept for a retry
+    # THEN the visitor is told, in plain words, to wait 7 seconds; the message is marked
+    # "Not sent" with a retry, and the box is free for something else
     expect(chat.statuses).to_have_count(1)
-    expect(chat.statuses.first).to_contain_text("wait 7 seconds")
-    expect(chat.input).to_have_value("plan a trip")
+    expect(chat.statuses.first).to_have_text(
+        "You are sending messages too quickly. Please wait 7 seconds and try again."
+    )
+    expect(chat.failed_notes).to_have_count(1)
+    expect(chat.failed_notes.first).to_contain_text("Not sent")
+    expect(chat.input).to_have_value("")
     expect(chat.send_button).to_be_enabled()
 
 
-def test_a_network_failure_keeps_the_message_for_a_retry(open_chat: OpenChat) -> None:
+def test_a_network_failure_marks_the_message_and_retry_sends_it(open_chat: OpenChat) -> None:
     # GIVEN a connection that fails
     chat = open_chat()
     chat.page.route(re.compile(r".*/chat$"), lambda route: route.abort("connectionrefused"))
@@ -302,9 +301,14 @@ def test_a_network_failure_keeps_the_message_for_a_retry(open_chat: OpenChat) ->
     # WHEN a message is sent
     chat.send("hello")
 
-    # THEN the visitor learns the bot could not be reached, and can send the text again
+    # THEN the visitor learns the bot could not be reached, and the message waits for a retry
     expect(chat.statuses.first).to_contain_text("Could not reach Travel Bot")
-    expect(chat.input).to_have_value("hello")
+    expect(chat.failed_notes).to_have_count(1)
+
+    # AND WHEN the connection is back and they press Retry, it is sent and answered once
     chat.page.unroute(re.compile(r".*/chat$"))
-    chat.send_button.click()
+    chat.failed_notes.get_by_role("button", name="Retry").click()
     expect(chat.bot_texts).to_have_count(1)
+    expect(chat.failed_notes).to_have_count(0)
+    expect(chat.statuses).to_have_count(0)
+    expect(chat.user_texts).to_have_text(["hello"])

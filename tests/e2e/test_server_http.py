@@ -135,7 +135,7 @@ def test_head_answers_with_gets_headers_and_no_body(server: LocalServer) -> None
     assert head.body == b"" and json.loads(get.body)["status"] == "ok"
 
 
-@pytest.mark.parametrize("method", ["PUT", "PATCH", "TRACE", "FOO", "OPTIONS"])
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "TRACE", "FOO"])
 def test_a_method_the_route_does_not_take_is_a_json_405_naming_the_allowed_ones(
     server: LocalServer, method: str
 ) -> None:
@@ -143,6 +143,14 @@ def test_a_method_the_route_does_not_take_is_a_json_405_naming_the_allowed_ones(
     assert response.status == 405 and response.header("allow") == "POST"
     assert response.header("content-type") == "application/json"
     assert json.loads(response.body)["error"]["code"] == "method_not_allowed"
+
+
+def test_options_on_chat_names_its_methods_for_cors(server: LocalServer) -> None:
+    # GIVEN /chat, which browsers may preflight (CORS) WHEN a plain OPTIONS arrives
+    (response,) = parse_responses(exchange(server.base_url, request("OPTIONS", "/chat")))
+    # THEN it is answered, with no body, naming the methods the route takes
+    assert response.status == 204 and response.header("allow") == "OPTIONS, POST"
+    assert response.body == b""
 
 
 # --------------------------------------------------------------------------- links, log

@@ -3,7 +3,8 @@
 Register with ``pytest_plugins = ["tests.integration.dynamo_fixtures"]`` (the test modules of
 the data plane do so themselves until ``tests/conftest.py`` lists it).
 
-* ``dynalite`` (session): a dynalite process on a free 127.0.0.1 port, stopped at the end.
+* ``dynalite``: the session's dynalite process on a free 127.0.0.1 port, stopped at the end
+  (and restarted if it died: it is in-memory, so each test makes its own tables).
 * ``dynamo_table``: a new table (unique name, the production schema) on that dynalite.
 * ``moto_endpoint`` (session): moto's threaded server on a free port, for the APIs dynalite
   lacks (TTL settings) and for SQS.
@@ -32,10 +33,17 @@ from tests.support.dynamo_proxy import DynamoFaultProxy
 
 
 @pytest.fixture(scope="session")
-def dynalite() -> Iterator[DynaliteServer]:
+def dynalite_server() -> Iterator[DynaliteServer]:
     """One dynalite process for the whole test session."""
     with DynaliteServer() as server:
         yield server
+
+
+@pytest.fixture
+def dynalite(dynalite_server: DynaliteServer) -> DynaliteServer:
+    """The session's dynalite, restarted first if it died since the last test."""
+    dynalite_server.ensure_running()
+    return dynalite_server
 
 
 @pytest.fixture

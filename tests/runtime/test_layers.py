@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Lowest first. Units in one tuple are peers: neither may import the other.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "types", "retry"),
+    ("errors", "types", "retry", "rich_reply"),
     ("model",),
     ("contract",),
     ("settings",),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -71,6 +73,8 @@ class DynaliteServer:
     def __init__(self) -> None:
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
+        # dynalite's stderr, shown if it dies; open as long as the server object (see __exit__)
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
 
     @property
     def endpoint(self) -> str:
@@ -91,12 +95,38 @@ class DynaliteServer:
             self._process = subprocess.Popen(
                 [str(DYNALITE), "--host", "127.0.0.1", "--port", str(self.port), *instant],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=self._log,
             )
             if self._wait_ready(timeout_s):
                 return self
             self.stop()
         raise RuntimeError("dynalite did not start")
+
+    def ensure_running(self) -> None:
+        """Restart dynalite on its port if it died (it is in-memory: its tables are gone).
+
+        dynalite (a node process) can exit on a client that resets a connection mid-request;
+        a session-long server must not turn one such exit into every later test's failure. The
+        exit is reported as a warning with dynalite's last words.
+        """
+        process = self._process
+        if process is None or process.poll() is None:
+            return
+        self._log.seek(0)
+        last_words = self._log.read()[-2000:].decode("utf-8", "replace")
+        warnings.warn(
+            f"dynalite exited (status {process.returncode}); restarting it: {last_words}",
+            stacklevel=2,
+        )
+        port, self._process = self.port, None
+        self._process = subprocess.Popen(
+            [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0",
+             "--deleteTableMs", "0", "--updateTableMs", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+        )  # fmt: skip
+        if not self._wait_ready(20.0):
+            raise RuntimeError(f"dynalite could not be restarted on port {port}")
 
     def _wait_ready(self, timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s
@@ -132,3 +162,4 @@ class DynaliteServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+        self._log.close()

@@ -1,9 +1,14 @@
-"""The web chat page served at ``GET /`` and the Content-Security-Policy that lets it run.
+"""The web chat page served at ``GET /``, the Content-Security-Policy that lets it run, and the
+embed script served at ``GET /widget.js``.
 
 The page (``index.html`` next to this module) is one self-contained file with exactly one inline
 ``<script>`` and one inline ``<style>``. The policy allows those two by their SHA-256 hashes, never
 by ``'unsafe-inline'``, so an injected script or style would not run even if one got in. The Lambda
 handler and the local server both serve ``page()``, so the same bytes and policy ship everywhere.
+Its ``frame-ancestors`` is ``'none'`` unless the deployment names the origins that may embed it.
+
+``widget.js`` (next to this module too) is what another site's one ``<script src>`` tag loads: a
+launcher bubble that opens this page in an iframe (see the file's own header).
 """
 
 from __future__ import annotations
@@ -12,13 +17,23 @@ import base64
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from importlib import resources
 
 from runtime.errors import ConfigError
 
-__all__ = ["PAGE_FILE", "content_security_policy", "csp_hash", "load_page", "page"]
+__all__ = [
+    "PAGE_FILE",
+    "WIDGET_FILE",
+    "content_security_policy",
+    "csp_hash",
+    "load_page",
+    "page",
+    "widget_script",
+]
 
 PAGE_FILE = "index.html"
+WIDGET_FILE = "widget.js"
 
 
 def _patterns(tag: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
@@ -47,13 +62,17 @@ def _only_content(html: bytes, tag: str) -> bytes:
     match = element.search(html)
     if found != 1 or match is None:
         raise ConfigError(
-            f"runtime/web/{PAGE_FILE}: expected exactly one inline <{tag}> element, found {found}"
+            f"runtime/api/web/{PAGE_FILE}: expected exactly one inline <{tag}> element, "
+            f"found {found}"
         )
     return match.group(1)
 
 
-def content_security_policy(html: bytes) -> str:
+def content_security_policy(html: bytes, frame_ancestors: Sequence[str] = ()) -> str:
     """Build the page's Content-Security-Policy header value from its inline script and style.
+
+    ``frame_ancestors`` are the origins that may show the page in a frame (the embed widget on
+    their sites); none by default, so no site can frame it.
 
     Raises:
         ConfigError: the page does not hold exactly one ``<script>`` and one ``<style>``.
@@ -69,12 +88,12 @@ def content_security_policy(html: bytes) -> str:
             "img-src 'self' data:",
             "base-uri 'none'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            "frame-ancestors " + (" ".join(frame_ancestors) or "'none'"),
         ]
     )
 
 
-def load_page(html: bytes) -> tuple[bytes, str]:
+def load_page(html: bytes, frame_ancestors: Sequence[str] = ()) -> tuple[bytes, str]:
     """Return ``html`` with line breaks normalised to LF, and the policy for those exact bytes.
 
     Browsers turn CRLF and lone CR into LF before hashing inline code, so a checkout with Windows
@@ -84,18 +103,32 @@ def load_page(html: bytes) -> tuple[bytes, str]:
         ConfigError: the page does not hold exactly one ``<script>`` and one ``<style>``.
     """
     normalised = html.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return normalised, content_security_policy(normalised)
+    return normalised, content_security_policy(normalised, frame_ancestors)
+
+
+def _read(name: str) -> bytes:
+    try:
+        return resources.files(__name__).joinpath(name).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"runtime/api/web/{name} cannot be read: {exc}") from exc
 
 
 @functools.cache
-def page() -> tuple[bytes, str]:
+def page(frame_ancestors: tuple[str, ...] = ()) -> tuple[bytes, str]:
     """Return the shipped page's bytes and its Content-Security-Policy value (read once, cached).
 
     Raises:
         ConfigError: the page is missing or does not hold exactly one script and one style.
     """
-    try:
-        html = resources.files(__name__).joinpath(PAGE_FILE).read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"runtime/web/{PAGE_FILE} cannot be read: {exc}") from exc
-    return load_page(html)
+    return load_page(_read(PAGE_FILE), frame_ancestors)
+
+
+@functools.cache
+def widget_script() -> tuple[bytes, str]:
+    """Return the embed script's bytes and their strong ETag (read once, cached).
+
+    Raises:
+        ConfigError: the script is missing.
+    """
+    script = _read(WIDGET_FILE)
+    return script, '"' + hashlib.sha256(script).hexdigest()[:32] + '"'
