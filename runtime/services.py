@@ -61,13 +61,16 @@ class Services:
 
 
 def _place_label(places: PlaceLookup) -> Callable[[str], str]:
-    """How to name a place to a person choosing between namesakes ("Valencia, Spain")."""
+    """How to name a place to a person choosing between namesakes: "Valencia, Spain",
+    "Portland, Oregon" (a US place by its state, as its namesakes are)."""
 
     def label(name: str) -> str:
         place = places(name)
         if place is None or place.kind == "country" or "," in place.name or "(" in place.name:
             return name  # a country, or a name that already says which
-        return f"{place.name}, {place.country}"
+        region = getattr(place, "region", None)  # the gazetteer's places know their US state
+        where = region if place.country_code == "US" and region else place.country
+        return f"{place.name}, {where}"
 
     return label
 

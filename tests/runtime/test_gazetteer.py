@@ -109,10 +109,10 @@ def test_a_typo_that_drops_the_first_letter_is_not_guessed(gazetteer: Gazetteer)
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Portland", {"Portland, Oregon", "Portland, Maine"}),
+        ("Portland", {"Portland", "Portland, Maine"}),
         ("Cordoba", {"Córdoba", "Córdoba, Argentina"}),
         ("Valencia", {"Valencia", "Valencia, Venezuela"}),
-        ("San Jose", {"San Jose, California", "San José, Costa Rica"}),
+        ("San Jose", {"San Jose", "San José, Costa Rica"}),
         ("Lagos", {"Lagos, Nigeria", "Lagos"}),
     ],
 )
@@ -128,7 +128,7 @@ def test_a_name_several_well_known_places_share_is_offered_as_a_choice(
     ("text", "place"),
     [
         ("a trip to Portland, Maine", "Portland, Maine"),
-        ("a trip to portland oregon", "Portland, Oregon"),
+        ("a trip to portland oregon", "Portland"),
         ("a week in Cordoba, Spain", "Córdoba"),
         ("Paris, Texas for a day", "Paris, Texas"),
         ("Taos, New Mexico for 3 days", "Taos"),
@@ -236,7 +236,7 @@ def test_raw_values_from_cloud_nlus_are_canonicalised(gazetteer: Gazetteer) -> N
 def test_an_ambiguous_raw_value_reads_as_candidates(gazetteer: Gazetteer) -> None:
     reading = gazetteer.read("Portland")
     assert reading.name is None
-    assert set(reading.candidates) == {"Portland, Oregon", "Portland, Maine"}
+    assert set(reading.candidates) == {"Portland", "Portland, Maine"}
 
 
 def test_without_an_index_the_bot_models_cities_still_resolve(tmp_path: object) -> None:

@@ -1,10 +1,12 @@
 """Unique display names (build time only).
 
-The dominant holder of a name keeps it bare ("Paris"); so does the one travel destination
-(a curated place, country, region or island) among holders no rule separates ("Valencia" is
-Spain's, beside "Valencia, Venezuela": the name still asks which one is meant, but the place a
-traveller most likely means keeps the name travel guides give it). The other holders, and every
-holder of a name with no such destination, are qualified (the index stores the qualifier's
+The dominant holder of a name keeps it bare ("Paris"); among holders no rule separates, the
+first in rank keeps it too, a travel destination (a curated place, country, region or island)
+before a larger place ("Valencia" is Spain's, beside "Valencia, Venezuela"; "Portland" is
+Oregon's, beside "Portland, Maine"): the name still asks which one is meant, but the place a
+traveller most likely means keeps the name travel guides give it. Two countries or regions
+sharing a name are both qualified ("Georgia (country)", "Georgia (U.S. state)"). The other
+holders are qualified (the index stores the qualifier's
 kind, not its text): by US state ("Portland, Maine"), by the first-level division where the
 curated regions name it ("Hamilton, Ontario", "Perth, Scotland"), else by country ("Córdoba,
 Argentina"); countries and
@@ -20,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from runtime.places.builder.rows import Row
-from runtime.places.builder.rules import Holder, contenders
+from runtime.places.builder.rules import AREAS, Holder, contenders
 from runtime.places.builder.sources import Inputs
 from runtime.places.keys import fold_key
 from runtime.places.layout import QUALIFIERS
@@ -81,14 +83,14 @@ def assign_display_names(rows: list[Row], country_names: dict[str, str]) -> None
     for members in groups.values():
         if len(members) == 1:
             continue
-        winners = contenders([holder(i, rows[i]) for i in members])
-        protected = [w for w in winners if w.protected]
-        if len(winners) == 1:
-            bare: int | None = winners[0].id
-        elif len(protected) == 1:  # the travel destination among namesakes: "Valencia"
-            bare = protected[0].id
-        else:
-            bare = None
+        winners = contenders([holder(i, rows[i]) for i in members])  # best first
+        top = winners[0] if winners else None
+        if top is None or (
+            top.kind in AREAS and any(w.kind in AREAS for w in winners[1:])
+        ):  # two countries or regions: both qualified, "Georgia (country)"
+            bare: int | None = None
+        else:  # the travel destination, else the largest, keeps the name: "Valencia"
+            bare = top.id
         for i in members:
             rows[i].qualifier = 0 if i == bare else qualifier(rows[i])
     _separate_namesakes(rows, country_names)
