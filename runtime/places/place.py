@@ -17,9 +17,9 @@ class Place:
     ("Paris"), as does the first in rank among namesakes no rule separates ("Valencia", beside
     "Valencia, Venezuela"; "Portland", beside "Portland, Maine"); every other holder is
     qualified ("Paris, Texas"). Weather needs ``latitude``/``longitude``/``timezone``, trip
-    plans ``currency``, flight searches ``iata``: the place's own airport or metropolitan code, or the nearest
-    airport's (``airport_km`` away), or ``None`` when there is none within reach (countries
-    never have one: a flight needs a city).
+    plans ``currency``, flight searches ``iata``: the place's own airport or metropolitan code,
+    or the nearest airport's (``airport_km`` away), or ``None`` when there is none within reach
+    (countries never have one: a flight needs a city).
     """
 
     name: str
