@@ -94,6 +94,25 @@ def test_the_weather_in_kyoto_on_friday_is_that_fridays_forecast(sources: Source
     assert request.query_value("timezone") == "Asia/Tokyo"
 
 
+def test_asking_for_kyoto_on_friday_through_chat_gives_that_fridays_forecast(
+    chat: Callable[[str], dict[str, Any]], sources: SourceStack
+) -> None:
+    # WHEN a user asks the question through POST /chat
+    body = chat("what's the weather in Kyoto on Friday?")
+
+    # THEN the NLU reads the place and the day, and the answer is the fake's forecast for it
+    assert (body["intent"], body["dialogState"]) == ("CheckWeather", "Fulfilled")
+    friday = dt.date.fromisoformat(body["slots"]["date"])
+    assert body["slots"]["destination"] == "Kyoto" and friday.weekday() == 4
+    kyoto = place("Kyoto")
+    assert kyoto is not None
+    expected = day_weather(kyoto.latitude, kyoto.longitude, friday)
+    low, high = expected["temperature_2m_min"], expected["temperature_2m_max"]
+    assert body["reply"].startswith(f"Forecast for Kyoto on Friday {friday.day} {friday:%B %Y}:")
+    assert temperature_range(low, high) in body["reply"]
+    assert "Source: Open-Meteo (https://open-meteo.com/)" in body["reply"]
+
+
 def test_a_date_past_the_forecast_gets_the_months_typical_weather_labelled(
     sources: SourceStack,
 ) -> None:
