@@ -131,6 +131,14 @@ class Settings:
     dialogflow_language: str = "en"
     dialogflow_endpoint: str = ""
     dialogflow_timeout_s: float = 5.0
+    # Keyless Dialogflow (Workload Identity Federation from the function's AWS role): the pool
+    # provider, the service account to impersonate, the quota project (default: the agent's).
+    dialogflow_audience: str = ""
+    dialogflow_service_account: str = ""
+    dialogflow_quota_project: str = ""
+    google_sts_endpoint: str = "https://sts.googleapis.com"
+    google_iam_credentials_endpoint: str = "https://iamcredentials.googleapis.com"
+    aws_region: str = ""  # the function's own region (Lambda's AWS_REGION)
     hedge_delay_ms: float | None = None  # None: derived from Lex's observed latency
     # The patience (runtime.providers.patience) is derived from the clouds' latency, within these.
     patience_floor_ms: float = 500.0
@@ -196,6 +204,14 @@ class Settings:
             dialogflow_language=_text(env, "dialogflow_language", "en") or "en",
             dialogflow_endpoint=_text(env, "dialogflow_endpoint"),
             dialogflow_timeout_s=_number(env, "dialogflow_timeout_s", 5.0, low=0.05, high=30),
+            dialogflow_audience=_text(env, "dialogflow_audience"),
+            dialogflow_service_account=_text(env, "dialogflow_service_account"),
+            dialogflow_quota_project=_text(env, "dialogflow_quota_project"),
+            google_sts_endpoint=_url(env, "google_sts_endpoint", cls.google_sts_endpoint),
+            google_iam_credentials_endpoint=_url(
+                env, "google_iam_credentials_endpoint", cls.google_iam_credentials_endpoint
+            ),
+            aws_region=(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip(),
             hedge_delay_ms=(
                 _number(env, "hedge_delay_ms", 0, low=0, high=30_000) if hedge_raw else None
             ),

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
     from google.cloud.dialogflow_v2 import SessionsClient
 
+    from runtime.settings import Settings
+
 NAME = "dialogflow"
 FALLBACK_INTENT = "FallbackIntent"
 SCOPES = (
@@ -76,31 +78,26 @@ class GoogleFederation:
     iam_credentials_endpoint: str = GOOGLE_IAM_CREDENTIALS_ENDPOINT
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> GoogleFederation | None:
-        """Read the variables of :data:`runtime.contract.ENV`; None when federation is not set.
+    def from_settings(cls, settings: Settings) -> GoogleFederation | None:
+        """Federation from the settings (:data:`runtime.contract.ENV` names the variables);
+        None when no audience is set.
 
         Raises:
             ValueError: naming the variable when the audience is set but another is missing.
         """
-        audience = env.get(ENV["dialogflow_audience"], "").strip()
-        if not audience:
+        if not settings.dialogflow_audience:
             return None
-        service_account = env.get(ENV["dialogflow_service_account"], "").strip()
-        if "@" not in service_account:
+        if "@" not in settings.dialogflow_service_account:
             raise ValueError(f"{ENV['dialogflow_service_account']} must be a service account email")
-        quota_project = (
-            env.get(ENV["dialogflow_quota_project"], "").strip()
-            or env.get(ENV["dialogflow_project_id"], "").strip()
-        )
+        quota_project = settings.dialogflow_quota_project or settings.dialogflow_project_id
         if not quota_project:
             raise ValueError(f"{ENV['dialogflow_quota_project']} is required with federation")
         return cls(
-            audience=audience,
-            service_account=service_account,
+            audience=settings.dialogflow_audience,
+            service_account=settings.dialogflow_service_account,
             quota_project=quota_project,
-            sts_endpoint=env.get(ENV["google_sts_endpoint"], "").strip() or GOOGLE_STS_ENDPOINT,
-            iam_credentials_endpoint=env.get(ENV["google_iam_credentials_endpoint"], "").strip()
-            or GOOGLE_IAM_CREDENTIALS_ENDPOINT,
+            sts_endpoint=settings.google_sts_endpoint,
+            iam_credentials_endpoint=settings.google_iam_credentials_endpoint,
         )
 
     @property

@@ -17,9 +17,8 @@ A provider without its settings is disabled, never a crash:
 from __future__ import annotations
 
 import functools
-import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -104,10 +103,7 @@ def build_secrets(settings: Settings) -> SecretsStore | None:
     """The secret store, or None when ``TRAVELBOT_SECRET_ARN`` is not set."""
     if not settings.secret_arn:
         return None
-    region = region_of(
-        settings.secret_arn,
-        os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
-    )
+    region = region_of(settings.secret_arn, settings.aws_region or DEFAULT_REGION)
     endpoint = settings.secrets_endpoint
     return SecretsStore(
         settings.secret_arn,
@@ -238,23 +234,19 @@ def _lex(settings: Settings, embedded: EmbeddedNlu) -> LexNlu | None:
 
 
 def _dialogflow(
-    settings: Settings,
-    embedded: EmbeddedNlu,
-    secrets: SecretsStore | None,
-    env: Mapping[str, str] | None = None,
+    settings: Settings, embedded: EmbeddedNlu, secrets: SecretsStore | None
 ) -> DialogflowNlu | None:
     if not settings.dialogflow_configured:
         _disabled("dialogflow", f"{ENV['dialogflow_project_id']} is not set")
         return None
     from runtime.providers.dialogflow import DialogflowNlu, GoogleFederation
 
-    env = os.environ if env is None else env
     try:
-        federation = GoogleFederation.from_env(env)
+        federation = GoogleFederation.from_settings(settings)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     if federation is not None:
-        source = _federated_source(settings, federation, env)
+        source = _federated_source(settings, federation)
     elif secrets is None:
         _disabled("dialogflow", f"no secret for its credentials: {ENV['secret_arn']} is not set")
         return None
@@ -271,12 +263,12 @@ def _dialogflow(
 
 
 def _federated_source(
-    settings: Settings, federation: GoogleFederation, env: Mapping[str, str]
+    settings: Settings, federation: GoogleFederation
 ) -> Callable[[], SessionsClient]:
     """Keyless: one client for the life of the process (google-auth refreshes its token)."""
     from runtime.providers.dialogflow import LambdaAwsCredentials, federated_client
 
-    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+    region = settings.aws_region or DEFAULT_REGION
     endpoint = settings.dialogflow_endpoint
     lock = threading.Lock()
     built: list[SessionsClient] = []

@@ -228,12 +228,14 @@ def test_federation_without_a_service_account_is_a_config_error_naming_the_varia
 
 
 def test_the_quota_project_defaults_to_the_agents_project() -> None:
-    settings = GoogleFederation.from_env(
-        {
-            ENV["dialogflow_audience"]: AUDIENCE,
-            ENV["dialogflow_service_account"]: SERVICE_ACCOUNT,
-            ENV["dialogflow_project_id"]: PROJECT,
-        }
+    settings = GoogleFederation.from_settings(
+        Settings.from_env(
+            {
+                ENV["dialogflow_audience"]: AUDIENCE,
+                ENV["dialogflow_service_account"]: SERVICE_ACCOUNT,
+                ENV["dialogflow_project_id"]: PROJECT,
+            }
+        )
     )
     assert settings is not None
     assert settings.quota_project == PROJECT
@@ -241,7 +243,8 @@ def test_the_quota_project_defaults_to_the_agents_project() -> None:
 
 
 def test_without_an_audience_there_is_no_federation() -> None:
-    assert GoogleFederation.from_env({ENV["dialogflow_project_id"]: PROJECT}) is None
+    settings = Settings.from_env({ENV["dialogflow_project_id"]: PROJECT})
+    assert GoogleFederation.from_settings(settings) is None
 
 
 def test_the_opt_in_key_path_sets_the_quota_project_too(dialogflow_fake: DialogflowFake) -> None:
