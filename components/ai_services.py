@@ -48,6 +48,8 @@ class StackServices:
     azure: AzureLanguage | None
     nlu_confidence_threshold: float | None = None
     account_id: pulumi.Input[str] | None = None
+    #: The runtime's patience bounds (ms) when a cloud NLU is on; None when none is.
+    patience_ms: tuple[int, int] | None = None
     #: The open-data sources' settings and optional key (:mod:`components.open_sources`).
     open_environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     open_secret_fields: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -69,6 +71,9 @@ class StackServices:
         env: Environment = {}
         if self.nlu_confidence_threshold is not None:
             env[ENV["confidence_threshold"]] = str(self.nlu_confidence_threshold)
+        if self.patience_ms is not None:
+            env[ENV["patience_floor_ms"]] = str(self.patience_ms[0])
+            env[ENV["patience_ceiling_ms"]] = str(self.patience_ms[1])
         if self.dialogflow is not None:
             env.update(self.dialogflow.runtime_environment())
         if self.azure is not None:
@@ -135,6 +140,7 @@ def stack_services(cfg: StackConfig, *, account_id: pulumi.Input[str]) -> StackS
         account_id,
         open_environment=open_sources_environment(cfg),
         open_secret_fields=open_sources_secret_fields(cfg, cfg.secrets),
+        patience_ms=cfg.patience_ms if cfg.lex or cfg.dialogflow or cfg.azure else None,
     )
 
 

@@ -34,6 +34,7 @@ from components.config_sections import (
     read_dialogflow,
     read_lex,
     read_open_sources,
+    read_patience,
     read_table_capacity,
 )
 from components.config_values import (
@@ -92,6 +93,8 @@ DEFAULTS: dict[str, Any] = {
     "hostedZoneId": "",
     "manageApiGatewayAccount": False,
     "nluConfidenceThreshold": "",
+    "patienceFloorMs": 500,
+    "patienceCeilingMs": 1200,
     "lexEnabled": True,
     "lexConversationLogs": False,
     "dialogflowEnabled": False,
@@ -175,6 +178,8 @@ class StackConfig:
     manage_api_gateway_account: bool
     #: None: the bot model's threshold (Lex, Dialogflow and the runtime then keep their own).
     nlu_confidence_threshold: float | None = None
+    #: The runtime's patience bounds for the cloud NLUs (ms): floor, ceiling.
+    patience_ms: tuple[int, int] = (500, 1200)
     lex: LexConfig | None = None  # None: switched off
     dialogflow: DialogflowConfig | None = None
     azure: AzureConfig | None = None
@@ -250,6 +255,7 @@ class StackConfig:
             hosted_zone_id=zone,
             manage_api_gateway_account=r.boolean("manageApiGatewayAccount"),
             nlu_confidence_threshold=r.threshold("nluConfidenceThreshold"),
+            patience_ms=read_patience(r),
             lex=read_lex(r, regions),
             dialogflow=read_dialogflow(r),
             azure=read_azure(r),

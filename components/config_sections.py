@@ -212,3 +212,12 @@ def read_open_sources(r: ValueReader) -> OpenSourcesConfig | None:
         frankfurter_url=r.text("frankfurterUrl", pattern=HTTPS_URL),
         wikivoyage_url=r.text("wikivoyageUrl", pattern=HTTPS_URL),
     )
+
+
+def read_patience(r: ValueReader) -> tuple[int, int]:
+    """The patience bounds (ms): floor and ceiling, the floor not above the ceiling."""
+    floor = r.integer("patienceFloorMs", 0, 30_000)
+    ceiling = r.integer("patienceCeilingMs", 0, 30_000)
+    if floor > ceiling:
+        raise ConfigError(f"{key('patienceFloorMs')} ({floor}) must not exceed patienceCeilingMs")
+    return floor, ceiling

@@ -35,6 +35,9 @@ NON_SECRET_ENV = {
     "LEX_BOT_ALIAS_ID",
     "LEX_LOCALE_ID",
     "LEX_REGION",
+    # the patience's bounds (a cloud NLU is on)
+    "TRAVELBOT_PATIENCE_FLOOR_MS",
+    "TRAVELBOT_PATIENCE_CEILING_MS",
     # the keyless open-data sources (base URLs and a timeout; their optional key is in the secret)
     "TRAVELBOT_SOURCES",
     "TRAVELBOT_SOURCES_TIMEOUT_S",

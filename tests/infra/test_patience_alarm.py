@@ -119,3 +119,24 @@ def test_the_dashboard_shows_the_share_the_alarm_watches(dev: StackRun) -> None:
     assert turns == [METRIC_NAMESPACE, Metric.TURNS, "service", SERVICE_NAME,
                      {"id": "t", "visible": False}]  # fmt: skip
     assert (widget["properties"]["stat"], widget["properties"]["period"]) == ("Sum", 300)
+
+
+def test_the_patience_bounds_reach_the_chat_function_when_a_cloud_nlu_is_on(
+    dev: StackRun,
+) -> None:
+    # GIVEN dev, where Lex is on: the function gets the stack's patience floor and ceiling
+    function = next(
+        f
+        for f in dev.of_type("aws:lambda/function:Function")
+        if f.inputs["handler"] == "runtime.api.handler.lambda_handler"
+    )
+    variables = function.inputs["environment"]["variables"]
+    assert variables["TRAVELBOT_PATIENCE_FLOOR_MS"] == "500"
+    assert variables["TRAVELBOT_PATIENCE_CEILING_MS"] == "1200"
+
+
+def test_a_patience_floor_above_its_ceiling_is_refused_naming_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"^travelbot:patienceFloorMs"):
+        StackConfig.from_values(
+            {"patienceFloorMs": 2000, "patienceCeilingMs": 1000}, project="travelbot", stack="dev"
+        )
