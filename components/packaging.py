@@ -45,7 +45,25 @@ MAX_UNZIPPED_BYTES = 250 * 1024 * 1024
 PYTHON_VERSION = "3.12"
 PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
 #: Provided by the Lambda runtime; see the module docstring.
-EXCLUDED_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "jmespath")
+PROVIDED_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "jmespath")
+#: Installed with the runtime's requirements but never imported in Lambda, kept out to stay
+#: inside the 30 MB package budget: waitress serves only the local server; pyasn1 and
+#: pyasn1_modules only google-auth's python-rsa signer (``google/auth/crypt/_python_rsa.py``,
+#: unused: cryptography signs); dateutil only Powertools' feature flags, which the runtime does
+#: not use. ``NEVER_IMPORTED_BY`` names the only modules that import them.
+UNUSED_DISTRIBUTIONS = (
+    "waitress",
+    "pyasn1",
+    "pyasn1_modules",
+    "dateutil",
+    "python_dateutil",
+)
+NEVER_IMPORTED_BY = (
+    "runtime/api/server.py",  # the local server (python -m runtime serve), not the handler
+    "google/auth/crypt/_python_rsa.py",
+    "aws_lambda_powertools/utilities/feature_flags/",
+)
+EXCLUDED_DISTRIBUTIONS = PROVIDED_DISTRIBUTIONS + UNUSED_DISTRIBUTIONS
 #: Parts of installed distributions the runtime never imports (paths under the target).
 EXCLUDED_PATHS = ("google/cloud/dialogflow_v2beta1",)
 #: Build-time parts of ``runtime/`` (relative to it): the places index's builder and inputs.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import zipfile
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from components.packaging import (
     MAX_UNZIPPED_BYTES,
     MAX_ZIPPED_BYTES,
+    NEVER_IMPORTED_BY,
     PREBUILT_ENV,
+    UNUSED_DISTRIBUTIONS,
     PackagingError,
     build_package,
     check_limits,
@@ -165,7 +168,38 @@ def test_the_real_package_builds_for_lambda_within_limits_and_reproducibly(tmp_p
         "google/cloud/dialogflow_v2beta1/",
     )
     assert not [n for n in names if n.startswith(unwanted)]
+    # AND nothing the runtime never imports in Lambda (the local server, unused signers and
+    # flags), and no module the runtime can reach imports what was left out
+    unused = tuple(f"{dist}/" for dist in UNUSED_DISTRIBUTIONS)
+    assert not [n for n in names if n.startswith(unused)]
+    importers = _modules_importing(first.path, UNUSED_DISTRIBUTIONS)
+    assert [m for m in importers if not m.startswith(NEVER_IMPORTED_BY)] == []
     # AND the dependencies are installed once per requirements hash
     assert len(list((tmp_path / "a" / "deps").iterdir())) == 1
     again = build_package(source=source, requirements=requirements, build_dir=tmp_path / "a")
     assert again.path == first.path
+
+
+def _modules_importing(archive_path: Path, packages: tuple[str, ...]) -> list[str]:
+    """The ``.py`` files in the archive that import any of ``packages`` (by ``ast``)."""
+    found: list[str] = []
+    with zipfile.ZipFile(archive_path) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".py"):
+                continue
+            try:
+                tree = ast.parse(archive.read(name))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                modules = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )
+                if any(m.split(".")[0] in packages for m in modules):
+                    found.append(name)
+                    break
+    return found
