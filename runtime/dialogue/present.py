@@ -231,7 +231,7 @@ def plan_card(plan: TripPlan) -> PlanCard:
 
 def amount(value: float) -> float:
     """Cents at most, and a whole number as one (``1500``, not ``1500.0``)."""
-    rounded = round(value, 2)
+    rounded = round(float(value), 2)
     return int(rounded) if rounded.is_integer() else rounded
 
 

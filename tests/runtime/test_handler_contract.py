@@ -75,6 +75,26 @@ def test_chat_answers_with_exactly_the_contract_fields(invoke: Invoke) -> None:
     assert isinstance(body["latencyMs"], int) and body["latencyMs"] >= 0
 
 
+@pytest.mark.parametrize(
+    ("message", "rich"),
+    [
+        ("plan a trip", {"quickReplies"}),
+        ("plan 3 days in Rome with 900 euros", {"quickReplies", "cards"}),
+        ("flights from London to Rome tomorrow", {"cards"}),
+        ("weather in Paris", set()),  # the sources are off here: no forecast, no card
+        ("qwerty zxcv", {"quickReplies"}),
+        ("bye", {"quickReplies"}),
+    ],
+)
+def test_each_kind_of_answer_fits_the_quick_reply_and_card_schema(
+    invoke: Invoke, message: str, rich: set[str]
+) -> None:
+    status, _, body = invoke(chat_event({"message": message}))
+    assert status == 200
+    assert set(body) == CONTRACT_FIELDS | rich
+    assert problems(body) == []
+
+
 def issued_session(invoke: Invoke, message: str = "plan a trip") -> str:
     """A session the server issued: the id of a first turn's answer."""
     status, _, body = invoke(chat_event({"message": message}))
