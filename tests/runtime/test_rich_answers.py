@@ -19,7 +19,7 @@ import pytest
 from runtime.api.routes.sessions import public_turn
 from runtime.rich_reply import problems
 from runtime.settings import Settings
-from runtime.types import Turn
+from runtime.types import DialogueState, Turn
 from tests.conftest import chat_event, load_event
 from tests.support.conversations import NOW, fixed_sources, gazetteer_places
 
@@ -155,6 +155,12 @@ def test_a_resent_message_gets_the_first_answers_cards(say: Say) -> None:
     assert (again["cards"], again["quickReplies"]) == (plan["cards"], plan["quickReplies"])
 
 
+def test_a_dialogue_state_stored_before_the_currency_memory_loads_without_it() -> None:
+    old = {"intent": "PlanTrip", "slots": {"destination": "Rome"}, "eliciting_slot": "budget"}
+    state = DialogueState.from_dict(json.loads(json.dumps(old)))
+    assert (state.intent, state.eliciting_slot, state.last_currency) == ("PlanTrip", "budget", None)
+
+
 def test_a_turn_stored_before_cards_existed_loads_and_exports_without_them() -> None:
     # GIVEN a turn as stores kept it before: no quick_replies, no cards (or damaged ones)
     old: dict[str, Any] = {
@@ -188,11 +194,11 @@ class DayRedactor:
 
 
 def test_a_stored_card_loses_its_reply_text_where_redaction_changed_that_part(
-    runtime_services: Callable[..., Any], invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+    runtime_services: Callable[..., Any], invoke: Invoke
 ) -> None:
     # GIVEN stored turns redacted by a redactor that rewrites part of a plan's days
-    monkeypatch.setattr("runtime.services.build_redactor", lambda settings: DayRedactor())
-    runtime_services(settings=Settings(sources_enabled=False, experiments=[]))  # all detailed
+    settings = Settings(sources_enabled=False, experiments=[])  # every session detailed
+    runtime_services(settings=settings, redactor=DayRedactor())
     # WHEN a plan is answered and exported
     status, _, body = invoke(chat_event({"message": "plan 4 days in Lisbon with $1000"}))
     assert status == 200 and body["cards"][0]["replyText"].startswith("Day 1:")
