@@ -37,6 +37,7 @@ from aws_lambda_powertools import Logger
 from runtime.contract import ISSUED_SESSION_ID_PATTERN
 from runtime.dialogue.fulfilment import FulfilmentContext
 from runtime.dialogue.manager import DialogueManager
+from runtime.dialogue.present import present
 from runtime.errors import StoreError
 from runtime.experiments import Experiments
 from runtime.redaction.base import Redactor
@@ -86,8 +87,9 @@ class _Session:
 
 
 def response_from_turn(turn: Turn, latency_ms: int) -> dict[str, Any]:
-    """The ``/chat`` 200 body, exactly per the contract."""
-    return {
+    """The ``/chat`` 200 body, exactly per the contract: the optional ``quickReplies`` and
+    ``cards`` (:mod:`runtime.rich_reply`) only when the turn has some."""
+    body: dict[str, Any] = {
         "sessionId": turn.session_id,
         "reply": turn.reply,
         "intent": turn.intent,
@@ -98,6 +100,15 @@ def response_from_turn(turn: Turn, latency_ms: int) -> dict[str, Any]:
         "variant": turn.variant,
         "latencyMs": latency_ms,
     }
+    if turn.quick_replies:
+        body["quickReplies"] = turn.quick_replies
+    if turn.cards:
+        body["cards"] = turn.cards
+    return body
+
+
+def _without_reply_text(card: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in card.items() if k != "replyText"}
 
 
 def _report_failure(turn: Turn, state: DialogueState, error: StoreError) -> None:
@@ -169,6 +180,7 @@ class ChatService:
             deadline=time.monotonic() + max(0.0, ctx.budget_s - (time.perf_counter() - started)),
         )
         outcome = self._dialogue.respond(state, understanding, request.message, fulfil_ctx)
+        extras = present(outcome, dt.datetime.fromtimestamp(now_ms / 1000, dt.UTC).date())
         latency_ms = int((time.perf_counter() - started) * 1000)
         turn = Turn(
             session_id=session_id,
@@ -188,6 +200,8 @@ class ChatService:
             variant=variant,
             degraded=understanding.degraded,
             client_message_id=request.client_message_id,
+            quick_replies=[dict(q) for q in extras.quick_replies],
+            cards=[dict(c) for c in extras.cards],
         )
         stored = self._save(self._redacted(turn), outcome.state)
         shown = turn if stored.turn_key == turn.turn_key else stored
@@ -248,10 +262,15 @@ class ChatService:
     def _redacted(self, turn: Turn) -> Turn:
         if self._redactor is None:
             return turn
+        reply = self._redactor.redact(turn.reply)
+        # A card's replyText must stay a part of the reply: where redaction changed that part,
+        # the stored card goes without it (a client then shows the reply whole).
+        cards = [
+            card if str(card.get("replyText", "")) in reply else _without_reply_text(card)
+            for card in turn.cards
+        ]
         return dataclasses.replace(
-            turn,
-            message=self._redactor.redact(turn.message),
-            reply=self._redactor.redact(turn.reply),
+            turn, message=self._redactor.redact(turn.message), reply=reply, cards=cards
         )
 
     def _save(self, turn: Turn, state: DialogueState) -> Turn:

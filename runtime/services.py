@@ -26,6 +26,7 @@ from runtime.providers.observability import EmfTelemetry, Telemetry
 from runtime.providers.open_data import OpenData, build_open_data
 from runtime.ratelimit.base import RateLimiter
 from runtime.ratelimit.factory import build_rate_limiter
+from runtime.redaction.base import Redactor
 from runtime.redaction.factory import build_redactor
 from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.settings import Settings
@@ -96,6 +97,7 @@ def build_services(
     spool: Spool | None = None,
     data_dir: Path | str | None = None,
     clock: Callable[[], float] = time.time,
+    redactor: Redactor | None = None,
 ) -> Services:
     """Wire the process from settings; any collaborator can be injected instead.
 
@@ -104,7 +106,8 @@ def build_services(
     overrides ``settings.data_dir``. The open-data sources (weather without a key, plan
     content) are on everywhere unless ``TRAVELBOT_SOURCES=off``, cached beside the history
     (``content_cache`` replaces that cache); ``places`` replaces the gazetteer's place lookup that
-    gives them coordinates, time zone and currency; ``sources`` replaces them all.
+    gives them coordinates, time zone and currency; ``sources`` replaces them all. ``redactor``
+    replaces the one ``settings.redact_stored_pii`` chooses for stored turns.
     """
     if data_dir is not None:
         settings = dataclasses.replace(settings, data_dir=str(data_dir))
@@ -142,7 +145,7 @@ def build_services(
         experiments=Experiments.from_config(settings.experiments),
         clock=clock,
         spool=spool,
-        redactor=build_redactor(settings),
+        redactor=redactor if redactor is not None else build_redactor(settings),
     )
     return Services(
         settings=settings,

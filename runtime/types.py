@@ -106,6 +106,7 @@ class DialogueState:
     paused: dict[str, Any] | None = None  # {"intent", "slots", "eliciting_slot"}
     clarifying: dict[str, Any] | None = None  # {"slot", "options"}
     round_trip: bool = False  # the traveller asked for a return flight: ask for its date
+    last_currency: str | None = None  # the last budget's currency, to suggest budgets in it
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""
@@ -142,6 +143,9 @@ class Turn:
 
     ``turn_key`` is time-ordered (``<13-digit epoch ms>#<random>``) so that a session's turns sort
     chronologically in every store; ``date`` is the UTC day (``YYYY-MM-DD``) for analytics.
+    ``quick_replies`` and ``cards`` are the answer's optional structured parts
+    (:mod:`runtime.rich_reply`), kept with it so that an export or a resend shows them again;
+    a turn stored before they existed loads with none.
     """
 
     session_id: str
@@ -161,6 +165,8 @@ class Turn:
     variant: str = ""
     degraded: bool = False
     client_message_id: str | None = None
+    quick_replies: list[dict[str, Any]] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""
@@ -170,7 +176,13 @@ class Turn:
     def from_dict(cls, data: dict[str, Any]) -> Turn:
         """Rebuild from :meth:`to_dict` output (stores may add keys of their own)."""
         names = cls.__dataclass_fields__.keys()
-        return cls(**{k: v for k, v in data.items() if k in names})
+        known = {k: v for k, v in data.items() if k in names}
+        for name in ("quick_replies", "cards"):  # lists of objects, or none
+            items = known.get(name)
+            known[name] = (
+                [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+            )
+        return cls(**known)
 
 
 @dataclass(frozen=True, kw_only=True)

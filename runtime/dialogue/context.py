@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from runtime.dialogue.trip import TripPlan
 from runtime.model import BotModel
 
 
@@ -20,18 +21,53 @@ class FulfilmentContext:
     deadline: float | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class WeatherAnswer:
+    """A weather answer as values: the place as the reply names it, the day asked (ISO; None
+    for today), a short summary and, when the source gave them, the day's range in °C and the
+    chance of precipitation in percent. ``kind`` is ``now``, ``forecast`` or ``typical``."""
+
+    kind: str
+    place: str
+    summary: str
+    date: str | None = None
+    low_c: float | None = None
+    high_c: float | None = None
+    precipitation_chance: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlightSearch:
+    """A flight search handed out: the cities as the reply names them, the ISO days and the
+    link exactly as the reply gives it (the tracked ``/go/`` link, or the search itself when
+    the link could not be stored)."""
+
+    origin: str
+    destination: str
+    date: str
+    return_date: str | None
+    url: str
+
+
+Details = TripPlan | WeatherAnswer | FlightSearch
+"""The structured value a fulfilled reply was written from."""
+
+
 @dataclass(frozen=True)
 class Fulfilled:
     """A reply, the dialogue state to report and an optional slot to elicit again.
 
-    ``details`` is the structured, JSON-ready value the reply was written from (a trip plan's
-    days, budget and sources; a weather report), for clients that render cards.
+    ``details`` is the typed value the reply was written from (a trip plan, a weather answer, a
+    flight search), which the presentation (:mod:`runtime.dialogue.present`) turns into a card;
+    ``shows`` is the verbatim part of ``reply`` that such a card presents (a plan's days, a
+    day's forecast, the flight line), ``""`` when the card presents no part of it as a whole.
     """
 
     reply: str
     dialog_state: str = "Fulfilled"
     elicit: str | None = None
-    details: dict[str, Any] | None = None
+    details: Details | None = None
+    shows: str = ""
 
 
 class Templates:

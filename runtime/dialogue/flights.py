@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
+from runtime.dialogue.context import FlightSearch, Fulfilled, FulfilmentContext, Templates
 from runtime.dialogue.display import human_date
 from runtime.errors import StoreError
 from runtime.model import BotModel
@@ -78,7 +78,14 @@ class FlightFulfiller:
             return_date=human_date(back, current) if back is not None else "",
             link=href,
         )
-        return Fulfilled(reply)
+        search = FlightSearch(
+            origin=origin.name,
+            destination=destination.name,
+            date=date,
+            return_date=back,
+            url=href,
+        )
+        return Fulfilled(reply, details=search, shows=reply)
 
 
 def _iso_day(ms: int) -> str:

@@ -28,7 +28,7 @@ from runtime.dialogue.outlook import (
     today_utc,
     typical_sentence,
 )
-from runtime.dialogue.plan_text import render
+from runtime.dialogue.plan_text import days_text, render
 from runtime.dialogue.trip import (
     Money,
     TripPlan,
@@ -71,14 +71,15 @@ class PlanFulfiller:
         self._sources = sources
 
     def fulfil(self, slots: dict[str, Any], ctx: FulfilmentContext) -> Fulfilled:
-        """The plan as text, and as a structured value in ``details``."""
+        """The plan as text, and as the :class:`TripPlan` it was written from (``details``)."""
         destination, days = str(slots["destination"]), int(slots["duration"])
         budget = Money(float(slots["budget"]["amount"]), str(slots["budget"]["currency"]))
         place = self._place(destination)
         found = self._gather(place, budget.currency, parse_date(slots.get("date")), days, ctx)
         plan = self._plan(destination, place, days, budget, found)
-        reply = render(plan, self._text, concise=ctx.variant == "concise")
-        return Fulfilled(reply, details=plan.to_dict())
+        concise = ctx.variant == "concise"
+        reply = render(plan, self._text, concise=concise)
+        return Fulfilled(reply, details=plan, shows=days_text(plan, concise=concise))
 
     def _place(self, destination: str) -> Place | None:
         sources = self._sources

@@ -13,6 +13,9 @@ from runtime.dialogue.money import format_money
 from runtime.dialogue.trip import GENERAL_THEMES, Money, TripPlan
 
 CONCISE_HIGHLIGHTS = 3
+#: Said before days that name no sight; a sentence of its own, so that it still reads right
+#: where a client shows the days as a card instead of these lines.
+GENERAL_NOTE = "The days below are a general outline (no sights to name yet)."
 
 
 def money(value: Money) -> str:
@@ -54,19 +57,9 @@ def render(plan: TripPlan, text: Templates, *, concise: bool = False) -> str:
     )
     split = ", ".join(f"{line.name} {_both(line.amount, line.local)}" for line in plan.split)
     lines.append(f"Per day ({basis}): {split}.")
-    named = [s.name for day in plan.itinerary for s in day.sights]
-    if concise:
-        picks = named[:CONCISE_HIGHLIGHTS]
-        if not picks:
-            picks = [
-                "a general outline: " + GENERAL_THEMES[0],
-                *GENERAL_THEMES[1:CONCISE_HIGHLIGHTS],
-            ]
-        lines.append(f"Highlights: {'; '.join(picks)}.")
-    else:
-        if not named:
-            lines.append("A general outline (no sights to name yet):")
-        lines.extend(f"Day {day.day}: {day.sentence()}." for day in plan.itinerary)
+    if not concise and not any(day.sights for day in plan.itinerary):
+        lines.append(GENERAL_NOTE)
+    lines.append(days_text(plan, concise=concise))
     if plan.weather is not None:
         lines.append(f"Weather: {plan.weather.text}: {plan.weather.advice}.")
     if plan.unavailable:
@@ -77,6 +70,18 @@ def render(plan: TripPlan, text: Templates, *, concise: bool = False) -> str:
         lines.append("Sources: " + "; ".join(f"{s.name} ({s.url})" for s in plan.sources) + ".")
     lines.append(text("closing", destination=plan.destination))
     return "\n".join(lines)
+
+
+def days_text(plan: TripPlan, *, concise: bool = False) -> str:
+    """The days of the reply, one line each ("Day 1: …."), or the highlights line of the
+    concise variant: the part of the reply a plan card presents (its ``replyText``)."""
+    named = [s.name for day in plan.itinerary for s in day.sights]
+    if not concise:
+        return "\n".join(f"Day {day.day}: {day.sentence()}." for day in plan.itinerary)
+    picks = named[:CONCISE_HIGHLIGHTS]
+    if not picks:
+        picks = ["a general outline: " + GENERAL_THEMES[0], *GENERAL_THEMES[1:CONCISE_HIGHLIGHTS]]
+    return f"Highlights: {'; '.join(picks)}."
 
 
 def _local_money(plan: TripPlan) -> str:

@@ -97,7 +97,8 @@ class Repair:
         """Drop the task at hand and its slots; a paused task comes back unless starting over."""
         state = turn.state
         responses = self._model.intent("Cancel").responses
-        fresh = DialogueState(turn_count=state.turn_count)
+        # The task goes, the traveller's currency stays (budgets are suggested in it).
+        fresh = DialogueState(turn_count=state.turn_count, last_currency=state.last_currency)
         if state.intent is None:
             return DialogueOutcome(responses["nothing"], "Cancel", {}, "Fulfilled", fresh)
         label = task_label(self._model, state.intent, shown(state.slots, turn.today))
@@ -109,6 +110,7 @@ class Repair:
                 slots=dict(paused.get("slots") or {}),
                 eliciting_slot=paused.get("eliciting_slot"),
                 turn_count=state.turn_count,
+                last_currency=state.last_currency,
             )
             back = self._tasks.resume_text(resumed, turn)
             if back:

@@ -307,6 +307,7 @@ class TaskDialogue:
             eliciting_slot=name,
             last_place=str(slots.get("destination") or state.last_place or "") or None,
             last_date=str(slots.get("date") or state.last_date or "") or None,
+            last_currency=currency_of(slots) or state.last_currency,
             turn_count=state.turn_count,
             paused=frame.paused,
             round_trip=frame.round_trip,
@@ -332,6 +333,7 @@ class TaskDialogue:
             completed=True,
             last_place=str(slots.get("destination") or state.last_place or "") or None,
             last_date=str(slots.get("date") or state.last_date or "") or None,
+            last_currency=currency_of(slots) or state.last_currency,
             turn_count=state.turn_count,
             offer=offer,
             round_trip=frame.round_trip,
@@ -343,13 +345,23 @@ class TaskDialogue:
                 eliciting_slot=frame.paused.get("eliciting_slot"),
                 last_place=new_state.last_place,
                 last_date=new_state.last_date,
+                last_currency=new_state.last_currency,
                 turn_count=state.turn_count,
             )
             back = self.resume_text(resumed, turn)
             if back:
                 reply = f"{reply} {back}"
                 new_state = resumed
-        return DialogueOutcome(reply, intent.name, dict(slots), result.dialog_state, new_state)
+        return DialogueOutcome(
+            reply, intent.name, dict(slots), result.dialog_state, new_state, result=result
+        )
+
+
+def currency_of(slots: dict[str, SlotValue]) -> str | None:
+    """The ISO 4217 code of the budget among ``slots``, if there is one."""
+    budget = slots.get("budget")
+    currency = budget.get("currency") if isinstance(budget, dict) else None
+    return currency if isinstance(currency, str) else None
 
 
 def re_date(value: str) -> bool:

@@ -2,9 +2,10 @@
 
 :class:`TripPlan` holds the days with their sights, the budget split in the traveller's and the
 local currency, the weather summary and the sources with their links; :meth:`TripPlan.to_dict`
-is its JSON-ready form (the web page renders it as cards) and :mod:`runtime.dialogue.plan_text`
-writes the plain-text reply from it. Every part is optional: what a source did not give is
-listed in ``unavailable`` and the plan falls back to general wording, never invented facts.
+is its JSON-ready form. :mod:`runtime.dialogue.plan_text` writes the plain-text reply from it,
+:mod:`runtime.dialogue.present` the plan card a client renders. Every part is optional: what a
+source did not give is listed in ``unavailable`` and the plan falls back to general wording,
+never invented facts.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class TripPlan:
         return self.floor is not None and self.daily.amount < self.floor.amount
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready value clients render (``Fulfilled.details``)."""
+        """The plan as JSON-ready data (every part, sources and what was unavailable included)."""
         return {
             "type": "trip_plan",
             "destination": self.destination,

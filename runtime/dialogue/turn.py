@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from runtime.dialogue.context import FulfilmentContext
+from runtime.dialogue.context import Fulfilled, FulfilmentContext
 from runtime.types import DialogueState, NluResult, SlotValue
 
 TASK_INTENTS = ("PlanTrip", "CheckWeather", "FindFlights")
@@ -13,13 +13,18 @@ TASK_INTENTS = ("PlanTrip", "CheckWeather", "FindFlights")
 
 @dataclass(frozen=True)
 class DialogueOutcome:
-    """The reply to send and what to report and remember."""
+    """The reply to send and what to report and remember.
+
+    ``result`` is the fulfilment this reply includes (its typed ``details`` become a card), None
+    when the turn fulfilled nothing; the question the reply asks, if any, is in ``state``.
+    """
 
     reply: str
     intent: str
     slots: dict[str, SlotValue]
     dialog_state: str
     state: DialogueState = field(default_factory=DialogueState)
+    result: Fulfilled | None = None
 
 
 @dataclass(frozen=True)

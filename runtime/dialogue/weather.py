@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
+from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates, WeatherAnswer
 from runtime.dialogue.outlook import (
     cite,
     day_sentence,
@@ -36,6 +36,11 @@ DAY_FORECAST = "Forecast for {destination} on {date}: {weather}."
 BEYOND_FORECAST = (
     "{date} is beyond the {days}-day forecast, so here is what is typical instead: {typical}."
 )
+
+
+def sentence_case(text: str) -> str:
+    """ "light rain" → "Light rain" (the rest as the source wrote it)."""
+    return text[:1].upper() + text[1:]
 
 
 def weather_line(report: WeatherReport) -> str:
@@ -96,8 +101,16 @@ class WeatherFulfiller:
             )
             reply += " " + self._text("forecast", forecast=days)
         reply += f" Source: {cite(report.source)}."
-        details = {"type": "weather", "place": destination, "report": report.to_dict()}
-        return Fulfilled(reply, details=details)
+        today = report.day(report.today) if report.today else None
+        answer = WeatherAnswer(
+            kind="now",
+            place=destination,
+            summary=f"{sentence_case(report.description)}, {report.temp_c:.0f} °C now",
+            low_c=today.min_c if today else None,
+            high_c=today.max_c if today else None,
+            precipitation_chance=today.precipitation_chance_pct if today else None,
+        )
+        return Fulfilled(reply, details=answer)
 
     def _day(
         self, place: Place, destination: str, asked: dt.date, ahead: int, deadline: float
@@ -107,18 +120,20 @@ class WeatherFulfiller:
         day = report.day(asked.isoformat())
         if day is None:  # the place's calendar is a day off the UTC one: past the forecast's end
             return self._typical(place, destination, asked, deadline)
-        reply = DAY_FORECAST.format(
+        forecast = DAY_FORECAST.format(
             destination=destination, date=spoken_date(asked), weather=day_sentence(day)
         )
-        reply += f" Source: {cite(report.source)}."
-        details = {
-            "type": "weather",
-            "place": destination,
-            "date": asked.isoformat(),
-            "day": day.to_dict(),
-            "source": report.source.to_dict(),
-        }
-        return Fulfilled(reply, details=details)
+        answer = WeatherAnswer(
+            kind="forecast",
+            place=destination,
+            summary=sentence_case(day.description),
+            date=asked.isoformat(),
+            low_c=day.min_c,
+            high_c=day.max_c,
+            precipitation_chance=day.precipitation_chance_pct,
+        )
+        reply = f"{forecast} Source: {cite(report.source)}."
+        return Fulfilled(reply, details=answer, shows=forecast)
 
     def _typical(
         self, place: Place, destination: str, asked: dt.date, deadline: float
@@ -131,10 +146,12 @@ class WeatherFulfiller:
             typical=typical_sentence(destination, typical),
         )
         reply += f" Source: {cite(typical.source)}."
-        details = {
-            "type": "weather",
-            "place": destination,
-            "date": asked.isoformat(),
-            "typical": typical.to_dict(),
-        }
-        return Fulfilled(reply, details=details)
+        answer = WeatherAnswer(
+            kind="typical",
+            place=destination,
+            summary=f"Typical {typical.month_name}: rain on about {typical.rainy_days:.0f} days",
+            date=asked.isoformat(),
+            low_c=typical.mean_min_c,
+            high_c=typical.mean_max_c,
+        )
+        return Fulfilled(reply, details=answer)

@@ -121,6 +121,15 @@ class ChatPage:
         self.send(text)
         return self.bot_texts.last.inner_text()
 
+    def settle(self) -> None:
+        """Wait (at most 5 s) until the transcript, which scrolls smoothly, stands at its end,
+        so that a screenshot shows the newest message."""
+        at_end = "el => Math.abs(el.scrollHeight - el.clientHeight - el.scrollTop) < 2"
+        for _ in range(50):
+            if self.transcript.evaluate(at_end):
+                return
+            self.page.wait_for_timeout(100)
+
     def open_more(self) -> None:
         """Open the header's "More" menu."""
         self.page.locator("#more-button").click()

@@ -1,13 +1,14 @@
 """Fixtures for the end-to-end tests: the real local server, and Debian's chromium via Playwright.
 
 - ``server_url``: ``python -m runtime serve`` started once per session as a subprocess on a free
-  loopback port with a temporary data directory, stopped at the end.
+  loopback port with a temporary data directory, stopped at the end; ``sourced_server_url``: a
+  second one whose open-data sources are the loopback fakes (real plans, forecasts, cards).
 - ``browser``: one headless chromium per test module (``$CHROMIUM_PATH`` or ``/usr/bin/chromium``;
   Playwright's own browser download cannot be fetched here). A missing chromium fails the browser
   tests with a message saying how to install it, unless ``TRAVELBOT_SKIP_BROWSER=1``.
 - ``open_chat``: opens the chat page in a fresh browser context (its own localStorage) and
   saves a screenshot under ``test-artifacts/browser/`` when the test ends; the paths are listed
-  at the end of the run.
+  at the end of the run. ``open_sourced_chat`` does the same on the server with open data.
 - ``screenshot``: saves a screenshot of any page (a host site with the widget, a notice page)
   under the same folder, listed the same way.
 """
@@ -36,6 +37,7 @@ from playwright.sync_api import (
 
 from tests.e2e.browser_page import ChatPage
 from tests.smoke.local_server import LocalServer
+from tests.support.sources import source_stack
 
 SKIP_ENV = "TRAVELBOT_SKIP_BROWSER"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -137,6 +139,32 @@ def open_chat(
     The options are those of ``Browser.new_context``. The last page opened is saved as a
     screenshot when the test ends, pass or fail.
     """
+    yield from _chat_opener(browser, server_url, request)
+
+
+@pytest.fixture(scope="session")
+def sourced_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a second local chat server whose open-data sources are the loopback fakes of
+    ``tests/support/sources.py`` (forecasts, rates, the travel guide), so that its answers carry
+    real plan, flight and weather cards. Started on first use, stopped with its fakes."""
+    with (
+        source_stack() as sources,
+        LocalServer(tmp_path_factory.mktemp("sourced-server"), extra_env=sources.env()) as server,
+    ):
+        yield server.base_url
+
+
+@pytest.fixture
+def open_sourced_chat(
+    browser: Browser, sourced_server_url: str, request: pytest.FixtureRequest
+) -> Iterator[OpenChat]:
+    """:func:`open_chat` on the server with open data (:func:`sourced_server_url`)."""
+    yield from _chat_opener(browser, sourced_server_url, request)
+
+
+def _chat_opener(
+    browser: Browser, server_url: str, request: pytest.FixtureRequest
+) -> Iterator[OpenChat]:
     contexts: list[BrowserContext] = []
     pages: list[ChatPage] = []
 

@@ -2,8 +2,10 @@
 
 Each test walks the page through the states a visitor meets (first visit, a conversation with
 cards, quick replies, a failed message and the debug line, a message over the limit, the More
-menu with an earlier chat, the Forget-me dialog, the page of a dead flight link) and runs axe
-(every default rule, best practices included) in each. axe is injected, hence ``bypass_csp``.
+menu with an earlier chat, the Forget-me dialog, the page of a dead flight link; and, from a
+server with open data, its own plan, flight and weather cards with their quick replies, also as
+loaded back after a reload) and runs axe (every default rule, best practices included) in each.
+axe is injected, hence ``bypass_csp``.
 The widget on a host site is checked in ``test_browser_widget.py``.
 """
 
@@ -87,6 +89,44 @@ def test_axe_finds_no_violation_in_any_state_of_the_page(
     # AND a dead flight link is opened
     chat.page.goto(chat.base_url + "/go/ExpiredLink42")
     found["dead link page"] = axe.violations(chat.page)
+
+    # THEN axe reports nothing in any of them
+    assert {state: v for state, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_axe_finds_no_violation_with_the_servers_own_cards_and_quick_replies(
+    open_sourced_chat: OpenChat, mode: str, screenshot: Screenshot
+) -> None:
+    found: dict[str, list[dict[str, Any]]] = {}
+    # GIVEN the page on a server with open data, which answers with its own cards and buttons
+    chat = open_sourced_chat(bypass_csp=True, **MODES[mode])
+    group = chat.page.get_by_role("group", name="Suggested replies")
+
+    # WHEN a plan arrives with its Yes/No, then Yes leads to a date question with its days
+    chat.send("plan 4 days in Lisbon with $1500")
+    expect(chat.page.locator("#transcript .card.plan")).to_be_visible()
+    found["plan with yes and no"] = axe.violations(chat.page)
+    chat.submit_and_wait(lambda: group.get_by_role("button", name="Yes, find flights").click())
+    chat.send("London")
+    expect(chat.quick_replies).to_have_count(3)
+    found["date question with days"] = axe.violations(chat.page)
+
+    # AND the flight search and a forecast arrive as cards
+    chat.submit_and_wait(lambda: group.get_by_role("button", name="Tomorrow").click())
+    chat.send("what's the weather in Lisbon tomorrow?")
+    cards = chat.page.locator("#transcript .card.flight, #transcript .card.weather")
+    expect(cards).to_have_count(2)
+    found["flight and weather cards"] = axe.violations(chat.page)
+
+    # AND the conversation is loaded back after a reload, after a misunderstanding's buttons
+    chat.send("qwerty zxcv")
+    chat.reload()
+    expect(chat.page.locator("#transcript .card")).to_have_count(3)
+    expect(chat.quick_replies).to_have_count(3)
+    found["restored after a reload"] = axe.violations(chat.page)
+    chat.settle()
+    screenshot(chat.page, "restored")
 
     # THEN axe reports nothing in any of them
     assert {state: v for state, v in found.items() if v} == {}

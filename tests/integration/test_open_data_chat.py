@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from runtime.dialogue.context import FulfilmentContext
+from runtime.dialogue.context import FulfilmentContext, WeatherAnswer
 from runtime.dialogue.fulfilment import Fulfiller
 from runtime.dialogue.outlook import temperature_range
+from runtime.dialogue.trip import TripPlan
 from runtime.model import default_model
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.providers.open_data import OpenData, build_open_data
@@ -89,7 +90,12 @@ def test_the_weather_in_kyoto_on_friday_is_that_fridays_forecast(sources: Source
     assert result.reply.startswith(f"Forecast for Kyoto on Friday {friday.day} {friday:%B %Y}:")
     assert temperature_range(low, high) in result.reply
     assert "Source: Open-Meteo (https://open-meteo.com/)" in result.reply
-    assert result.details["day"]["date"] == friday.isoformat()
+    assert isinstance(result.details, WeatherAnswer)
+    assert (result.details.date, result.details.low_c, result.details.high_c) == (
+        friday.isoformat(),
+        low,
+        high,
+    )
     [request] = sources.forecast.requests
     assert request.query_value("timezone") == "Asia/Tokyo"
 
@@ -169,7 +175,8 @@ def test_the_plan_is_also_a_structured_value_for_cards(sources: SourceStack) -> 
         {"destination": "Lisbon", "duration": 4, "budget": {"amount": 1500, "currency": "USD"}},
     )
 
-    details = result.details
+    assert isinstance(result.details, TripPlan)
+    details = result.details.to_dict()
     assert details["type"] == "trip_plan"
     assert [day["day"] for day in details["itinerary"]] == [1, 2, 3, 4]
     assert details["itinerary"][0]["sights"][0]["name"] == "Castelo de São Jorge"
@@ -188,7 +195,8 @@ def test_a_budget_too_low_for_the_place_gets_an_honest_warning(sources: SourceSt
     assert "Heads-up: €17 a day is below what the cheapest beds and meals listed for Lisbon" in (
         result.reply
     )
-    assert result.details["tooLow"] is True and result.details["tier"] == "shoestring"
+    assert isinstance(result.details, TripPlan)
+    assert result.details.too_low is True and result.details.tier == "shoestring"
 
 
 def test_a_place_without_guide_or_rate_reads_well_without_pretending(sources: SourceStack) -> None:
@@ -197,7 +205,7 @@ def test_a_place_without_guide_or_rate_reads_well_without_pretending(sources: So
         "PlanTrip",
         {"destination": "Hanoi", "duration": 3, "budget": {"amount": 600, "currency": "USD"}},
     )
-    assert "A general outline (no sights to name yet):" in result.reply
+    assert "The days below are a general outline (no sights to name yet)." in result.reply
     assert "a typical split; no local prices to go by" in result.reply
     assert "couldn't get" not in result.reply  # no article and no ECB rate are answers, not outages
     assert "Hanoi in" in result.reply  # the weather still came

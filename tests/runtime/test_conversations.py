@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
+from runtime.rich_reply import problems
 from tests.support.conversations import (
     Dialogue,
+    DialogueResult,
     all_dialogues,
     check_turn,
     describe_failure,
@@ -32,12 +34,19 @@ MIN_PASS_RATE = 0.85
 gazetteer) leave room while a regression in the dialogue does not."""
 
 
+@pytest.fixture(scope="module")
+def suite_results() -> list[DialogueResult]:
+    """Every dialogue of the suite, run once through the handler, each in its own session."""
+    return run_suite(all_dialogues())
+
+
 @pytest.mark.slow
-def test_the_conversation_suite_passes_at_least_the_floor() -> None:
-    # GIVEN every dialogue of the suite
-    dialogues = all_dialogues()
-    # WHEN each runs through the handler in its own session
-    results = run_suite(dialogues)
+def test_the_conversation_suite_passes_at_least_the_floor(
+    suite_results: list[DialogueResult],
+) -> None:
+    # GIVEN every dialogue of the suite, run through the handler in its own session
+    results = suite_results
+    # WHEN the turns are checked
     summary = summarise(results)
     for result in results:
         if not result.passed:
@@ -46,6 +55,21 @@ def test_the_conversation_suite_passes_at_least_the_floor() -> None:
     # THEN the share of dialogues whose every turn passes is at least the floor
     assert len(results) >= 31
     assert summary["overall"]["rate"] >= MIN_PASS_RATE, summary
+
+
+@pytest.mark.slow
+def test_every_answer_of_the_suite_fits_the_quick_reply_and_card_schema(
+    suite_results: list[DialogueResult],
+) -> None:
+    # GIVEN every answer of every dialogue of the suite
+    bodies = [(r.dialogue.id, t.say, t.body) for r in suite_results for t in r.turns]
+    # WHEN each is checked against runtime/rich_reply.py
+    wrong = {f"{name}: {say}": problems(body) for name, say, body in bodies if problems(body)}
+    # THEN none breaks it, and the suite does meet cards and quick replies
+    assert wrong == {}
+    kinds = {card["type"] for _, _, body in bodies for card in body.get("cards", [])}
+    assert kinds == {"plan", "flight", "weather"}
+    assert sum("quickReplies" in body for _, _, body in bodies) >= len(bodies) // 3
 
 
 # ------------------------------------------------------------------ the matcher

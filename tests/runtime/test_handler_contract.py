@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from runtime.rich_reply import problems
 from tests.conftest import chat_event, load_event
 
 Invoke = Callable[[dict[str, Any]], tuple[int, dict[str, str], Any]]
@@ -36,21 +37,27 @@ def assert_error(invoke: Invoke, event: dict[str, Any], status: int, code: str, 
     assert says in body["error"]["message"]
 
 
+CONTRACT_FIELDS = {
+    "sessionId",
+    "reply",
+    "intent",
+    "slots",
+    "dialogState",
+    "nlu",
+    "sentiment",
+    "variant",
+    "latencyMs",
+}
+RICH_FIELDS = {"quickReplies", "cards"}
+
+
 def test_chat_answers_with_exactly_the_contract_fields(invoke: Invoke) -> None:
     status, headers, body = invoke(load_event("chat_post"))
     assert status == 200
     assert_json_security_headers(headers)
-    assert set(body) == {
-        "sessionId",
-        "reply",
-        "intent",
-        "slots",
-        "dialogState",
-        "nlu",
-        "sentiment",
-        "variant",
-        "latencyMs",
-    }
+    # the contract's fields, and a plan's optional card and yes/no buttons, which fit the schema
+    assert set(body) == CONTRACT_FIELDS | RICH_FIELDS
+    assert problems(body) == []
     assert SESSION_RE.match(body["sessionId"]) and len(body["sessionId"]) >= 22  # 128 random bits
     assert body["intent"] == "PlanTrip"
     assert body["slots"] == {
@@ -66,6 +73,26 @@ def test_chat_answers_with_exactly_the_contract_fields(invoke: Invoke) -> None:
     )
     assert body["variant"] in {"concise", "detailed"}
     assert isinstance(body["latencyMs"], int) and body["latencyMs"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("message", "rich"),
+    [
+        ("plan a trip", {"quickReplies"}),
+        ("plan 3 days in Rome with 900 euros", {"quickReplies", "cards"}),
+        ("flights from London to Rome tomorrow", {"cards"}),
+        ("weather in Paris", set()),  # the sources are off here: no forecast, no card
+        ("qwerty zxcv", {"quickReplies"}),
+        ("bye", {"quickReplies"}),
+    ],
+)
+def test_each_kind_of_answer_fits_the_quick_reply_and_card_schema(
+    invoke: Invoke, message: str, rich: set[str]
+) -> None:
+    status, _, body = invoke(chat_event({"message": message}))
+    assert status == 200
+    assert set(body) == CONTRACT_FIELDS | rich
+    assert problems(body) == []
 
 
 def issued_session(invoke: Invoke, message: str = "plan a trip") -> str:

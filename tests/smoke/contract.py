@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from runtime.rich_reply import problems
+
 SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -35,6 +37,8 @@ CHAT_FIELDS = frozenset(
     {"sessionId", "reply", "intent", "slots", "dialogState", "nlu", "sentiment", "variant"}
     | {"latencyMs"}
 )
+OPTIONAL_CHAT_FIELDS = frozenset({"quickReplies", "cards"})
+"""Fields an answer may add (README.md, "Quick replies and cards"), checked by their schema."""
 PLACE_SLOTS = frozenset({"destination", "origin"})
 
 
@@ -67,9 +71,14 @@ def assert_slots(slots: Any) -> None:
 
 
 def assert_chat_body(body: Any) -> None:
-    """A ``POST /chat`` 200 body has exactly the contract's fields, with their types."""
+    """A ``POST /chat`` 200 body has the contract's fields with their types, and nothing else
+    but the optional quick replies and cards, which fit their schema."""
     assert isinstance(body, dict), f"chat body must be an object, got {body!r}"
-    assert set(body) == CHAT_FIELDS, f"fields {sorted(body)} != contract {sorted(CHAT_FIELDS)}"
+    fields = set(body)
+    assert CHAT_FIELDS <= fields <= CHAT_FIELDS | OPTIONAL_CHAT_FIELDS, (
+        f"fields {sorted(body)}: contract {sorted(CHAT_FIELDS)}, optional quickReplies, cards"
+    )
+    assert problems(body) == [], f"quickReplies/cards: {problems(body)}"
     assert isinstance(body["sessionId"], str) and SESSION_ID_RE.match(body["sessionId"]), body
     assert isinstance(body["reply"], str) and body["reply"].strip(), f"reply {body['reply']!r}"
     assert body["intent"] in INTENTS, f"intent {body['intent']!r}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.smoke.client import Sessions, SmokeClient
-from tests.smoke.contract import assert_error_body
+from tests.smoke.contract import OPTIONAL_CHAT_FIELDS, assert_error_body
 
 TURN_FIELDS = {
     "timestamp",
@@ -34,7 +34,13 @@ def test_export_returns_every_turn_oldest_first(client: SmokeClient, sessions: S
     turns = body["turns"]
     assert [t["message"] for t in turns] == ["plan a trip", "Lisbon"]
     assert [t["reply"] for t in turns] == [first["reply"], second["reply"]]
-    assert all(set(t) == TURN_FIELDS for t in turns), turns
+    assert all(TURN_FIELDS <= set(t) <= TURN_FIELDS | OPTIONAL_CHAT_FIELDS for t in turns), turns
+    # ... each with the quick replies and cards its answer had
+    for turn, answer in zip(turns, (first, second), strict=True):
+        assert (turn.get("quickReplies"), turn.get("cards")) == (
+            answer.get("quickReplies"),
+            answer.get("cards"),
+        )
     assert turns[0]["timestamp"] <= turns[1]["timestamp"]
     assert "no-store" in reply.header("cache-control")
 

@@ -25,8 +25,9 @@ router = APIGatewayRouter()
 
 
 def public_turn(turn: Turn) -> dict[str, Any]:
-    """A turn as the export shows it (camelCase, no internal keys)."""
-    return {
+    """A turn as the export shows it (camelCase, no internal keys), with the answer's
+    ``quickReplies`` and ``cards`` when it had some, as ``POST /chat`` sent them."""
+    exported: dict[str, Any] = {
         "timestamp": turn.timestamp_ms,
         "message": turn.message,
         "reply": turn.reply,
@@ -37,6 +38,11 @@ def public_turn(turn: Turn) -> dict[str, Any]:
         "sentiment": {"label": turn.sentiment_label, "score": turn.sentiment_score},
         "variant": turn.variant,
     }
+    if turn.quick_replies:
+        exported["quickReplies"] = turn.quick_replies
+    if turn.cards:
+        exported["cards"] = turn.cards
+    return exported
 
 
 def _issued(session_id: str) -> str:
