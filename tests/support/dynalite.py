@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 ROOT = Path(__file__).resolve().parents[2]
-DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
+DYNALITE = ROOT / "node_modules" / "dynalite"
+#: Starts dynalite like its CLI, surviving clients that reset a connection mid-request.
+LAUNCHER = Path(__file__).with_name("dynalite_server.js")
 REGION = "us-east-1"
 
 
@@ -91,12 +93,7 @@ class DynaliteServer:
             raise RuntimeError(f"{DYNALITE} is missing: run `npm ci` (or `make install-dev`)")
         for _ in range(3):  # the free port may be taken between probing and binding
             self.port = free_port()
-            instant = ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
-            self._process = subprocess.Popen(
-                [str(DYNALITE), "--host", "127.0.0.1", "--port", str(self.port), *instant],
-                stdout=subprocess.DEVNULL,
-                stderr=self._log,
-            )
+            self._process = self._spawn(self.port)
             if self._wait_ready(timeout_s):
                 return self
             self.stop()
@@ -105,9 +102,10 @@ class DynaliteServer:
     def ensure_running(self) -> None:
         """Restart dynalite on its port if it died (it is in-memory: its tables are gone).
 
-        dynalite (a node process) can exit on a client that resets a connection mid-request;
-        a session-long server must not turn one such exit into every later test's failure. The
-        exit is reported as a warning with dynalite's last words.
+        The launcher (``dynalite_server.js``) already keeps dynalite up when a client resets a
+        connection mid-request, which its own CLI does not survive; should it exit anyway, a
+        session-long server must not turn one exit into every later test's failure. The exit is
+        reported as a warning with dynalite's last words.
         """
         process = self._process
         if process is None or process.poll() is None:
@@ -118,15 +116,18 @@ class DynaliteServer:
             f"dynalite exited (status {process.returncode}); restarting it: {last_words}",
             stacklevel=2,
         )
-        port, self._process = self.port, None
-        self._process = subprocess.Popen(
-            [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0",
-             "--deleteTableMs", "0", "--updateTableMs", "0"],
+        self._process = self._spawn(self.port)
+        if not self._wait_ready(20.0):
+            raise RuntimeError(f"dynalite could not be restarted on port {self.port}")
+
+    def _spawn(self, port: int) -> subprocess.Popen[bytes]:
+        instant = ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
+        return subprocess.Popen(
+            ["node", str(LAUNCHER), "--host", "127.0.0.1", "--port", str(port), *instant],
+            cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=self._log,
-        )  # fmt: skip
-        if not self._wait_ready(20.0):
-            raise RuntimeError(f"dynalite could not be restarted on port {port}")
+        )
 
     def _wait_ready(self, timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s
