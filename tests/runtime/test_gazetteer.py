@@ -273,3 +273,87 @@ def test_gibberish_first_in_a_message_is_not_guessed_as_a_small_town(gazetteer: 
 
 def test_a_misspelt_destination_first_in_a_message_is_still_read(gazetteer: Gazetteer) -> None:
     assert [m.value for m in gazetteer.find("barcelna in may?")] == ["Barcelona"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("edinbrough for a weekend", "Edinburgh"), ("mozambik for 10 days", "Mozambique")],
+)
+def test_a_misspelling_written_as_the_name_sounds_may_be_one_edit_further(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    # GIVEN a typo one edit beyond the budget of its length, but pronounced like the name
+    # WHEN it opens a message / THEN it resolves
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("boton for a weekend", "Boston"), ("alaka cruise", "Alaska"), ("taipi for 5 days", "Taipei")],
+)
+def test_a_typo_as_near_a_destination_as_a_lesser_namesake_means_the_destination(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+def test_a_typo_as_near_two_destinations_is_not_guessed(gazetteer: Gazetteer) -> None:
+    # GIVEN "indina", one edit from India and one from Indiana, both destinations
+    found = gazetteer.find("weather in indina")
+    # THEN neither is picked by size: nothing resolves
+    assert [m.value for m in found if isinstance(m.value, str)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("peak district for a long weekend", "Peak District"),
+        ("salt lake city for 3 days", "Salt Lake City"),
+        ("green bay for a weekend", "Green Bay"),
+        ("port said for 2 days", "Port Said"),
+    ],
+)
+def test_a_name_made_of_everyday_words_opening_a_message_is_a_place(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize("text", ["a long beach walk", "the valley looks lovely"])
+def test_everyday_words_that_only_happen_to_form_a_name_stay_words(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    assert gazetteer.find(text) == []
+
+
+def test_a_word_of_the_utterances_that_names_a_country_stays_a_place() -> None:
+    # GIVEN a bot model whose utterances use "canada" (and "plan")
+    gazetteer = Gazetteer(default_model().slot_types["City"].values, ["canada", "plan"])
+    # WHEN a message opens with it, lower case, without a cue
+    found = gazetteer.find("canada for two weeks")
+    # THEN it is the country
+    assert [m.value for m in found] == ["Canada"]
+
+
+def test_a_verb_after_need_to_is_not_an_unknown_place(gazetteer: Gazetteer) -> None:
+    # GIVEN a rare verb the word list lacks, after "need to"
+    found = gazetteer.find("3 days in Bled, need to acclimatise")
+    # THEN only the town is found, no "I couldn't find acclimatise"
+    assert [m.value for m in found] == ["Bled"]
+
+
+def test_a_destination_after_want_to_go_to_is_still_reported_when_unknown(
+    gazetteer: Gazetteer,
+) -> None:
+    assert [m.value for m in gazetteer.find("I want to go to Wakanda")] == [UnknownPlace("Wakanda")]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [("cdg to ath on friday", ["Paris", "Athens"]), ("ams-ath", ["Amsterdam", "Athens"])],
+)
+def test_a_code_that_is_also_a_town_is_a_code_beside_a_code_that_is_no_town(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    # GIVEN "ath", Athens' airport and a town in Belgium, paired with a code naming no place
+    assert [m.value for m in gazetteer.find(text)] == places
