@@ -39,6 +39,9 @@ MAX_TYPO_CANDIDATES = 24
 PEER_RATIO = 10.0
 """How much more populous one of a typo's equally near meanings must be to win (as in
 :mod:`runtime.places.builder.rules`, which the runtime does not ship)."""
+PROTECTED_TYPO_RATIO = 100.0
+"""The same between two destinations: a typo as near to both is ambiguous unless one is a
+hundred times the other (a country beside a small island of a similar name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,20 +288,23 @@ def _prominent(
 ) -> dict[tuple[str, ...], _Meaning]:
     """The one meaning that dominates the others, much as the builder's rule lets a name's
     holder dominate (:mod:`runtime.places.builder.rules`): the one protected place (a
-    destination, country, region or island) among places that are not; among unprotected
-    places, one ``PEER_RATIO`` times as populous as each other one. Two protected places are
-    never told apart by size: a typo as near to India as to Indiana is ambiguous. All of
-    them when none dominates (the typo stays ambiguous)."""
+    destination, country, region or island) among places that are not; among protected
+    places, one ``PROTECTED_TYPO_RATIO`` times as populous as each other one (Italy, not the
+    Scottish island of Islay, for "itlay"; but "guana" is Ghana or Guyana); among unprotected
+    places, one ``PEER_RATIO`` times as populous. All of them when none dominates (the typo
+    stays ambiguous)."""
     single = {n: m.places[0] for n, m in meanings.items() if len(m.places) == 1}
     if len(single) != len(meanings):
         return meanings
     protected = [n for n, i in single.items() if index.place_flags(i) & PLACE_PROTECTED]
     if len(protected) == 1:
         return {protected[0]: meanings[protected[0]]}
-    if protected:  # "indina": India or Indiana, "guana": Ghana or Guyana
-        return meanings
+    ratio = PEER_RATIO
+    if protected:  # "itlay": Italy, not Islay; but "guana" is Ghana or Guyana
+        single = {n: single[n] for n in protected}
+        ratio = PROTECTED_TYPO_RATIO
     sizes = sorted(((index.population_of(i), n) for n, i in single.items()), reverse=True)
-    if sizes[0][0] >= PEER_RATIO * max(sizes[1][0], 1):
+    if sizes[0][0] >= ratio * max(sizes[1][0], 1):
         return {sizes[0][1]: meanings[sizes[0][1]]}
     return meanings
 
