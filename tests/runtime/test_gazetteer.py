@@ -297,10 +297,12 @@ def test_a_typo_as_near_a_destination_as_a_lesser_namesake_means_the_destination
     assert [m.value for m in gazetteer.find(text)] == [place]
 
 
-def test_a_typo_as_near_two_destinations_is_not_guessed(gazetteer: Gazetteer) -> None:
-    # GIVEN "indina", one edit from India and one from Indiana, both destinations
-    found = gazetteer.find("weather in indina")
-    # THEN neither is picked by size: nothing resolves
+def test_a_typo_as_near_two_comparable_destinations_is_not_guessed(
+    gazetteer: Gazetteer,
+) -> None:
+    # GIVEN "guana", one edit from Ghana and one from Guyana (40 times smaller, not 100)
+    found = gazetteer.find("weather in guana")
+    # THEN neither is picked: nothing resolves
     assert [m.value for m in found if isinstance(m.value, str)] == []
 
 
@@ -357,3 +359,45 @@ def test_a_code_that_is_also_a_town_is_a_code_beside_a_code_that_is_no_town(
 ) -> None:
     # GIVEN "ath", Athens' airport and a town in Belgium, paired with a code naming no place
     assert [m.value for m in gazetteer.find(text)] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("the jurassic coast for a week", "Jurassic Coast"),
+        ("finger lakes wine weekend", "Finger Lakes"),
+        ("zion national park for 3 days", "Zion National Park"),
+        ("a week on the isle of mull", "Isle of Mull"),
+    ],
+)
+def test_regions_parks_coasts_and_island_groups_travellers_name_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+def test_a_region_named_by_the_user_beats_a_city_in_it_called_so_in_another_language(
+    gazetteer: Gazetteer,
+) -> None:
+    # GIVEN Goa, the Indian state, which GeoNames also lists among Mormugao's names
+    # WHEN it is named beside another place / THEN it is the state
+    assert [m.value for m in gazetteer.find("goa to leh")] == ["Goa", "Leh"]
+
+
+def test_a_romanised_endonym_of_a_country_resolves(gazetteer: Gazetteer) -> None:
+    assert [m.value for m in gazetteer.find("nihon for 2 weeks")] == ["Japan"]
+
+
+def test_two_destinations_sharing_a_name_are_offered_as_a_choice(gazetteer: Gazetteer) -> None:
+    # GIVEN Mérida, Spain (Roman, a destination) and Mérida, Yucatán (a destination, bigger)
+    [mention] = gazetteer.find("a trip to Merida")
+    # THEN the name asks which one
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert {"Mérida", "Mérida, Mexico"} <= set(mention.value.candidates)
+
+
+@pytest.mark.parametrize("name", ["Athens", "Manchester", "Barcelona", "Paris", "Venice"])
+def test_the_world_famous_holder_of_a_name_is_answered_without_asking(
+    gazetteer: Gazetteer, name: str
+) -> None:
+    assert [m.value for m in gazetteer.find(f"a trip to {name}")] == [name]
