@@ -401,3 +401,18 @@ def test_the_world_famous_holder_of_a_name_is_answered_without_asking(
     gazetteer: Gazetteer, name: str
 ) -> None:
     assert [m.value for m in gazetteer.find(f"a trip to {name}")] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("telluride for a week", "Telluride"),
+        ("ravello for 2 days", "Ravello"),
+        ("park city ski trip", "Park City"),
+        ("moab for 4 days", "Moab"),
+    ],
+)
+def test_curated_resort_towns_below_the_size_cut_or_named_by_words_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
