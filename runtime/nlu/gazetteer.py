@@ -8,8 +8,11 @@ Two sources:
 
 A mention of a small place, or one whose name is an English word, must look like a place: be
 capitalised mid-sentence or follow a cue word ("to", "in", "from"), so "have a nice day" is
-not a trip to Nice. A place may be narrowed by what follows it ("Portland, Maine", "Taos, New
-Mexico"). Typos resolve only when unambiguous. A name several places share, with none
+not a trip to Nice; a notable place's own name made of several everyday words may also open
+the message ("lake district for 5 days", "key west weather"). A word of everyday talk only
+starts a longer name ("port douglas"). A place may be narrowed by what follows it ("Portland,
+Maine", "Taos, New Mexico"). Typos resolve only when unambiguous; airport codes are read by
+:mod:`runtime.nlu.place_codes`. A name several places share, with none
 dominant, becomes an :class:`AmbiguousPlace` (the dialogue asks which one); a word after a cue
 that is not English and names nothing becomes an :class:`UnknownPlace` ("I couldn't find
 Atlantis"): nothing is dropped silently.
@@ -22,50 +25,32 @@ from dataclasses import dataclass
 
 from runtime.model import SlotTypeValue
 from runtime.nlu.entities import Mention
+from runtime.nlu.place_codes import code_at, code_pair
+from runtime.nlu.place_words import (
+    CUES,
+    DESTINATION_CUES,
+    INFINITIVE_VERBS,
+    NAME_STARTS,
+    ORIGIN_CUES,
+    STOPWORDS,
+    UNKNOWN_CUES,
+)
 from runtime.nlu.text import Token, fold, tokenize
 from runtime.places.keys import fold_key
+from runtime.places.layout import FLAG_EVERYDAY, FLAG_NOTABLE
 from runtime.places.lookup import Places, Resolution
 from runtime.places.place import Place
 
-DESTINATION_CUES = frozenset(
-    {
-        "to",
-        "in",
-        "for",
-        "at",
-        "visit",
-        "visiting",
-        "around",
-        "near",
-        "into",
-        "about",
-        "of",
-        "towards",
-        "see",
-    }
-)
-ORIGIN_CUES = frozenset({"from", "leaving", "departing", "depart", "departure", "ex"})
-CUES = DESTINATION_CUES | ORIGIN_CUES
-UNKNOWN_CUES = frozenset({"to", "in", "from", "visit", "visiting"})
-STOPWORDS = frozenset(
-    """
-    a about above after again all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further
-    get go going good great had has have having he her here hers him his how i if in into is it
-    its just know like me more most my no nor not now of off ok okay on once only or other our
-    out over own please same she should so some such than thank thanks that the their them then
-    there these they this those through time to too under until up very want was we well were
-    what when where which while who whom why will with would yes yet you your yours day days
-    week weeks night nights month weekend long trip travel flight flights weather hello hi hey
-    help bye cheap best next last first new old big small fine sure way back home city
-    town place beach sun rain snow hot cold warm summer winter spring autumn fall holiday
-    vacation tour january february march april may june july august september october
-    november december monday tuesday wednesday thursday friday saturday sunday today tomorrow
-    tonight morning evening afternoon
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-#: Words a place name may start with although they are stop words ("The Hague", "Los Angeles").
-NAME_STARTS = frozenset({"the", "new", "la", "le", "el", "los", "las", "san", "st", "saint"})
+__all__ = [
+    "DESTINATION_CUES",
+    "ORIGIN_CUES",
+    "AmbiguousPlace",
+    "City",
+    "Gazetteer",
+    "PlaceReading",
+    "UnknownPlace",
+]
+
 MAX_SPAN_TOKENS = 4
 MAX_QUALIFIER_TOKENS = 3
 MIN_KEY_LENGTH = 3
@@ -126,9 +111,26 @@ class Gazetteer:
                     self._short_aliases.add(key)
                 if len(synonym) == 3 and synonym.isupper():
                     self._curated_codes.setdefault(entry.value, synonym)
-        self._common = STOPWORDS | {fold(w) for w in vocabulary}
+        self._vocabulary = {fold(w) for w in vocabulary} - STOPWORDS
+        self._vocabulary_places: dict[str, bool] = {}
         self._canonical: dict[str, str] = {}
         self._curated_canonical: frozenset[str] | None = None
+
+    def _is_common(self, word: str) -> bool:
+        """Whether a folded word is a stop word or a word of the bot model's utterances,
+        which is not read as a place unless written as one ("plan", "weather"). A word the
+        utterances happen to use that names a notable place and is no everyday English word
+        ("what is the capital of australia") stays a place name."""
+        if word in STOPWORDS:
+            return True
+        if word not in self._vocabulary:
+            return False
+        if word not in self._vocabulary_places:
+            flags = self.places.flags(word)
+            self._vocabulary_places[word] = (
+                flags is not None and bool(flags & FLAG_NOTABLE) and not flags & FLAG_EVERYDAY
+            )
+        return not self._vocabulary_places[word]
 
     # ------------------------------------------------------------------ public API
     def find(self, text: str) -> list[Mention]:
@@ -141,7 +143,7 @@ class Gazetteer:
         found: list[Mention] = []
         index = 0
         while index < len(tokens):
-            pair = self._code_pair(tokens[index])
+            pair = code_pair(self.places, tokens[index])
             if pair:
                 found.extend(pair)
                 index += 1
@@ -153,20 +155,6 @@ class Gazetteer:
             else:
                 index += 1
         return found
-
-    def _code_pair(self, token: Token) -> list[Mention]:
-        """ "SYD-AKL": two airport codes written as one word."""
-        parts = token.original.split("-")
-        if len(parts) != 2 or not all(len(p) == 3 and p.isalpha() for p in parts):
-            return []
-        served = [self.places.serving(p) for p in parts]
-        if None in served:
-            return []
-        start = token.start
-        return [
-            Mention("place", start, start + 3, served[0], ""),
-            Mention("place", start + 4, token.end, served[1], ""),
-        ]
 
     def read(self, raw: str) -> PlaceReading:
         """A raw value (a cloud NLU's slot value, a bare answer) read as a place."""
@@ -250,11 +238,13 @@ class Gazetteer:
     ) -> tuple[Mention | None, int]:
         cue = self._cue(tokens, index)
         first = tokens[index]
-        if first.text in self._common and first.text not in NAME_STARTS:
-            return None, 1
-        for length in range(min(MAX_SPAN_TOKENS, len(tokens) - index), 0, -1):
+        # A word of everyday talk only starts a longer name of a place: "key west", "port
+        # douglas", "lake district" (and then the place's own name, not a foreign alternate).
+        common = self._is_common(first.text) and first.text not in NAME_STARTS
+        shortest = 2 if common else 1
+        for length in range(min(MAX_SPAN_TOKENS, len(tokens) - index), shortest - 1, -1):
             span = tokens[index : index + length]
-            value = self._exact(text, tokens, index, span)
+            value = self._exact(text, tokens, index, span, own_name=common)
             if value is not None:
                 narrowed, length = self._narrowed(text, tokens, index, length, value)
                 end = tokens[index + length - 1].end
@@ -264,6 +254,8 @@ class Gazetteer:
                 if typo is not None:
                     end = tokens[index + length - 1].end
                     return Mention("place", first.start, end, typo, cue), length
+        if common:
+            return None, 1
         typo = self._typo_at(text, tokens, index, 1)
         if typo is not None:
             return Mention("place", first.start, first.end, typo, cue), 1
@@ -272,17 +264,23 @@ class Gazetteer:
         return None, 1
 
     def _exact(
-        self, text: str, tokens: Sequence[Token], index: int, span: Sequence[Token]
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        index: int,
+        span: Sequence[Token],
+        *,
+        own_name: bool = False,
     ) -> str | AmbiguousPlace | None:
         curated = self._curated_name(span)
         if curated is not None:
             key = fold_key(span[0].text)
-            if len(span) == 1 and key in self._common and not self._place_like(tokens, index):
+            if len(span) == 1 and self._is_common(key) and not self._place_like(tokens, index):
                 return None
             return curated
         original = text[span[0].start : span[-1].end]
         if len(span) == 1 and len(original) == 3 and original.isalpha():
-            code = self._code(text, tokens, index)
+            code = code_at(self.places, text, tokens, index, self._is_common)
             if code is not None:
                 return code
         if not all(_wordlike(t) for t in span) or len(fold_key(original)) < MIN_KEY_LENGTH:
@@ -290,43 +288,19 @@ class Gazetteer:
         resolution = self._lookup(original)
         if resolution is None or not resolution.names:
             return None
-        if span[0].text == "the" and resolution.everyday and not resolution.key.startswith("the "):
-            return None  # "in the bath"
+        if own_name and resolution.alternate_only:
+            return None
+        if (
+            span[0].text == "the"
+            and resolution.everyday
+            and not resolution.key.startswith("the ")
+            and not _compound_name(resolution)
+        ):
+            return None  # "in the bath", but "the black forest"
         if not self._acceptable(resolution, tokens, index, span):
             value, _ = self._narrowed(text, tokens, index, len(span), None)
             return value  # "Taos, New Mexico": the region vouches for a small place
         return _value(original, resolution)
-
-    def _code(self, text: str, tokens: Sequence[Token], index: int) -> str | None:
-        """An IATA code: written in capitals, or in lower case paired with another code
-        across "to", "from" or a dash ("zrh to vie") when it names no place itself."""
-        original = tokens[index].original
-        if original.isupper():
-            return self.places.serving(original)
-        key = original.lower()
-        if key in self._common or self.places.lookup(key) is not None:
-            return None
-        if not self._paired(text, tokens, index):
-            return None
-        return self.places.serving(original)
-
-    def _paired(self, text: str, tokens: Sequence[Token], index: int) -> bool:
-        """Whether another code sits across "to"/"from" or a dash from token ``index``."""
-        pairs = [(index - 2, index - 1), (index + 2, index + 1), (index - 1, -1), (index + 1, -1)]
-        for other, between in pairs:
-            if not 0 <= other < len(tokens):
-                continue
-            if between >= 0:
-                if not 0 <= between < len(tokens) or tokens[between].text not in ("to", "from"):
-                    continue
-            else:
-                left, right = sorted((index, other))
-                if "-" not in text[tokens[left].end : tokens[right].start]:
-                    continue
-            word = tokens[other].text
-            if len(word) == 3 and word.isalpha() and self.places.serving(word) is not None:
-                return True
-        return False
 
     def _acceptable(
         self, resolution: Resolution, tokens: Sequence[Token], index: int, span: Sequence[Token]
@@ -337,8 +311,10 @@ class Gazetteer:
         word needs capitals; in the middle of a sentence, without cue or capitals, only a
         notable place's own name counts ("paris and rome", not a town's foreign name)."""
         place_like = self._place_like(tokens, index, span)
-        if resolution.everyday or resolution.key in self._common:
-            return place_like and (resolution.notable or _capitalised(span))
+        if resolution.everyday or self._is_common(resolution.key):
+            if place_like:
+                return resolution.notable or _capitalised(span)
+            return index == 0 and _compound_name(resolution)  # "lake district for 5 days"
         if resolution.word and not resolution.notable:
             return _capitalised(span) and (index > 0 or self._cue(tokens, index) in CUES)
         if index > 0 and not place_like:
@@ -365,7 +341,7 @@ class Gazetteer:
         after = index + length
         for extra in range(min(MAX_QUALIFIER_TOKENS, len(tokens) - after), 0, -1):
             qualifier = text[tokens[after].start : tokens[after + extra - 1].end]
-            if tokens[after].text in self._common and tokens[after].text not in NAME_STARTS:
+            if self._is_common(tokens[after].text) and tokens[after].text not in NAME_STARTS:
                 break
             resolution = self.places.qualified(name_text, qualifier)
             if resolution is not None and resolution.name is not None:
@@ -384,9 +360,9 @@ class Gazetteer:
         span = tokens[index : index + length]
         if len(span) < length or not all(t.text.isalpha() for t in span):
             return None
-        if span[-1].text in self._common or self.places.english_word(span[-1].text):
+        if self._is_common(span[-1].text) or self.places.english_word(span[-1].text):
             return None
-        if any(t.text in self._common and t.text not in NAME_STARTS for t in span):
+        if any(self._is_common(t.text) and t.text not in NAME_STARTS for t in span):
             return None
         resolution = self.places.typo(text[span[0].start : span[-1].end])
         name = resolution.name if resolution is not None else None
@@ -408,11 +384,15 @@ class Gazetteer:
 
     def _unknown_at(self, tokens: Sequence[Token], index: int) -> bool:
         """A word after "to", "in", "from" or "visit" that is neither English nor a place: "a
-        trip to Wakanda"."""
+        trip to Wakanda". Not after "need to", "want to" and the like, where "to" starts a verb
+        the word list may lack ("need to acclimatise")."""
         token = tokens[index]
-        if self._cue(tokens, index) not in UNKNOWN_CUES or not token.text.isalpha():
+        cue = self._cue(tokens, index)
+        if cue not in UNKNOWN_CUES or not token.text.isalpha():
             return False
-        if len(token.text) < MIN_KEY_LENGTH or token.text in self._common:
+        if cue == "to" and index >= 2 and tokens[index - 2].text in INFINITIVE_VERBS:
+            return False
+        if len(token.text) < MIN_KEY_LENGTH or self._is_common(token.text):
             return False
         return not self.places.english_word(token.text) and self.places.available
 
@@ -424,6 +404,21 @@ def _strip_possessive(token: Token) -> str:
 def _wordlike(token: Token) -> bool:
     return all(part.isalpha() for part in token.text.replace("-", " ").replace(".", " ").replace(
         "'", " ").split())  # fmt: skip
+
+
+def _compound_name(resolution: Resolution) -> bool:
+    """A notable place's own name made of several everyday words ("lake district", "key west",
+    "black forest"): distinctive enough to be read as a place first in a message, uncued and
+    in lower case, where one everyday word ("nice") is not. A name starting with "the" is
+    more often a description ("the valley"), a foreign alternate name often a word-for-word
+    transliteration, so neither counts."""
+    key = resolution.key
+    return (
+        " " in key
+        and resolution.notable
+        and not resolution.alternate_only
+        and not key.startswith("the ")
+    )
 
 
 def _capitalised(span: Sequence[Token]) -> bool:

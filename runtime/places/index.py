@@ -244,6 +244,10 @@ class PlaceIndex:
         """The :mod:`runtime.places.layout` ``PLACE_*`` flags of a place."""
         return int(self._sections["flags"][place_id])
 
+    def population_of(self, place_id: int) -> int:
+        """The population of a place, without decoding the rest of it."""
+        return int(self._sections["population"][place_id])
+
     def country_of(self, place_id: int) -> str:
         """The ISO country code of a place, without decoding the rest of it."""
         return str(self._countries[self._sections["country"][place_id]][0])

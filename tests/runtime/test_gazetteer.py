@@ -273,3 +273,146 @@ def test_gibberish_first_in_a_message_is_not_guessed_as_a_small_town(gazetteer: 
 
 def test_a_misspelt_destination_first_in_a_message_is_still_read(gazetteer: Gazetteer) -> None:
     assert [m.value for m in gazetteer.find("barcelna in may?")] == ["Barcelona"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("edinbrough for a weekend", "Edinburgh"), ("mozambik for 10 days", "Mozambique")],
+)
+def test_a_misspelling_written_as_the_name_sounds_may_be_one_edit_further(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    # GIVEN a typo one edit beyond the budget of its length, but pronounced like the name
+    # WHEN it opens a message / THEN it resolves
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("boton for a weekend", "Boston"), ("alaka cruise", "Alaska"), ("taipi for 5 days", "Taipei")],
+)
+def test_a_typo_as_near_a_destination_as_a_lesser_namesake_means_the_destination(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+def test_a_typo_as_near_two_comparable_destinations_is_not_guessed(
+    gazetteer: Gazetteer,
+) -> None:
+    # GIVEN "guana", one edit from Ghana and one from Guyana (40 times smaller, not 100)
+    found = gazetteer.find("weather in guana")
+    # THEN neither is picked: nothing resolves
+    assert [m.value for m in found if isinstance(m.value, str)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("peak district for a long weekend", "Peak District"),
+        ("salt lake city for 3 days", "Salt Lake City"),
+        ("green bay for a weekend", "Green Bay"),
+        ("port said for 2 days", "Port Said"),
+    ],
+)
+def test_a_name_made_of_everyday_words_opening_a_message_is_a_place(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize("text", ["a long beach walk", "the valley looks lovely"])
+def test_everyday_words_that_only_happen_to_form_a_name_stay_words(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    assert gazetteer.find(text) == []
+
+
+def test_a_word_of_the_utterances_that_names_a_country_stays_a_place() -> None:
+    # GIVEN a bot model whose utterances use "canada" (and "plan")
+    gazetteer = Gazetteer(default_model().slot_types["City"].values, ["canada", "plan"])
+    # WHEN a message opens with it, lower case, without a cue
+    found = gazetteer.find("canada for two weeks")
+    # THEN it is the country
+    assert [m.value for m in found] == ["Canada"]
+
+
+def test_a_verb_after_need_to_is_not_an_unknown_place(gazetteer: Gazetteer) -> None:
+    # GIVEN a rare verb the word list lacks, after "need to"
+    found = gazetteer.find("3 days in Bled, need to acclimatise")
+    # THEN only the town is found, no "I couldn't find acclimatise"
+    assert [m.value for m in found] == ["Bled"]
+
+
+def test_a_destination_after_want_to_go_to_is_still_reported_when_unknown(
+    gazetteer: Gazetteer,
+) -> None:
+    assert [m.value for m in gazetteer.find("I want to go to Wakanda")] == [UnknownPlace("Wakanda")]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [("cdg to ath on friday", ["Paris", "Athens"]), ("ams-ath", ["Amsterdam", "Athens"])],
+)
+def test_a_code_that_is_also_a_town_is_a_code_beside_a_code_that_is_no_town(
+    gazetteer: Gazetteer, text: str, places: list[str]
+) -> None:
+    # GIVEN "ath", Athens' airport and a town in Belgium, paired with a code naming no place
+    assert [m.value for m in gazetteer.find(text)] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("the jurassic coast for a week", "Jurassic Coast"),
+        ("finger lakes wine weekend", "Finger Lakes"),
+        ("zion national park for 3 days", "Zion National Park"),
+        ("a week on the isle of mull", "Isle of Mull"),
+    ],
+)
+def test_regions_parks_coasts_and_island_groups_travellers_name_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+def test_a_region_named_by_the_user_beats_a_city_in_it_called_so_in_another_language(
+    gazetteer: Gazetteer,
+) -> None:
+    # GIVEN Goa, the Indian state, which GeoNames also lists among Mormugao's names
+    # WHEN it is named beside another place / THEN it is the state
+    assert [m.value for m in gazetteer.find("goa to leh")] == ["Goa", "Leh"]
+
+
+def test_a_romanised_endonym_of_a_country_resolves(gazetteer: Gazetteer) -> None:
+    assert [m.value for m in gazetteer.find("nihon for 2 weeks")] == ["Japan"]
+
+
+def test_two_destinations_sharing_a_name_are_offered_as_a_choice(gazetteer: Gazetteer) -> None:
+    # GIVEN Mérida, Spain (Roman, a destination) and Mérida, Yucatán (a destination, bigger)
+    [mention] = gazetteer.find("a trip to Merida")
+    # THEN the name asks which one
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert {"Mérida", "Mérida, Mexico"} <= set(mention.value.candidates)
+
+
+@pytest.mark.parametrize("name", ["Athens", "Manchester", "Barcelona", "Paris", "Venice"])
+def test_the_world_famous_holder_of_a_name_is_answered_without_asking(
+    gazetteer: Gazetteer, name: str
+) -> None:
+    assert [m.value for m in gazetteer.find(f"a trip to {name}")] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("telluride for a week", "Telluride"),
+        ("ravello for 2 days", "Ravello"),
+        ("park city ski trip", "Park City"),
+        ("moab for 4 days", "Moab"),
+    ],
+)
+def test_curated_resort_towns_below_the_size_cut_or_named_by_words_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]

@@ -107,3 +107,42 @@ def test_a_destinations_foreign_name_beats_an_unprotected_town_holding_it() -> N
     # "Edinburg": Edinburgh's name in German and Dutch, and a town in Texas
     edinburgh = city(1, 514_990, "GB", protected=True, alternate_only=True)
     assert ids(contenders([edinburgh, city(2, 84_497)])) == [1]
+
+
+def test_a_destination_beats_a_bigger_namesake_that_travellers_do_not_mean() -> None:
+    # Windsor, England (31k, a destination) and Windsor, Ontario (229k, below SIZEABLE)
+    england = city(1, 31_225, "GB", protected=True)
+    assert ids(contenders([england, city(2, 229_060, "CA")])) == [1]
+
+
+def test_a_destination_does_not_beat_a_bigger_capital_of_its_name() -> None:
+    # George Town, Penang (a destination) and Georgetown, the capital of Guyana
+    penang = city(1, 158_000, "MY", protected=True)
+    guyana = city(2, 235_017, "GY", capital=True)
+    assert sorted(ids(contenders([penang, guyana]))) == [1, 2]
+
+
+def test_two_destinations_of_one_name_are_ambiguous_unless_one_is_far_bigger() -> None:
+    # GIVEN two protected cities 20 times apart, and two 86 times apart
+    russia = city(1, 5_351_935, "RU", protected=True)
+    florida = city(2, 257_083, "US", protected=True)
+    france = city(3, 2_138_551, "FR", protected=True)
+    texas = city(4, 24_782, "US", protected=True)
+    # THEN the first pair asks, the second answers the world city
+    assert sorted(ids(contenders([russia, florida]))) == [1, 2]
+    assert ids(contenders([france, texas])) == [3]
+
+
+def test_a_destination_by_its_own_name_beats_one_so_named_only_in_another_language() -> None:
+    # "Colonia": Colonia del Sacramento's short name, and Cologne's in Spanish and Italian
+    uruguay = city(1, 32_000, "UY", protected=True)
+    cologne = city(2, 1_024_000, "DE", protected=True, alternate_only=True)
+    assert ids(contenders([uruguay, cologne])) == [1]
+
+
+def test_a_region_beats_a_city_in_it_that_bears_its_name_only_in_another_language() -> None:
+    # "Goa": the Indian state, and Mormugao, a city in it GeoNames also calls Goa
+    state = Holder(id=1, kind="region", country="IN", population=1_500_000, protected=True,
+                   notable=True, latitude=15.49, longitude=73.83)  # fmt: skip
+    mormugao = city(2, 102_345, "IN", latitude=15.39, longitude=73.81, alternate_only=True)
+    assert ids(contenders([state, mormugao])) == [1]

@@ -40,6 +40,7 @@ def holder(index: int, row: Row, *, alternate_only: bool = False) -> Holder:
         protected=row.protected,
         notable=row.notable,
         alternate_only=alternate_only,
+        capital=row.capital,
         admin1=row.admin1,
         latitude=row.latitude,
         longitude=row.longitude,

@@ -7,14 +7,33 @@ only compete among themselves. A holder *dominates* another when one of these ap
 order:
 
 1. **Containment** (same country): a city beats the region of the same name around it ("New
-   York" the city, not the state); an island beats the town of the same name on it ("Ibiza");
-   a country beats a city of its name unless that city holds half the country ("Singapore").
-2. **Tourism prominence**: a *protected* holder (a curated destination, country, region or
-   island) is never beaten by an unprotected one, and beats an unprotected one of no greater
-   weight ("Venice", Italy over Venice, California; but "Lagos" stays ambiguous: Lagos,
-   Portugal is a destination and Lagos, Nigeria is fifteen million people).
+   York" the city, not the state) when the name is the city's own, not one of its foreign
+   alternates ("Goa" is the state, though GeoNames lists it among Mormugao's names); an
+   island beats the town of the same name on it ("Ibiza"); a country beats a city of its
+   name unless that city holds half the country ("Singapore").
+2. **Tourism prominence.** A *protected* holder (a curated destination, country, region or
+   island: a place travellers go) is never beaten by an unprotected one. It beats an
+   unprotected one of no greater weight ("Venice": Italy's, not California's), and a heavier
+   one too unless that one is *sizeable*, a capital or a place of ``SIZEABLE`` people that
+   some travellers mean in their own right ("Queenstown" is New Zealand's resort, not the
+   South African town of 118,000 nor a Singapore estate; but "Lagos" asks, Nigeria or the
+   Algarve, and so do "Valencia" and "Córdoba"). Two protected holders are both places
+   travellers go, so the name asks unless one outweighs the other ``DESTINATION_RATIO``
+   times (between cities; "Cartagena": Colombia's or Spain's, "St Petersburg": Russia's or
+   Florida's, "Granada", "León", "La Paz"); a protected holder by its own name beats one
+   named so only in another language.
 3. **Size**: otherwise the heavier must weigh ``PEER_RATIO`` times the other (``AREA_RATIO``
    between an area and a city: a region's population is spread over its area).
+
+Why this and not size or fame alone: measured over every name the index holds, no signal in
+the data tells Cartagena, Spain (214,000 people, 41 names in other languages), a place people
+travel to, from Manchester, New Hampshire (110,000, 60 names), which an English-speaking
+traveller rarely means by "Manchester": any size or fame threshold that makes "Cartagena"
+ask also makes "Athens", "Manchester", "Vancouver" and "Barcelona" ask. Whether a place is
+one travellers go to is therefore curated (``destinations.csv``, a source per row), and the
+rule only decides what follows: both curated, ask; one curated and the other not sizeable,
+answer the curated one; neither, size decides. Asking costs one question; a wrong answer
+costs a wrong plan, so between two places travellers go the rule asks.
 
 Weight is population; a holder named only by a GeoNames alternate name (any language, some
 of them odd: "Rome" is listed for Lomé, "Bali" for Bari) weighs ``1 / ALTERNATE_DISCOUNT`` of
@@ -36,6 +55,11 @@ ALTERNATE_DISCOUNT = 20.0
 NEAR_KM = 40.0
 CITY_STATE_SHARE = 0.5
 MAX_CANDIDATES = 4
+SIZEABLE = 250_000
+DESTINATION_RATIO = 25.0
+"""Between two curated destinations only a far bigger one is the primary meaning (a world city
+beside a resort town); 10 would let Saint Petersburg (5.4M) out-vote St. Petersburg,
+Florida (260k)."""
 AREAS = frozenset({"country", "region", "island"})
 
 
@@ -50,6 +74,7 @@ class Holder:
     protected: bool = False
     notable: bool = False
     alternate_only: bool = False
+    capital: bool = False
     admin1: str = ""
     latitude: float = 0.0
     longitude: float = 0.0
@@ -92,13 +117,19 @@ def containment_winner(a: Holder, b: Holder) -> Holder | None:
     for area, city in ((a, b), (b, a)):
         if not contains(area, city):
             continue
-        if area.kind == "island":
-            return area
+        if area.kind == "island" or city.alternate_only:
+            return area  # "Goa" is the state, though GeoNames lists it among Mormugao's names
         if area.kind == "region":
             return city
         share = city.population / max(area.population, 1)
         return city if share >= CITY_STATE_SHARE else area
     return None
+
+
+def sizeable(holder: Holder) -> bool:
+    """A place some travellers mean in its own right: a capital or a large place, by its own
+    name."""
+    return (holder.capital or holder.population >= SIZEABLE) and not holder.alternate_only
 
 
 def dominates(a: Holder, b: Holder) -> bool:
@@ -109,8 +140,13 @@ def dominates(a: Holder, b: Holder) -> bool:
     if b.protected and not a.protected:
         return False
     if a.protected and not b.protected:
-        return a.full_weight >= b.weight
+        return a.full_weight >= b.weight or (not a.alternate_only and not sizeable(b))
     ratio = AREA_RATIO if (a.kind in AREAS) != (b.kind in AREAS) else PEER_RATIO
+    if a.protected and b.protected:
+        if a.alternate_only != b.alternate_only:
+            return b.alternate_only
+        if a.kind == b.kind == "city":
+            ratio = DESTINATION_RATIO
     return a.weight >= ratio * b.weight
 
 
