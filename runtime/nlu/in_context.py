@@ -42,7 +42,7 @@ CONNECTIVE = frozenset(
     on in at for to from of by with until till through around between before after into
     back return returning come coming home leaving leave departing depart going go get
     budget days day nights night weeks week date dates destination origin departure
-    again same one way round
+    again same one way round later earlier
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Words that join slot values into a sentence without asking for anything by themselves

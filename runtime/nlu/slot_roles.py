@@ -7,7 +7,11 @@
 - a date after "back", "return", "until" or at the far end of a range ("5 april to 12 april",
   "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure, and an
   uncued one fills the slot being asked for, else the departure, else the return;
-- "budget 2000" (no currency) keeps the currency of the budget already known;
+- "budget 2000" (no currency) keeps the currency of the budget already known, and a currency
+  without an amount ("pounds, not dollars", "in euros") keeps its amount;
+- a length of time in a flight search is a stay: "for 10 days" and "back a week later" put the
+  return that many days after the departure; "leave two days later" moves the departure and
+  "come back a day earlier" the return;
 - a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing;
 - a lone number changing a plan ("make it 1500 instead", "10 then") is its budget when large,
   in the budget's currency, else its length in days.
@@ -19,9 +23,11 @@ in :attr:`SlotReading.ambiguous`, one that cannot be read at all ("30 february")
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from runtime.nlu.entities import Mention, parse_money
 from runtime.nlu.gazetteer import DESTINATION_CUES, ORIGIN_CUES
@@ -147,3 +153,46 @@ def bare_budget(text: str, known: SlotValue | None) -> dict[str, SlotValue] | No
     if isinstance(known, dict) and isinstance(known.get("currency"), str):
         currency = str(known["currency"])
     return parse_money(match["amount"], default_currency=currency)
+
+
+def recurrenced(known: SlotValue | None, currencies: set[str]) -> dict[str, Any] | None:
+    """The known budget in the one currency a message names without an amount ("sorry, pounds
+    not dollars": the amount stays, the currency changes); None when no budget is known, or no
+    currency, or several."""
+    if not isinstance(known, dict) or len(currencies) != 1:
+        return None
+    amount = known.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        return None
+    currency = next(iter(currencies))
+    if currency == known.get("currency"):
+        return None
+    return {"amount": amount, "currency": currency}
+
+
+_SHIFT = re.compile(r"\s*(?:(?P<later>later|after(?:wards)?)|(?P<earlier>earlier|before))\b", re.I)
+
+
+def stay_dates(
+    stay: Mention,
+    text: str,
+    *,
+    departure: dt.date | None,
+    known_departure: dt.date | None,
+    known_return: dt.date | None,
+) -> dict[str, SlotValue]:
+    """The flight dates a length of time sets (``stay.value`` days): "for 10 days" and "back a
+    week later" give the return that long after ``departure``; "leave two days later" moves the
+    known departure, "come back a day earlier" the known return. Empty when the date it counts
+    from is not known."""
+    days = int(stay.value)
+    shift = _SHIFT.match(text[stay.end :])
+    before = text[: stay.start]
+    if shift is not None and _DEPART_CUE.search(before) and known_departure is not None:
+        delta = days if shift["later"] else -days
+        return {"date": (known_departure + dt.timedelta(days=delta)).isoformat()}
+    if shift is not None and shift["earlier"] and known_return is not None:
+        return {"returnDate": (known_return - dt.timedelta(days=days)).isoformat()}
+    if departure is None:
+        return {}
+    return {"returnDate": (departure + dt.timedelta(days=days)).isoformat()}

@@ -16,6 +16,7 @@ from runtime.model import BotModel, Intent
 from runtime.nlu.dates import find_dates, parse_date
 from runtime.nlu.entities import (
     Mention,
+    find_currencies,
     find_durations,
     find_money,
     parse_duration,
@@ -29,6 +30,8 @@ from runtime.nlu.slot_roles import (
     date_roles,
     negated,
     place_role,
+    recurrenced,
+    stay_dates,
 )
 from runtime.types import SlotValue
 
@@ -38,7 +41,7 @@ PLACEHOLDERS = {
     "money": "__money__",
     "date": "__date__",
 }
-_PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3}
+_PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3, "currency": 4}
 MIN_BARE_BUDGET = 50  # "make it 1500" is money; "make it 10" is days
 MAX_BARE_DAYS = 45
 
@@ -72,6 +75,7 @@ class SlotReader:
         """Non-overlapping typed mentions, in text order (longer and more specific spans win)."""
         candidates = [
             *find_money(text),
+            *find_currencies(text),
             *find_durations(text),
             *find_dates(text, self._today()),
             *(_conventional(m) for m in self.gazetteer.find(text)),
@@ -85,10 +89,13 @@ class SlotReader:
 
     @staticmethod
     def placeholdered(text: str, mentions: Sequence[Mention]) -> str:
-        """``text`` with every mention replaced by its type placeholder (for the classifier)."""
+        """``text`` with every mention replaced by its type placeholder (for the classifier); a
+        currency named without an amount stays a word."""
         out: list[str] = []
         last = 0
         for mention in mentions:
+            if mention.kind not in PLACEHOLDERS:
+                continue
             out.extend((text[last : mention.start], f" {PLACEHOLDERS[mention.kind]} "))
             last = mention.end
         out.append(text[last:])
@@ -118,9 +125,10 @@ class SlotReader:
         the far end of a range → ``returnDate``; a return date is read after the departure ("back
         on wednesday"), and a bare day follows the month of the date already known ("the 15th").
         Other kinds fill the first free slot of their type; in a flight search, a stay ("for 10
-        days") sets the return date from the departure. ``known`` are the slots the dialogue
-        already holds. A mention that reads two ways goes to ``ambiguous``, one that cannot be
-        read to ``unresolved``.
+        days", "back a week later") sets the return date from the departure, and "two days
+        later/earlier" moves a known date (:func:`runtime.nlu.slot_roles.stay_dates`).
+        ``known`` are the slots the dialogue already holds. A mention that reads two ways goes
+        to ``ambiguous``, one that cannot be read to ``unresolved``.
         """
         known = known or {}
         reading = SlotReading()
@@ -129,31 +137,39 @@ class SlotReader:
             by_parser.setdefault(self._model.slot_types[slot.type].parser, []).append(slot.name)
         places: list[Mention] = []
         dates: list[Mention] = []
-        stays: list[int] = []
+        stays: list[Mention] = []
+        currencies: set[str] = set()
         for mention in mentions:
             if negated(mention, text):
                 continue
-            if mention.kind == "place":
+            if mention.kind == "currency":
+                currencies.add(str(mention.value))
+            elif mention.kind == "place":
                 places.append(mention)
             elif mention.kind == "date":
                 dates.append(mention)
             elif mention.kind == "duration" and "duration" not in by_parser:
-                stays.append(int(mention.value))
+                stays.append(mention)
             else:
                 free = [n for n in by_parser.get(mention.kind, []) if n not in reading.slots]
                 if free:
                     reading.put(eliciting if eliciting in free else free[0], mention, text)
         self._read_places(reading, places, by_parser.get("place", []), text, eliciting)
         self._read_dates(reading, dates, by_parser.get("date", []), text, eliciting, known)
-        wants_return = "returnDate" in by_parser.get("date", [])
-        if stays and wants_return and "returnDate" not in reading.taken:
-            departure = iso_day(reading.slots.get("date") or known.get("date"))
-            if departure is not None:
-                back = departure + dt.timedelta(days=stays[0])
-                reading.slots["returnDate"] = back.isoformat()
+        if stays and "returnDate" in by_parser.get("date", []):
+            moved = stay_dates(
+                stays[0],
+                text,
+                departure=iso_day(reading.slots.get("date") or known.get("date")),
+                known_departure=iso_day(known.get("date")),
+                known_return=iso_day(known.get("returnDate")),
+            )
+            reading.slots.update({k: v for k, v in moved.items() if k not in reading.taken})
         money = by_parser.get("money", [])
         if money and money[0] not in reading.slots:
-            amount = bare_budget(text, known.get(money[0]))
+            amount = bare_budget(text, known.get(money[0])) or recurrenced(
+                known.get(money[0]), currencies
+            )
             if amount is not None:
                 reading.slots[money[0]] = amount
         self._read_lone_number(reading, by_parser, mentions, text, known)
