@@ -46,6 +46,10 @@ class NluContext:
     slots: dict[str, SlotValue] = field(default_factory=dict)
     completed: bool = False
     offered_intent: str | None = None
+    answered: dict[str, dict[str, SlotValue]] = field(default_factory=dict)
+    """Slots of the tasks answered earlier in the session, by intent (the latest last): a
+    fragment that fills nothing of the task at hand may refine one of them ("make it 1500" after
+    a plan and a weather question)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +96,13 @@ class DialogueState:
     asked) or, with ``completed``, the one just answered, kept so that "make it 7 days" or "back
     on the 14th" can refine it. ``paused`` is a task interrupted by a side question, resumed when
     that is answered; ``clarifying`` is a question "which one?" ({"slot", "options"}).
+    ``answered`` keeps the slots of each task's last answer (intent -> slots, the latest last), so
+    a plan can still be refined after a weather question; ``aside`` is the side task the last
+    reply answered before going back to the task in progress ("and in Whistler?" asks it again);
+    ``mentioned`` holds what a request the bot could not do named (its places and date, by
+    role), for the task that follows it; ``instead`` says the pending ``offer`` is what the bot
+    can do in place of what was asked ("ok, just show me the options then" takes it).
+    Every field has a default, so a state stored by an older version still loads.
     """
 
     intent: str | None = None
@@ -106,6 +117,10 @@ class DialogueState:
     paused: dict[str, Any] | None = None  # {"intent", "slots", "eliciting_slot"}
     clarifying: dict[str, Any] | None = None  # {"slot", "options"}
     round_trip: bool = False  # the traveller asked for a return flight: ask for its date
+    answered: dict[str, dict[str, Any]] = field(default_factory=dict)  # intent -> last slots
+    aside: str | None = None  # the side task answered just before the task at hand resumed
+    mentioned: dict[str, Any] = field(default_factory=dict)  # an out-of-scope request's values
+    instead: bool = False  # the offer is what the bot can do instead of what was asked
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""
@@ -133,6 +148,9 @@ class DialogueState:
             and isinstance(clarifying.get("options"), list)
             else None
         )
+        answered = state.answered if isinstance(state.answered, dict) else {}
+        state.answered = {str(k): dict(v) for k, v in answered.items() if isinstance(v, dict)}
+        state.mentioned = dict(state.mentioned) if isinstance(state.mentioned, dict) else {}
         return state
 
 

@@ -16,55 +16,30 @@ receives its session state. Negative sentiment makes the reply empathetic.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from runtime.dialogue.clarify import pick
+from runtime.dialogue.cues import (
+    ACKNOWLEDGE_RE,
+    APOLOGY_RE,
+    CORRECTION_RE,
+    DECLINE_RE,
+    ELLIPSIS_RE,
+    SETTLE_RE,
+    plain_yes,
+    trip_type_change,
+)
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import Repair
-from runtime.dialogue.tasks import ONE_WAY_RE, ROUND_TRIP_RE, TaskDialogue
+from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.topics import out_of_scope
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
-from runtime.nlu.text import tokenize
 from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
-
-YES_HEADS = frozenset(
-    {"yes", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "alright", "please", "absolutely"}
-)
-YES_WORDS = YES_HEADS | frozenset(
-    """
-    do go ahead why not sounds good great perfect cool lovely nice that would be let's lets it
-    for thanks thank you sure thing deal fine by me please
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-
-
-def plain_yes(text: str) -> bool:
-    """A yes and nothing more ("yes please", "yeah why not", "sure, sounds great"); "ok thanks"
-    and "great, thanks" are thank-yous, not a yes."""
-    words = [t.text for t in tokenize(text)]
-    if text.strip().lower().startswith("of course"):
-        return all(w in YES_WORDS | {"of", "course"} for w in words)
-    if not words or words[0] not in YES_HEADS or any(w not in YES_WORDS for w in words):
-        return False
-    return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
-
-
-TRIP_TYPE_RE = re.compile(f"{ONE_WAY_RE.pattern}|{ROUND_TRIP_RE.pattern}", re.IGNORECASE)
-ACKNOWLEDGE_RE = re.compile(
-    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
-)
-APOLOGY_RE = re.compile(r"\W*(?:sorry|oops|my bad|apologies|whoops)\b", re.IGNORECASE)
-DECLINE_RE = re.compile(
-    r"(?:no|nope|nah|not now|maybe later|no need|i'm good|im good|not really)"
-    r"(?:,? (?:thanks|thank you|that's all|i'm fine))?",
-    re.IGNORECASE,
-)
 
 
 class DialogueManager:
@@ -94,6 +69,7 @@ class DialogueManager:
             slots=dict(state.slots),
             completed=state.completed,
             offered_intent=state.offer,
+            answered={k: dict(v) for k, v in state.answered.items()},
         )
 
     def respond(
@@ -138,6 +114,9 @@ class DialogueManager:
             and ACKNOWLEDGE_RE.fullmatch(text)
         ):
             return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
+        aside = self._aside(turn, text)
+        if aside is not None:
+            return self._tasks.handle(turn, aside, dict(turn.nlu.slots))
         name = self._intent_of(turn, text)
         if name in TASK_INTENTS:
             return self._tasks.handle(turn, name, dict(turn.nlu.slots))
@@ -149,6 +128,24 @@ class DialogueManager:
             return self._repair.misunderstood(turn)
         return self._repair.side_answer(turn, name)
 
+    def _aside(self, turn: TurnInput, text: str) -> str | None:
+        """The side task just answered, when the message asks it again about something else
+        ("and in Whistler?" after the weather, while a trip is being planned); else None.
+
+        Read in the context of the task at hand, such a fragment looks like a change to it; but
+        an elliptical question follows the last question asked, unless it says it corrects
+        ("actually", "instead", "make it")."""
+        state, nlu = turn.state, turn.nlu
+        aside = state.aside
+        if aside not in TASK_INTENTS or aside == state.intent or not nlu.slots:
+            return None
+        if not ELLIPSIS_RE.match(text) or CORRECTION_RE.search(text):
+            return None
+        if nlu.intent not in (state.intent, aside, "FallbackIntent"):
+            return None
+        intent = self._model.intent(str(aside))
+        return str(aside) if all(intent.slot(k) is not None for k in nlu.slots) else None
+
     @staticmethod
     def _intent_of(turn: TurnInput, text: str) -> str:
         """The NLU's intent, read again where the words say more than the classifier did."""
@@ -156,11 +153,11 @@ class DialogueManager:
         if out_of_scope(name, text):
             return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
         if (
-            name == "FallbackIntent"
-            and turn.state.intent == "FindFlights"
-            and TRIP_TYPE_RE.search(text)
+            turn.state.intent == "FindFlights"
+            and name not in ("FindFlights", "Cancel", "Goodbye")
+            and trip_type_change(text)
         ):
-            return "FindFlights"  # "just one way please": a change to the flight search in hand
+            return "FindFlights"  # "can you do one way only?": the flight search in hand changes
         return name
 
     def _clarified(self, turn: TurnInput) -> DialogueOutcome | None:
@@ -181,8 +178,20 @@ class DialogueManager:
         if label is None or state.intent is None:
             return None
         choice = options[labels.index(label)]
-        chosen: dict[str, SlotValue] = {slot: choice}
-        nlu = replace(turn.nlu, intent=state.intent, slots=chosen, ambiguous={}, unresolved={})
+        nlu = turn.nlu
+        same_task = nlu.intent == state.intent
+        # The answer may carry more ("the one in Oregon, and $1000"): every other slot it fills.
+        chosen: dict[str, SlotValue] = {
+            **{k: v for k, v in nlu.slots.items() if same_task and k != slot},
+            slot: choice,
+        }
+        nlu = replace(
+            nlu,
+            intent=state.intent,
+            slots=chosen,
+            ambiguous={k: v for k, v in nlu.ambiguous.items() if same_task and k != slot},
+            unresolved={k: v for k, v in nlu.unresolved.items() if same_task and k != slot},
+        )
         calm = replace(turn, state=replace(state, clarifying=None), nlu=nlu)
         return self._tasks.handle(calm, state.intent, chosen)
 
@@ -194,11 +203,13 @@ class DialogueManager:
         offer = str(state.offer)
         text = turn.message.strip().rstrip(".!")
         seeds: dict[str, SlotValue] = {"destination": state.last_place} if state.last_place else {}
-        plain = replace(turn, state=replace(state, offer=None))
+        plain = replace(turn, state=replace(state, offer=None, instead=False))
         nlu = turn.nlu
         if plain_yes(text):
             return self._tasks.handle(plain, offer, {}, seeds=seeds)
-        if accepts(turn.message) and nlu.intent == offer:  # "yes please, from Boston"
+        settles = state.instead and nlu.intent in (offer, "Help", "FallbackIntent", "SmallTalk")
+        if (accepts(turn.message) and nlu.intent == offer) or (settles and SETTLE_RE.search(text)):
+            # "yes please, from Boston"; after "I can't …, but I can …": "ok, just show me then"
             intent = self._model.intent(offer)
             said = {k: v for k, v in nlu.slots.items() if intent.slot(k) is not None}
             return self._tasks.handle(plain, offer, said, seeds=seeds)

@@ -43,8 +43,9 @@ class Repair:
         """Greeting, help, small talk, thanks or out of scope; the task in progress goes on."""
         state = turn.state
         responses = self._model.intent(name).responses
-        slots = {k: v for k, v in turn.nlu.slots.items() if k == "destination"}
-        kept = replace(state, offer=None, fallback_count=0)
+        intent = self._model.intent(name)
+        slots = {k: v for k, v in turn.nlu.slots.items() if intent.slot(k) is not None}
+        kept = replace(state, offer=None, instead=False, fallback_count=0)
         if name == "OutOfScope":
             text, kept = self._cannot(turn, kept)
         elif name == "SmallTalk":
@@ -65,17 +66,19 @@ class Repair:
         topic = topic_of(turn.message, OUT_OF_SCOPE_TOPICS)
         place = turn.nlu.slots.get("destination")
         values = shown(turn.nlu.slots, turn.today)
+        # What the request named stays for the task that follows ("ok, flights then").
+        kept = replace(kept, mentioned=dict(turn.nlu.slots))
         if isinstance(place, str) and not turn.in_task:
             key = "topic_place" if topic else "place"
             text = response(self._model, key, {"topic": topic or "", **values}, "OutOfScope")
-            return text, replace(kept, offer="PlanTrip", last_place=place)
+            return text, replace(kept, offer="PlanTrip", instead=True, last_place=place)
         if topic:
             return response(self._model, "topic", {"topic": topic}, "OutOfScope"), kept
         return self._model.intent("OutOfScope").responses["fulfilled"], kept
 
     def acknowledged(self, turn: TurnInput) -> DialogueOutcome:
         """ "ok" while a question is pending: the question again, as no misunderstanding."""
-        state = replace(turn.state, offer=None, fallback_count=0)
+        state = replace(turn.state, offer=None, instead=False, fallback_count=0)
         question = self._tasks.pending_prompt(state, turn)
         intent = str(state.intent)
         return DialogueOutcome(question, intent, dict(state.slots), "ElicitSlot", state)
@@ -86,7 +89,7 @@ class Repair:
         The intent reported is the NLU's when it read a closing ("no thanks" is ``Thanks``),
         else ``Cancel``: the offer is what was called off, not a misunderstanding.
         """
-        state = replace(turn.state, offer=None, fallback_count=0)
+        state = replace(turn.state, offer=None, instead=False, fallback_count=0)
         name = turn.nlu.intent
         if name not in ("Thanks", "Goodbye", "Cancel", "SmallTalk"):
             name = "Cancel"
@@ -109,6 +112,8 @@ class Repair:
                 slots=dict(paused.get("slots") or {}),
                 eliciting_slot=paused.get("eliciting_slot"),
                 turn_count=state.turn_count,
+                round_trip=bool(paused.get("round_trip")),
+                answered={k: v for k, v in state.answered.items() if k != state.intent},
             )
             back = self._tasks.resume_text(resumed, turn)
             if back:
@@ -126,7 +131,7 @@ class Repair:
         """Not understood: the pending question again, then choices and examples."""
         state = turn.state
         count = state.fallback_count + 1
-        kept = replace(state, fallback_count=count, offer=None)
+        kept = replace(state, fallback_count=count, offer=None, instead=False)
         responses = self._model.intent("FallbackIntent").responses
         level = "" if count <= 1 else ("_retry" if count % 2 == 0 else "_retry_again")
         if turn.in_task and state.intent is not None and state.eliciting_slot:

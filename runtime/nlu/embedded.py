@@ -89,7 +89,9 @@ class EmbeddedNlu:
                 slots={},
                 provider=self.name,
             )
-        reading = self.slots.read(self.model.intent(intent), mentions, text)
+        known = context.slots if intent == context.active_intent else {}
+        known = known or context.answered.get(intent, {})
+        reading = self.slots.read(self.model.intent(intent), mentions, text, known=known)
         return NluResult(
             intent=intent,
             confidence=round(confidence, 4),
@@ -99,13 +101,18 @@ class EmbeddedNlu:
             unresolved=reading.unresolved,
         )
 
-    def _expected(self, text: str, context: NluContext) -> str | None:
-        """The task a message may answer: an accepted offer, else the task at hand."""
+    def _expected(self, text: str, context: NluContext) -> list[str]:
+        """The tasks a message may answer, in turn: an accepted offer, else the task at hand,
+        then the tasks answered earlier, the latest first."""
         if context.offered_intent in self.model.intents and accepts(text):
-            return context.offered_intent
-        if context.active_intent in self.model.intents:
-            return context.active_intent
-        return None
+            return [str(context.offered_intent)]
+        found = [context.active_intent] if context.active_intent in self.model.intents else []
+        found += [
+            name
+            for name in reversed(context.answered)
+            if name in self.model.intents and name != context.active_intent
+        ]
+        return [str(name) for name in found]
 
     def _in_context(
         self,
@@ -115,16 +122,29 @@ class EmbeddedNlu:
         predicted: str,
         confidence: float,
     ) -> NluResult | None:
-        """The message as an answer to the expected task, or None when it is not one."""
-        expected = self._expected(text, context)
-        if expected is None:
-            return None
+        """The message as an answer to the first expected task it fills a slot of, or None
+        when it is no such answer."""
+        for expected in self._expected(text, context):
+            answer = self._answer(text, context, mentions, expected, predicted, confidence)
+            if answer is not None:
+                return answer
+        return None
+
+    def _answer(
+        self,
+        text: str,
+        context: NluContext,
+        mentions: list[Mention],
+        expected: str,
+        predicted: str,
+        confidence: float,
+    ) -> NluResult | None:
+        """The message as an answer to task ``expected``, or None when it is not one."""
         intent = self.model.intent(expected)
         active = expected == context.active_intent
         eliciting = context.eliciting_slot if active and not context.completed else None
-        reading = self.slots.read(
-            intent, mentions, text, eliciting=eliciting, known=context.slots if active else {}
-        )
+        known = context.slots if active else context.answered.get(expected, {})
+        reading = self.slots.read(intent, mentions, text, eliciting=eliciting, known=known)
         unsure = predicted in (expected, FALLBACK) or confidence < self.threshold
         if not reading.taken and eliciting and not mentions and unsure:
             bare = self._bare_value(text, intent, eliciting)

@@ -104,7 +104,7 @@ def test_switching_intent_mid_dialogue_keeps_the_last_place(
     assert weather.asked == ["Rome"]
     assert (
         "clear sky, 21°C" in switched["reply"]
-        and "2026-11-26 few clouds, 14 to 22°C" in switched["reply"]
+        and "Thu 26 Nov few clouds, 14 to 22°C" in switched["reply"]
     )
 
 

@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from runtime.dialogue.clarify import pick
+from runtime.dialogue.cues import plain_yes, refines
 from runtime.dialogue.display import human_date, lower_first, prompt, shown
-from runtime.dialogue.manager import plain_yes
-from runtime.dialogue.tasks import refines
 from runtime.dialogue.topics import SMALL_TALK_TOPICS, out_of_scope, topic_of
 from runtime.model import default_model
 from runtime.nlu.dates import find_dates

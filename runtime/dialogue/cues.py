@@ -1,0 +1,108 @@
+"""The words that steer the dialogue, whatever intent the classifier read.
+
+A message's intent says what is asked; these cues say how it relates to the conversation so
+far: a yes or a no to an offer, a refinement of the last task rather than a new request, a
+reference to the last place or date, an elliptical follow-up to the last answer ("and in
+Whistler?"), settling for what the bot offered instead of what it cannot do ("ok, just show me
+the options then"), and a change of trip type ("one way only", "make it a round trip").
+"""
+
+from __future__ import annotations
+
+import re
+
+from runtime.dialogue.topics import TASK_WORDS
+from runtime.nlu.text import tokenize
+
+YES_HEADS = frozenset(
+    {"yes", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "alright", "please", "absolutely"}
+)
+YES_WORDS = YES_HEADS | frozenset(
+    """
+    do go ahead why not sounds good great perfect cool lovely nice that would be let's lets it
+    for thanks thank you sure thing deal fine by me please
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+ACKNOWLEDGE_RE = re.compile(
+    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
+)
+APOLOGY_RE = re.compile(r"\W*(?:sorry|oops|my bad|apologies|whoops)\b", re.IGNORECASE)
+DECLINE_RE = re.compile(
+    r"(?:no|nope|nah|not now|maybe later|no need|i'm good|im good|not really)"
+    r"(?:,? (?:thanks|thank you|that's all|i'm fine))?",
+    re.IGNORECASE,
+)
+REFINE_RE = re.compile(
+    r"\b(?:instead|actually|rather|change|changed|switch|make it|make that|make the|what about|"
+    r"how about|what of|and|also|same|sorry|i meant|no wait|correction|update|again|but|then|too|"
+    r"only)\b",
+    re.IGNORECASE,
+)
+TASK_WORDS_RE = re.compile(
+    r"\b(?:plan|planning|trip|holiday|vacation|itinerary|getaway|flights?|fly|flying|weather|"
+    r"forecast)\b",
+    re.IGNORECASE,
+)
+PLACE_REFERENCE_RE = re.compile(
+    r"\b(?:there|that city|that place|that town|that country|same place|same city|same spot)\b",
+    re.IGNORECASE,
+)
+DATE_REFERENCE_RE = re.compile(
+    r"\b(?:that day|that date|the same day|same day|same date)\b", re.IGNORECASE
+)
+ROUND_TRIP_RE = re.compile(
+    r"\b(?:round[- ]?trip|return (?:flight|ticket|trip)s?|there and back|both ways)\b",
+    re.IGNORECASE,
+)
+ONE_WAY_RE = re.compile(
+    r"\b(?:one[- ]way|no return|single (?:ticket|flight)|without (?:a |the )?return|"
+    r"(?:don't|do not|dont|won't|no) need (?:a |the |any )?return|"
+    r"(?:skip|drop|remove|lose) the return)",
+    re.IGNORECASE,
+)
+BOOK_RE = re.compile(r"\bbook(?:ing)?\b", re.IGNORECASE)
+ELLIPSIS_RE = re.compile(
+    r"^\W*(?:and|(?:and )?(?:what|how) about|what of|same for|ok(?:ay)?,? (?:and|what about))\b",
+    re.IGNORECASE,
+)
+"""An elliptical follow-up that asks the last question again about something else ("and in
+Whistler?", "what about tomorrow?")."""
+CORRECTION_RE = re.compile(
+    r"\b(?:instead|actually|change|changed|switch|make it|make that|i meant|no wait|rather|"
+    r"correction|not)\b",
+    re.IGNORECASE,
+)
+"""Words that mark a message as a change to the task at hand, not a question of its own."""
+SETTLE_RE = re.compile(
+    r"\b(?:just|then|anyway|at least|instead|fine|show|give|send|let me see|let's see|go on|"
+    r"go ahead|do (?:it|that)|that'?s fine|that works|the (?:options|results|search|link))\b",
+    re.IGNORECASE,
+)
+"""Words of someone settling for what was offered ("ok, just show me the options then")."""
+
+
+def plain_yes(text: str) -> bool:
+    """A yes and nothing more ("yes please", "yeah why not", "sure, sounds great"); "ok thanks"
+    and "great, thanks" are thank-yous, not a yes."""
+    words = [t.text for t in tokenize(text)]
+    if text.strip().lower().startswith("of course"):
+        return all(w in YES_WORDS | {"of", "course"} for w in words)
+    if not words or words[0] not in YES_HEADS or any(w not in YES_WORDS for w in words):
+        return False
+    return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
+
+
+def refines(message: str) -> bool:
+    """True when a message reads as a change to the last task, not a new request of its kind."""
+    return bool(REFINE_RE.search(message)) or not TASK_WORDS_RE.search(message)
+
+
+def trip_type_change(message: str) -> bool:
+    """True for a message that only changes a flight search's trip type ("can you do one way
+    only?", "make it a round trip"): it names one, and no words of a plan or weather question
+    are left around it."""
+    match = ONE_WAY_RE.search(message) or ROUND_TRIP_RE.search(message)
+    if match is None:
+        return False
+    rest = message[: match.start()] + " " + message[match.end() :]
+    return not any(TASK_WORDS[name].search(rest) for name in ("PlanTrip", "CheckWeather"))
