@@ -57,6 +57,10 @@ class Repair:
             text = responses["in_task"]
         else:
             text = responses["fulfilled"]
+        if name == "Greeting" and topic_of(turn.message, SMALL_TALK_TOPICS) == "how_are_you":
+            # "hey, how are you?": the question is answered before the greeting's offer
+            asked = self._model.intent("SmallTalk").responses.get("how_are_you", "")
+            text = f"{asked} {text}".strip()
         if turn.in_task:
             text = f"{text} {self._tasks.resume_text(state, turn)}".strip()
         return DialogueOutcome(text, name, dict(slots), "Fulfilled", kept)

@@ -22,7 +22,11 @@ SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bored", re.compile(r"\bbored\b", re.IGNORECASE)),
     (
         "how_are_you",
-        re.compile(r"\bhow (?:are|r) (?:you|u|things)|how's it going|how you doing", re.I),
+        re.compile(
+            r"\bhow (?:are|r) (?:you|u|things)|how's it going|how you doing|"
+            r"\b(?:what'?s|what is) up\b(?! with)|\b(?:wass?up|whassup|sup)\b",
+            re.I,
+        ),
     ),
     (
         "identity",

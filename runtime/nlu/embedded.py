@@ -14,6 +14,7 @@ from collections.abc import Callable
 from runtime.model import BotModel, Intent
 from runtime.nlu.artefact import load_temperature
 from runtime.nlu.classifier import IntentClassifier
+from runtime.nlu.closed_class import closed_class
 from runtime.nlu.entities import Mention, parse_duration, parse_money
 from runtime.nlu.gazetteer import Gazetteer
 from runtime.nlu.in_context import accepts, answers_in_context
@@ -23,6 +24,7 @@ from runtime.types import NluContext, NluResult, SlotValue
 FALLBACK = "FallbackIntent"
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
+RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
 
@@ -73,9 +75,14 @@ class EmbeddedNlu:
     def recognize(self, text: str, context: NluContext) -> NluResult:
         """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure).
 
-        A message that supplies slots of the task at hand (or of an offer it accepts) and asks
-        for nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
+        A message made only of closed-class phrases ("hey there", "thanks so much", "cancel")
+        is read by rule (:mod:`runtime.nlu.closed_class`). A message that supplies slots of the
+        task at hand (or of an offer it accepts, or of a task answered earlier) and asks for
+        nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
         """
+        rule = closed_class(text)
+        if rule is not None and rule in self.model.intents:  # "hey there", "thanks so much!"
+            return NluResult(intent=rule, confidence=RULE_CONFIDENCE, slots={}, provider=self.name)
         mentions = self.slots.mentions(text)
         prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
         intent, confidence = prediction.intent, prediction.confidence
