@@ -125,11 +125,12 @@ def pick_frame(
     )
     if dropped_return:
         frame.lead.append(response(model, "one_way", {}, "FindFlights"))
-    frame.changed = {
-        k: (describe(k, base[k], values_before), describe(k, v, values_after))
-        for k, v in own.items()
-        if k in base and base[k] != v
-    }
+    if name != "CheckWeather":  # a weather answer names its place and day: no "OK, … instead"
+        frame.changed = {
+            k: (describe(k, base[k], values_before), describe(k, v, values_after))
+            for k, v in own.items()
+            if k in base and base[k] != v
+        }
     return frame
 
 

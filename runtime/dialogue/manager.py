@@ -33,7 +33,7 @@ from runtime.dialogue.cues import (
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import Repair
 from runtime.dialogue.tasks import TaskDialogue
-from runtime.dialogue.topics import out_of_scope
+from runtime.dialogue.topics import asks_weather, out_of_scope
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
@@ -152,8 +152,17 @@ class DialogueManager:
         name = turn.nlu.intent
         if out_of_scope(name, text):
             return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
+        state = turn.state
         if (
-            turn.state.intent == "FindFlights"
+            name == "CheckWeather"
+            and not asks_weather(text)
+            and "date" not in turn.nlu.slots
+            and "CheckWeather" not in (state.intent, state.aside)
+            and not ELLIPSIS_RE.match(text)
+        ):
+            return "OutOfScope"  # "what's the population of Japan?": about a place, not weather
+        if (
+            state.intent == "FindFlights"
             and name not in ("FindFlights", "Cancel", "Goodbye")
             and trip_type_change(text)
         ):

@@ -103,8 +103,10 @@ TASK_WORDS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "CheckWeather": re.compile(
-        r"\b(?:weather|forecast|temperature|rain\w*|snow\w*|sun\w*|hot|cold|warm|wind\w*|"
-        r"umbrella|storm\w*|climate|degrees|humid\w*|jacket|freezing)\b",
+        r"\b(?:weather|forecast|temperature|temps?|rain\w*|snow\w*|sun\w*|hot|cold|warm\w*|"
+        r"wind\w*|umbrella|storm\w*|climate|degrees|humid\w*|jacket|coat|freez\w*|chilly|"
+        r"heat\w*|cloud\w*|fog\w*|ic[ey]|wear|pack\w*|layers|shorts|sweater|sunscreen|"
+        r"celsius|fahrenheit|dry|wet|mild|nice out|like outside)\b",
         re.IGNORECASE,
     ),
     "FindFlights": re.compile(
@@ -118,6 +120,11 @@ TASK_WORDS: dict[str, re.Pattern[str]] = {
 def topic_of(message: str, topics: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
     """The first topic whose pattern the message matches."""
     return next((name for name, pattern in topics if pattern.search(message)), None)
+
+
+def asks_weather(message: str) -> bool:
+    """True when a message has a word about the weather ("rain", "jacket", "forecast")."""
+    return TASK_WORDS["CheckWeather"].search(message) is not None
 
 
 def out_of_scope(intent: str, message: str) -> bool:

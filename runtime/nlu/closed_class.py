@@ -20,188 +20,47 @@ from collections.abc import Sequence
 
 from runtime.nlu.text import fold
 
-_PHRASES: dict[str, tuple[str, ...]] = {
-    "Goodbye": (
-        "bye",
-        "goodbye",
-        "good bye",
-        "bye bye",
-        "byebye",
-        "bye for now",
-        "see you",
-        "see ya",
-        "see you later",
-        "see you soon",
-        "see you around",
-        "cya",
-        "later",
-        "laters",
-        "farewell",
-        "good night",
-        "night night",
-        "take care",
-        "catch you later",
-        "ttyl",
-        "talk to you later",
-        "have a good one",
-        "have a nice day",
-        "have a good day",
-        "that's all",
-        "that is all",
-        "that's it",
-        "i'm done",
-        "im done",
-        "all done",
-        "gotta go",
-        "got to go",
-        "i have to go",
-        "i need to go",
-        "i must go",
-        "signing off",
-        "adios",
-        "ciao",
-        "au revoir",
-        "cheerio",
-        "so long",
-    ),
-    "Cancel": (
-        "cancel",
-        "cancel that",
-        "cancel it",
-        "cancel this",
-        "cancel everything",
-        "never mind",
-        "nevermind",
-        "never mind that",
-        "nvm",
-        "forget it",
-        "forget that",
-        "forget about it",
-        "forget all that",
-        "forget everything",
-        "scrap that",
-        "scrap it",
-        "drop it",
-        "drop that",
-        "stop",
-        "stop that",
-        "stop it",
-        "abort",
-        "start over",
-        "start again",
-        "start afresh",
-        "restart",
-        "reset",
-        "let's start over",
-        "lets start over",
-        "let's start again",
-        "i changed my mind",
-        "changed my mind",
-        "i've changed my mind",
-        "skip it",
-        "skip that",
-        "ignore that",
-        "ignore it",
-    ),
-    "Thanks": (
-        "thanks",
-        "thank you",
-        "thankyou",
-        "thank u",
-        "thanx",
-        "thnx",
-        "thnks",
-        "thx",
-        "tx",
-        "ty",
-        "tysm",
-        "tyvm",
-        "ta",
-        "cheers",
-        "many thanks",
-        "much appreciated",
-        "appreciate it",
-        "i appreciate it",
-        "i appreciate that",
-        "appreciated",
-        "thanks a lot",
-        "thanks a bunch",
-        "thanks a million",
-        "thanks so much",
-        "thank you so much",
-        "thank you very much",
-        "thanks very much",
-        "thank you kindly",
-        "for the help",
-        "for your help",
-        "for everything",
-        "for that",
-        "for this",
-        "that's helpful",
-        "that helps",
-        "that was helpful",
-    ),
-    "Greeting": (
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "heya",
-        "hey hey",
-        "hi hi",
-        "hullo",
-        "howdy",
-        "yo",
-        "greetings",
-        "good morning",
-        "good afternoon",
-        "good evening",
-        "good day",
-        "morning",
-        "evening",
-        "afternoon",
-        "g'day",
-        "gday",
-        "hola",
-        "bonjour",
-        "salut",
-        "hallo",
-        "aloha",
-        "how do you do",
-        "nice to meet you",
-        "pleased to meet you",
-    ),
-    "SmallTalk": (
-        "what's up",
-        "whats up",
-        "what is up",
-        "wassup",
-        "whassup",
-        "sup",
-        "what's new",
-        "whats new",
-        "how are you",
-        "how r u",
-        "how are u",
-        "how are you doing",
-        "how are you today",
-        "how you doing",
-        "how're you doing",
-        "how's it going",
-        "hows it going",
-        "how is it going",
-        "how are things",
-        "how's things",
-        "how's your day",
-        "how is your day",
-        "how's your day going",
-        "how have you been",
-        "you ok",
-        "you alright",
-        "are you ok",
-        "are you well",
-    ),
+_PHRASES: dict[str, str] = {
+    "Goodbye": """
+        bye | goodbye | good bye | bye bye | byebye | bye for now | see you | see ya |
+        see you later | see you soon | see you around | cya | later | laters | farewell |
+        good night | night night | take care | catch you later | ttyl | talk to you later |
+        have a good one | have a nice day | have a good day | that's all | that is all |
+        that's it | i'm done | im done | all done | gotta go | got to go | i have to go |
+        i need to go | i must go | signing off | adios | ciao | au revoir | cheerio | so long
+    """,
+    "Cancel": """
+        cancel | cancel that | cancel it | cancel this | cancel everything | never mind |
+        nevermind | never mind that | nvm | forget it | forget that | forget about it |
+        forget all that | forget everything | scrap that | scrap it | drop it | drop that |
+        stop | stop that | stop it | abort | start over | start again | start afresh | restart |
+        reset | let's start over | lets start over | let's start again | i changed my mind |
+        changed my mind | i've changed my mind | skip it | skip that | ignore that | ignore it
+    """,
+    "Thanks": """
+        thanks | thank you | thankyou | thank u | thanx | thnx | thnks | thx | tx | ty | tysm |
+        tyvm | ta | cheers | many thanks | much appreciated | appreciate it | i appreciate it |
+        i appreciate that | appreciated | thanks a lot | thanks a bunch | thanks a million |
+        thanks so much | thank you so much | thank you very much | thanks very much |
+        thank you kindly | for the help | for your help | for everything | for that | for this |
+        that's helpful | that helps | that was helpful | nice one
+    """,
+    "Greeting": """
+        hi | hello | hey | hiya | heya | hey hey | hi hi | hullo | howdy | yo | greetings |
+        good morning | good afternoon | good evening | good day | morning | evening |
+        afternoon | g'day | gday | hola | bonjour | salut | hallo | aloha | how do you do |
+        nice to meet you | pleased to meet you
+    """,
+    "SmallTalk": """
+        what's up | whats up | what is up | wassup | whassup | sup | what's new | whats new |
+        how are you | how r u | how are u | how are you doing | how are you today |
+        how you doing | how're you doing | how's it going | hows it going | how is it going |
+        how are things | how's things | how's your day | how is your day |
+        how's your day going | how have you been | you ok | you alright | are you ok |
+        are you well
+    """,
 }
+"""Each class's phrases, separated by ``|``, as the folded words of a message spell them."""
 _PRECEDENCE = ("Goodbye", "Cancel", "Thanks", "Greeting", "SmallTalk")
 
 _AROUND = frozenset(
@@ -224,7 +83,7 @@ _RUN2 = re.compile(r"(.)\1+")
 def _phrase_table() -> dict[tuple[str, ...], str]:
     table: dict[tuple[str, ...], str] = {}
     for intent in reversed(_PRECEDENCE):  # a phrase listed twice belongs to the stronger class
-        for phrase in _PHRASES[intent]:
+        for phrase in _PHRASES[intent].split("|"):
             table[tuple(phrase.split())] = intent
     return table
 

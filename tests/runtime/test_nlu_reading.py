@@ -1,0 +1,205 @@
+"""The embedded NLU's reading of fragments and closed-class messages (issue 11, second round).
+
+Closed-class messages (greetings, thanks, cancel, goodbye, how-are-you) are read by rule when
+they say nothing else; fragments are read against the task at hand or a task answered earlier:
+a currency named alone changes a known budget's currency, a length of time "later" or "earlier"
+moves a flight's dates. The clock is Monday 1 March 2027.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from runtime.model import default_model
+from runtime.nlu.closed_class import closed_class
+from runtime.nlu.embedded import EmbeddedNlu, model_vocabulary
+from runtime.places.lookup import Places
+from runtime.types import NluContext, SlotValue
+
+TODAY = dt.date(2027, 3, 1)
+PLAN: dict[str, SlotValue] = {
+    "destination": "London",
+    "duration": 3,
+    "budget": {"amount": 800, "currency": "USD"},
+}
+FLIGHT: dict[str, SlotValue] = {
+    "origin": "Amsterdam",
+    "destination": "Split",
+    "date": "2027-06-01",
+    "returnDate": "2027-06-08",
+}
+
+
+@pytest.fixture(scope="module")
+def nlu() -> EmbeddedNlu:
+    return EmbeddedNlu(default_model(), today=lambda: TODAY)
+
+
+def after(intent: str, slots: dict[str, SlotValue], **more: object) -> NluContext:
+    """The context once ``intent`` was answered with ``slots``."""
+    return NluContext(
+        session_id="s",
+        active_intent=intent,
+        slots=dict(slots),
+        completed=True,
+        answered={intent: dict(slots)},
+        **more,  # type: ignore[arg-type]
+    )
+
+
+# ------------------------------------------------------------------ closed classes
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hey there!", "Greeting"),
+        ("hiii again :)", "Greeting"),
+        ("good morning, travel bot", "Greeting"),
+        ("thanks so much!!", "Thanks"),
+        ("ok great, thank u", "Thanks"),
+        ("cancel pls", "Cancel"),
+        ("ok never mind", "Cancel"),
+        ("byeee", "Goodbye"),
+        ("thanks, bye for now", "Goodbye"),
+        ("sup", "SmallTalk"),
+        ("how are you today?", "SmallTalk"),
+    ],
+)
+def test_a_message_made_only_of_one_closed_class_is_read_by_rule(text: str, intent: str) -> None:
+    # GIVEN a message that is only a greeting, thanks, cancel, goodbye or how-are-you
+    # WHEN the rule layer reads it
+    # THEN it names that intent
+    assert closed_class(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("thanks, goodbye", "Goodbye"),
+        ("never mind, thanks", "Cancel"),
+        ("hi, thanks", "Thanks"),
+        ("hey, how are you?", "Greeting"),
+    ],
+)
+def test_mixed_closed_classes_are_read_as_the_one_that_closes(text: str, intent: str) -> None:
+    assert closed_class(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hi, plan a trip to Rome", "cancel my hotel booking", "thanks for the Lisbon plan", "ok", ""],
+)
+def test_a_message_that_says_anything_else_is_left_to_the_classifier(text: str) -> None:
+    assert closed_class(text) is None
+
+
+def test_the_rule_answers_before_the_classifier_with_a_fixed_confidence(nlu: EmbeddedNlu) -> None:
+    # GIVEN a greeting the bot model has no sample utterance for
+    # WHEN the NLU reads it
+    result = nlu.recognize("hey there, bot!", NluContext(session_id="s"))
+    # THEN it is a greeting with no slots
+    assert (result.intent, result.slots, result.confidence) == ("Greeting", {}, 0.95)
+
+
+# ------------------------------------------------------------------ the bot model's words
+def test_no_sample_utterance_word_is_the_name_of_a_notable_place() -> None:
+    # GIVEN the words of every sample utterance (the gazetteer never reads them as places)
+    vocabulary = model_vocabulary(default_model())
+    places = Places()
+    # WHEN each is looked up in the place index by its main name (not a foreign alternate)
+    named = []
+    for word in sorted(vocabulary):
+        found = places.lookup(word)
+        if found is None or not found.names or found.typo or found.alternate_only:
+            continue
+        if found.notable:
+            named.append(word)
+    # THEN none names a destination people travel to ("nice one" once hid Nice, "the capital
+    # of australia" hid Australia)
+    assert named == []
+
+
+def test_a_destination_that_is_an_everyday_word_is_read_when_cued(nlu: EmbeddedNlu) -> None:
+    result = nlu.recognize("flights from paris to nice on friday", NluContext(session_id="s"))
+    assert result.slots == {"origin": "Paris", "destination": "Nice", "date": "2027-03-05"}
+
+
+# ------------------------------------------------------------------ budgets
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("sorry, pounds not dollars", "GBP"),
+        ("not dollars, euros", "EUR"),
+        ("can you do it in yen instead", "JPY"),
+    ],
+)
+def test_a_currency_named_alone_changes_the_known_budgets_currency_not_its_amount(
+    nlu: EmbeddedNlu, text: str, currency: str
+) -> None:
+    # GIVEN a plan answered with a budget of 800 USD
+    # WHEN a message names another currency without an amount
+    result = nlu.recognize(text, after("PlanTrip", PLAN))
+    # THEN the plan's budget keeps its amount in that currency
+    assert (result.intent, result.slots) == (
+        "PlanTrip",
+        {"budget": {"amount": 800, "currency": currency}},
+    )
+
+
+def test_a_currency_without_a_known_budget_fills_nothing(nlu: EmbeddedNlu) -> None:
+    asking = NluContext(session_id="s", active_intent="PlanTrip", eliciting_slot="duration")
+    assert "budget" not in nlu.recognize("in euros", asking).slots
+
+
+# ------------------------------------------------------------------ flight dates
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("two weeks later instead", {"returnDate": "2027-06-15"}),
+        ("back ten days later", {"returnDate": "2027-06-11"}),
+        ("leave two days later", {"date": "2027-06-03"}),
+        ("come back a day earlier", {"returnDate": "2027-06-07"}),
+    ],
+)
+def test_a_length_of_time_later_or_earlier_moves_a_flights_dates(
+    nlu: EmbeddedNlu, text: str, slots: dict[str, SlotValue]
+) -> None:
+    # GIVEN a round trip out on 1 June and back on 8 June
+    # WHEN a message moves a date by a length of time
+    result = nlu.recognize(text, after("FindFlights", FLIGHT))
+    # THEN the return counts from the departure, or the named date moves
+    assert (result.intent, result.slots) == ("FindFlights", slots)
+
+
+# ------------------------------------------------------------------ tasks answered earlier
+def test_a_fragment_that_fills_nothing_of_the_task_at_hand_refines_the_one_answered_before(
+    nlu: EmbeddedNlu,
+) -> None:
+    # GIVEN a plan answered, then a weather question answered after it
+    context = NluContext(
+        session_id="s",
+        active_intent="CheckWeather",
+        slots={"destination": "London"},
+        completed=True,
+        answered={"PlanTrip": dict(PLAN), "CheckWeather": {"destination": "London"}},
+    )
+    # WHEN a bare number follows, which the weather question has no slot for
+    result = nlu.recognize("make it 1500", context)
+    # THEN it is the plan's budget, in the plan's currency
+    assert (result.intent, result.slots) == (
+        "PlanTrip",
+        {"budget": {"amount": 1500, "currency": "USD"}},
+    )
+
+
+def test_a_fragment_for_the_task_at_hand_still_goes_to_it_first(nlu: EmbeddedNlu) -> None:
+    context = NluContext(
+        session_id="s",
+        active_intent="CheckWeather",
+        slots={"destination": "London"},
+        completed=True,
+        answered={"PlanTrip": dict(PLAN), "CheckWeather": {"destination": "London"}},
+    )
+    result = nlu.recognize("and in Paris?", context)
+    assert (result.intent, result.slots) == ("CheckWeather", {"destination": "Paris"})
