@@ -53,6 +53,7 @@ class Frame:
     round_trip: bool = False
     lead: list[str] = field(default_factory=list)  # sentences before the question or answer
     changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # slot -> (old, new)
+    said: frozenset[str] = frozenset()  # the slots the message itself set
 
     def sentences(self, confirm: str) -> list[str]:
         """What to say before the question or answer: what changed (and was kept, filled into
@@ -122,6 +123,7 @@ def pick_frame(
         merged,
         paused,
         round_trip=not one_way and (bool(ROUND_TRIP_RE.search(turn.message)) or kept_trip),
+        said=frozenset(own),
     )
     if dropped_return:
         frame.lead.append(response(model, "one_way", {}, "FindFlights"))

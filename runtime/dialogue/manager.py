@@ -69,6 +69,7 @@ class DialogueManager:
             slots=dict(state.slots),
             completed=state.completed,
             offered_intent=state.offer,
+            focus_slot=state.focus if state.completed else None,
             answered={k: dict(v) for k, v in state.answered.items()},
         )
 
@@ -118,6 +119,9 @@ class DialogueManager:
         if aside is not None:
             return self._tasks.handle(turn, aside, dict(turn.nlu.slots))
         name = self._intent_of(turn, text)
+        if name == "OutOfScope" and turn.nlu.intent != name and not turn.nlu.slots:
+            # Not understood, but about something the bot cannot do: name what was said.
+            turn = replace(turn, nlu=replace(turn.nlu, slots=dict(turn.nlu.mentioned)))
         if name in TASK_INTENTS:
             return self._tasks.handle(turn, name, dict(turn.nlu.slots))
         if name == "Cancel":

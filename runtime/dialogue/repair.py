@@ -150,6 +150,18 @@ class Repair:
                 template = responses.get(f"in_task{level}", responses["in_task"])
                 text = template.format(prompt=question, examples=examples)
             return DialogueOutcome(text, "FallbackIntent", dict(state.slots), "ElicitSlot", kept)
+        place = turn.nlu.mentioned.get("destination")
+        if count == 1 and isinstance(place, str) and "place" in responses:
+            # "tell me about Lisbon": not understood, but the place was; offer what can be done
+            text = responses["place"].format(destination=place)
+            kept = replace(
+                kept,
+                offer="PlanTrip",
+                instead=True,
+                last_place=place,
+                mentioned=dict(turn.nlu.mentioned),
+            )
+            return DialogueOutcome(text, "FallbackIntent", {}, "ElicitIntent", kept)
         key = {"": "fulfilled", "_retry": "retry", "_retry_again": "retry_again"}[level]
         text = responses.get(key, responses["fulfilled"])
         return DialogueOutcome(text, "FallbackIntent", {}, "ElicitIntent", kept)

@@ -198,6 +198,7 @@ class TaskDialogue:
         new_state.completed = True
         new_state.round_trip = frame.round_trip
         new_state.offer = OFFERS.get(intent.name) if fulfilled else None
+        new_state.focus = next(iter(frame.said)) if len(frame.said) == 1 else None
         if fulfilled:
             new_state.answered = _remember(state.answered, intent.name, slots)
         if intent.name == "FindFlights" and BOOK_RE.search(turn.message):

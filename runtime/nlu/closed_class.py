@@ -1,4 +1,4 @@
-"""Closed-class messages read by rule: greetings, thanks, cancel, goodbye and how-are-you.
+"""Closed-class messages read by rule: greetings, thanks, cancel, goodbye and small talk.
 
 These intents are small closed sets of phrases, and people say them in endless small variants
 ("hey there", "hi again", "heyyy", "thanks so much!!", "cancel pls", "ok bye for now"). A
@@ -10,7 +10,9 @@ left to the classifier, which stays the backstop for the wordings the lexicon la
 
 Letters drawn out for effect are read as the word ("heyyy", "byeee", "thanksss"). When a
 message mixes classes, the one that closes wins: goodbye over cancel over thanks over a greeting
-over how-are-you ("thanks, bye" is a goodbye, "hey, how are you?" a greeting).
+over small talk ("thanks, bye" is a goodbye, "hey, how are you?" a greeting). Small talk here is
+how-are-you, laughter and acknowledgements ("lol ok", "got it"); a bare "ok", "great" or "cool"
+is left alone, as it may be a yes to an offer.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ _PHRASES: dict[str, str] = {
         how you doing | how're you doing | how's it going | hows it going | how is it going |
         how are things | how's things | how's your day | how is your day |
         how's your day going | how have you been | you ok | you alright | are you ok |
-        are you well
+        are you well | lol | haha | hahaha | hehe | lmao | rofl | got it | i see |
+        fair enough | good to know | noted | makes sense
     """,
 }
 """Each class's phrases, separated by ``|``, as the folded words of a message spell them."""

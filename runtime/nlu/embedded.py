@@ -22,6 +22,7 @@ from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
 from runtime.types import NluContext, NluResult, SlotValue
 
 FALLBACK = "FallbackIntent"
+NAMED = "OutOfScope"  # the intent whose slots say what a message names: places and a date
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
 RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
@@ -95,6 +96,7 @@ class EmbeddedNlu:
                 confidence=round(confidence if intent == FALLBACK else 1 - confidence, 4),
                 slots={},
                 provider=self.name,
+                mentioned=self._mentioned(mentions, text),
             )
         known = context.slots if intent == context.active_intent else {}
         known = known or context.answered.get(intent, {})
@@ -107,6 +109,13 @@ class EmbeddedNlu:
             ambiguous=reading.ambiguous,
             unresolved=reading.unresolved,
         )
+
+    def _mentioned(self, mentions: list[Mention], text: str) -> dict[str, SlotValue]:
+        """The places and date of a message not understood, in the roles their cues give
+        ("from Paris to Lyon" → origin and destination), read as an out-of-scope request's."""
+        if NAMED not in self.model.intents or not mentions:
+            return {}
+        return self.slots.read(self.model.intent(NAMED), mentions, text).slots
 
     def _expected(self, text: str, context: NluContext) -> list[str]:
         """The tasks a message may answer, in turn: an accepted offer, else the task at hand,
@@ -151,7 +160,10 @@ class EmbeddedNlu:
         active = expected == context.active_intent
         eliciting = context.eliciting_slot if active and not context.completed else None
         known = context.slots if active else context.answered.get(expected, {})
-        reading = self.slots.read(intent, mentions, text, eliciting=eliciting, known=known)
+        focus = context.focus_slot if active and context.completed else None
+        reading = self.slots.read(
+            intent, mentions, text, eliciting=eliciting, known=known, focus=focus
+        )
         unsure = predicted in (expected, FALLBACK) or confidence < self.threshold
         if not reading.taken and eliciting and not mentions and unsure:
             bare = self._bare_value(text, intent, eliciting)

@@ -23,6 +23,7 @@ from runtime.nlu.entities import (
     parse_money,
 )
 from runtime.nlu.gazetteer import ORIGIN_CUES, AmbiguousPlace, Gazetteer, UnknownPlace
+from runtime.nlu.raw_values import said, structured_value
 from runtime.nlu.slot_roles import (
     SlotReading,
     bare_budget,
@@ -116,6 +117,7 @@ class SlotReader:
         *,
         eliciting: str | None = None,
         known: Mapping[str, SlotValue] | None = None,
+        focus: str | None = None,
     ) -> SlotReading:
         """Map the mentions of ``text`` onto ``intent``'s slots, in the dialogue's context.
 
@@ -127,8 +129,9 @@ class SlotReader:
         Other kinds fill the first free slot of their type; in a flight search, a stay ("for 10
         days", "back a week later") sets the return date from the departure, and "two days
         later/earlier" moves a known date (:func:`runtime.nlu.slot_roles.stay_dates`).
-        ``known`` are the slots the dialogue already holds. A mention that reads two ways goes
-        to ``ambiguous``, one that cannot be read to ``unresolved``.
+        ``known`` are the slots the dialogue already holds; an uncued date goes to ``focus``
+        (the slot the last message changed) when nothing is being asked. A mention that reads
+        two ways goes to ``ambiguous``, one that cannot be read to ``unresolved``.
         """
         known = known or {}
         reading = SlotReading()
@@ -155,7 +158,8 @@ class SlotReader:
                 if free:
                     reading.put(eliciting if eliciting in free else free[0], mention, text)
         self._read_places(reading, places, by_parser.get("place", []), text, eliciting)
-        self._read_dates(reading, dates, by_parser.get("date", []), text, eliciting, known)
+        date_slots = by_parser.get("date", [])
+        self._read_dates(reading, dates, date_slots, text, eliciting or focus, known)
         if stays and "returnDate" in by_parser.get("date", []):
             moved = stay_dates(
                 stays[0],
@@ -276,7 +280,7 @@ class SlotReader:
                 parser = self._model.slot_type_of(intent, slot).parser
             except KeyError:
                 continue
-            text = _said(raw)
+            text = said(raw)
             if parser == "place" and text:
                 place = self.gazetteer.read(text)
                 if place.name is not None:
@@ -300,7 +304,7 @@ class SlotReader:
         except KeyError:
             return None
         if isinstance(raw, dict):
-            return self._normalize_structured(parser, raw)
+            return structured_value(parser, raw, self.gazetteer.resolve)
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             raw = str(int(raw)) if float(raw).is_integer() else str(raw)
         if not isinstance(raw, str) or not raw.strip():
@@ -321,36 +325,6 @@ class SlotReader:
                 if raw[:4].isdigit()
                 else parse_date(raw, self._today())
             )
-        return None
-
-    def _normalize_structured(self, parser: str, raw: dict[str, Any]) -> SlotValue | None:
-        # Dialogflow: @sys.unit-currency {"amount", "currency"}, @sys.duration {"amount", "unit"},
-        # and the open place entity's {"city": ...} / {"country": ...} / {"state": ...}.
-        if parser == "place":
-            names = [v for v in raw.values() if isinstance(v, str) and v.strip()]
-            return self.gazetteer.resolve(names[0]) if names else None
-        if (
-            parser == "money"
-            and isinstance(raw.get("amount"), int | float)
-            and isinstance(raw.get("currency"), str)
-        ):
-            amount = raw["amount"]
-            value = int(amount) if float(amount).is_integer() else round(float(amount), 2)
-            return {"amount": value, "currency": raw["currency"].upper()} if value > 0 else None
-        if parser == "duration" and isinstance(raw.get("amount"), int | float):
-            unit = str(raw.get("unit", "day")).lower()
-            factor = {
-                "day": 1,
-                "d": 1,
-                "wk": 7,
-                "week": 7,
-                "mo": 30,
-                "month": 30,
-                "h": 0,
-                "min": 0,
-            }.get(unit, 1)
-            days = int(raw["amount"] * factor)
-            return days if days > 0 else None
         return None
 
 
@@ -387,14 +361,3 @@ def _role(mention: Mention, places: Sequence[Mention], text: str) -> str:
     if mention.cue in ("in", "at") and any(m.cue == "to" for m in places if m is not mention):
         return "origin"
     return place_role(mention, text)
-
-
-def _said(raw: Any) -> str:
-    """The text of a raw slot value (Dialogflow's open place gives ``{"city": "..."}``)."""
-    if isinstance(raw, str):
-        return raw.strip()
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return str(raw)
-    if isinstance(raw, Mapping):
-        return next((v.strip() for v in raw.values() if isinstance(v, str) and v.strip()), "")
-    return ""
