@@ -26,7 +26,13 @@ YES_WORDS = YES_HEADS | frozenset(
 ACKNOWLEDGE_RE = re.compile(
     r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
 )
-APOLOGY_RE = re.compile(r"\W*(?:sorry|oops|my bad|apologies|whoops)\b", re.IGNORECASE)
+APOLOGY_RE = re.compile(
+    r"\W*(?:sorry|oops|my bad|apologies|whoops|no wait|wait|no,? (?:i|not)|not \w+,|"
+    r"actually|i meant|correction)\b",
+    re.IGNORECASE,
+)
+"""An opening that apologises or corrects ("sorry, I meant …", "no wait, 6 days"): the "no" of
+a correction is no frustration."""
 DECLINE_RE = re.compile(
     r"(?:no|nope|nah|not now|maybe later|no need|i'm good|im good|not really)"
     r"(?:,? (?:thanks|thank you|that's all|i'm fine))?",

@@ -33,13 +33,17 @@ from runtime.dialogue.cues import (
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import Repair
 from runtime.dialogue.tasks import TaskDialogue
-from runtime.dialogue.topics import asks_weather, out_of_scope
+from runtime.dialogue.topics import SMALL_TALK_TOPICS, asks_weather, out_of_scope, topic_of
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
 from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
+
+
+CLEAR_TOPICS = frozenset({"joke", "bored", "how_are_you"})
+"""Small-talk topics whose words say it plainly, even when the classifier is unsure."""
 
 
 class DialogueManager:
@@ -94,12 +98,12 @@ class DialogueManager:
 
     @staticmethod
     def _upset(understanding: Understanding, message: str, outcome: DialogueOutcome) -> bool:
-        """Negative sentiment that deserves empathy: not an apology ("sorry, I meant …"), a
-        polite no, thanks, cancel or goodbye."""
+        """Negative sentiment that deserves empathy: not an apology or a correction ("sorry, I
+        meant …", "no wait, 6 days"), a polite no, thanks, cancel, goodbye or small talk."""
         if understanding.sentiment.label != "negative":
             return False
-        if outcome.intent in ("Goodbye", "Thanks", "Cancel"):
-            return False
+        if outcome.intent in ("Goodbye", "Thanks", "Cancel", "SmallTalk"):
+            return False  # small talk has its own answer to a mood ("Sorry about that …")
         text = message.strip().rstrip(".!")
         return APOLOGY_RE.match(text) is None and DECLINE_RE.fullmatch(text) is None
 
@@ -156,6 +160,8 @@ class DialogueManager:
         name = turn.nlu.intent
         if out_of_scope(name, text):
             return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
+        if name == "FallbackIntent" and topic_of(text, SMALL_TALK_TOPICS) in CLEAR_TOPICS:
+            return "SmallTalk"  # "tell me something funny", "so bored": plainly small talk
         state = turn.state
         if (
             name == "CheckWeather"

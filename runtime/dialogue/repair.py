@@ -32,6 +32,10 @@ START_OVER_RE = re.compile(
 )
 
 
+SELF_INVITING = frozenset({"complaint", "bored", "identity"})
+"""Small-talk answers that already say what the bot can do: no invitation after them."""
+
+
 class Repair:
     """Replies that are not a task's answer (see the module docstring)."""
 
@@ -51,7 +55,7 @@ class Repair:
         elif name == "SmallTalk":
             topic = topic_of(turn.message, SMALL_TALK_TOPICS) or "fulfilled"
             text = responses.get(topic, responses["fulfilled"])
-            if not turn.in_task:
+            if not turn.in_task and topic not in SELF_INVITING:
                 text = f"{text} {responses.get('invite', '')}".strip()
         elif turn.in_task and "in_task" in responses:
             text = responses["in_task"]
