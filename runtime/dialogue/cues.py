@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from runtime.dialogue.topics import TASK_WORDS
+from runtime.dialogue.topics import OUT_OF_SCOPE_TOPICS, TASK_WORDS, topic_of
 from runtime.nlu.text import tokenize
 
 YES_HEADS = frozenset(
@@ -112,3 +112,16 @@ def trip_type_change(message: str) -> bool:
         return False
     rest = message[: match.start()] + " " + message[match.end() :]
     return not any(TASK_WORDS[name].search(rest) for name in ("PlanTrip", "CheckWeather"))
+
+
+def settles_for(offer: str, intent: str, message: str) -> bool:
+    """True when, after "I can't …, but I can …", a message settles for the task offered ("ok,
+    just show me the options then", "fine, give me the link then"): it has the words of someone
+    settling, asks for no other task in that task's own words, and neither cancels, closes nor
+    asks for something else the bot cannot do."""
+    if SETTLE_RE.search(message) is None or intent in ("Cancel", "Goodbye", "Thanks"):
+        return False
+    other = TASK_WORDS.get(intent)
+    if intent != offer and other is not None and other.search(message):
+        return False
+    return topic_of(message, OUT_OF_SCOPE_TOPICS) is None

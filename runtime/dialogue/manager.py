@@ -26,8 +26,8 @@ from runtime.dialogue.cues import (
     CORRECTION_RE,
     DECLINE_RE,
     ELLIPSIS_RE,
-    SETTLE_RE,
     plain_yes,
+    settles_for,
     trip_type_change,
 )
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
@@ -42,6 +42,9 @@ from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
 
 
+EMPATHY_AT = 0.2
+"""How negative a message must be for an empathetic opening: "could I leave a day later?" is
+barely negative by its words ("leave"), "this is so frustrating" plainly is."""
 CLEAR_TOPICS = frozenset({"joke", "bored", "how_are_you"})
 """Small-talk topics whose words say it plainly, even when the classifier is unsure."""
 
@@ -100,7 +103,8 @@ class DialogueManager:
     def _upset(understanding: Understanding, message: str, outcome: DialogueOutcome) -> bool:
         """Negative sentiment that deserves empathy: not an apology or a correction ("sorry, I
         meant …", "no wait, 6 days"), a polite no, thanks, cancel, goodbye or small talk."""
-        if understanding.sentiment.label != "negative":
+        sentiment = understanding.sentiment
+        if sentiment.label != "negative" or sentiment.score < EMPATHY_AT:
             return False
         if outcome.intent in ("Goodbye", "Thanks", "Cancel", "SmallTalk"):
             return False  # small talk has its own answer to a mood ("Sorry about that …")
@@ -226,8 +230,9 @@ class DialogueManager:
         nlu = turn.nlu
         if plain_yes(text):
             return self._tasks.handle(plain, offer, {}, seeds=seeds)
-        settles = state.instead and nlu.intent in (offer, "Help", "FallbackIntent", "SmallTalk")
-        if (accepts(turn.message) and nlu.intent == offer) or (settles and SETTLE_RE.search(text)):
+        if (accepts(turn.message) and nlu.intent == offer) or (
+            state.instead and settles_for(offer, nlu.intent, text)
+        ):
             # "yes please, from Boston"; after "I can't …, but I can …": "ok, just show me then"
             intent = self._model.intent(offer)
             said = {k: v for k, v in nlu.slots.items() if intent.slot(k) is not None}

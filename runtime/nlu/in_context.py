@@ -43,10 +43,13 @@ CONNECTIVE = frozenset(
     back return returning come coming home leaving leave departing depart going go get
     budget days day nights night weeks week date dates destination origin departure
     again same one way round later earlier
+    can could would will shall may might do does did you your is be are was were
+    better best works work prefer preferably ideally maybe perhaps possible possibly
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
-"""Words that join slot values into a sentence without asking for anything by themselves
-(questions such as "how are you today?" keep their words, so the classifier decides)."""
+"""Words that join slot values into a sentence without asking for anything by themselves,
+modal and preference words included ("could I leave a day later?", "monday would be better");
+question words are not ("how are you today?" keeps "how", so the classifier decides)."""
 
 
 def residue(text: str, mentions: Sequence[Mention]) -> list[str]:
