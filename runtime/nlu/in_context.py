@@ -45,6 +45,8 @@ CONNECTIVE = frozenset(
     again same one way round later earlier
     can could would will shall may might do does did you your is be are was were
     better best works work prefer preferably ideally maybe perhaps possible possibly
+    add more extra additional another plus less fewer longer shorter double twice half halve
+    extend shorten cut remove drop minus increase raise reduce lower by
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Words that join slot values into a sentence without asking for anything by themselves,

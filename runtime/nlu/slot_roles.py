@@ -5,13 +5,15 @@
 - a place after "from" is the origin, after "to"/"in" the destination, and "change the origin
   to X" names its slot explicitly;
 - a date after "back", "return", "until" or at the far end of a range ("5 april to 12 april",
-  "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure, and an
-  uncued one fills the slot being asked for, else the departure, else the return;
+  "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure (a lone
+  date is the return when the message speaks of coming back and not of leaving: "can I come
+  back a few days later, on the 30th?"), and an uncued one fills the slot being asked for,
+  else the departure, else the return;
 - "budget 2000" (no currency) keeps the currency of the budget already known, and a currency
   without an amount ("pounds, not dollars", "in euros") keeps its amount;
 - a length of time in a flight search is a stay: "for 10 days" and "back a week later" put the
-  return that many days after the departure; "leave two days later" moves the departure and
-  "come back a day earlier" the return;
+  return that many days after the departure; "leave two days later" (or "a day earlier" with no
+  return to move) moves the departure and "come back a day earlier" the return;
 - a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing;
 - a lone number changing a plan ("make it 1500 instead", "10 then") is its budget when large,
   in the budget's currency, else its length in days.
@@ -43,6 +45,14 @@ _DEPART_CUE = re.compile(
     r"\b(?:leave|leaving|depart|departing|departure|outbound|out on|go out|going out|"
     r"fly out|flying out|there on|going on)\b[^,.;]{0,20}$",
     re.IGNORECASE,
+)
+_RETURN_ANYWHERE = re.compile(
+    r"\b(?:back|returning|come home|coming home|fly home|flying home|"
+    r"return(?! (?:flights?|tickets?|trips?|journey)))\b",
+    re.IGNORECASE,
+)
+_DEPART_ANYWHERE = re.compile(
+    r"\b(?:leave|leaving|depart|departing|departure|outbound|fly out|flying out)\b", re.I
 )
 _ORIGIN_NAMED = re.compile(
     r"\b(?:origin|departure(?: city| airport)?|starting point|home airport)\b[^,.;]{0,20}$",
@@ -118,6 +128,10 @@ def date_roles(
         else:
             roles.append("")
         previous_end = mention.end
+    if roles == [""] and text:  # one date, its cue further back: "come back later, on the 30th"
+        before = text[: dates[0].start]
+        if _RETURN_ANYWHERE.search(before) and not _DEPART_ANYWHERE.search(before):
+            roles = ["returnDate"]
     taken = {role for role in roles if role}
     for index, role in enumerate(roles):
         if role:
@@ -183,14 +197,18 @@ def stay_dates(
 ) -> dict[str, SlotValue]:
     """The flight dates a length of time sets (``stay.value`` days): "for 10 days" and "back a
     week later" give the return that long after ``departure``; "leave two days later" moves the
-    known departure, "come back a day earlier" the known return. Empty when the date it counts
-    from is not known."""
+    known departure (so does "a day earlier?" of a search with no return), "come back a day
+    earlier" the known return. Empty when the date it counts from is not known."""
     days = int(stay.value)
     shift = _SHIFT.match(text[stay.end :])
     before = text[: stay.start]
-    if shift is not None and _DEPART_CUE.search(before) and known_departure is not None:
-        delta = days if shift["later"] else -days
-        return {"date": (known_departure + dt.timedelta(days=delta)).isoformat()}
+    if shift is not None and known_departure is not None:
+        moves_departure = _DEPART_CUE.search(before) is not None or (
+            known_return is None and _RETURN_ANYWHERE.search(before) is None
+        )
+        if moves_departure:  # "leave two days later"; "a day earlier?" of a one-way search
+            delta = days if shift["later"] else -days
+            return {"date": (known_departure + dt.timedelta(days=delta)).isoformat()}
     if shift is not None and shift["earlier"] and known_return is not None:
         return {"returnDate": (known_return - dt.timedelta(days=days)).isoformat()}
     if departure is None:

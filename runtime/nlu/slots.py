@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from runtime.model import BotModel, Intent
+from runtime.nlu.adjust import changed_budget, changed_duration
 from runtime.nlu.dates import find_dates, parse_date
 from runtime.nlu.entities import (
     Mention,
@@ -176,6 +177,7 @@ class SlotReader:
             )
             if amount is not None:
                 reading.slots[money[0]] = amount
+        _read_changes(reading, by_parser, text, known)
         self._read_lone_number(reading, by_parser, mentions, text, known)
         return reading
 
@@ -187,17 +189,19 @@ class SlotReader:
         text: str,
         known: Mapping[str, SlotValue],
     ) -> None:
-        """A lone number refining a plan: a budget when large (≥ 50), else days."""
+        """A lone number refining a plan: a budget when large (≥ 50), else days ("make it 3
+        days and 700": the days are said, the lone number is the budget)."""
         money, days = by_parser.get("money", []), by_parser.get("duration", [])
-        if not money or not days or reading.taken & {money[0], days[0]}:
+        if not money or not days:
             return
         number = bare_number(text, mentions)
         if number is None:
             return
         budget = known.get(money[0])
         if number >= MIN_BARE_BUDGET and isinstance(budget, dict):
-            reading.slots[money[0]] = {"amount": number, "currency": str(budget["currency"])}
-        elif number < MIN_BARE_BUDGET and days[0] in known and number <= MAX_BARE_DAYS:
+            if money[0] not in reading.taken:
+                reading.slots[money[0]] = {"amount": number, "currency": str(budget["currency"])}
+        elif days[0] in known and days[0] not in reading.taken and number <= MAX_BARE_DAYS:
             reading.slots[days[0]] = number
 
     def _read_places(
@@ -326,6 +330,24 @@ class SlotReader:
                 else parse_date(raw, self._today())
             )
         return None
+
+
+def _read_changes(
+    reading: SlotReading,
+    by_parser: dict[str, list[str]],
+    text: str,
+    known: Mapping[str, SlotValue],
+) -> None:
+    """Relative changes to a known length or budget ("two more days", "double the budget")
+    replace what the numbers in them would read as alone."""
+    for name in by_parser.get("duration", [])[:1]:
+        days = changed_duration(text, known.get(name))
+        if days is not None:
+            reading.slots[name] = days
+    for name in by_parser.get("money", [])[:1]:
+        budget = changed_budget(text, known.get(name))
+        if budget is not None:
+            reading.slots[name] = budget
 
 
 WEAK_CUES = frozenset({"for", "about", "of", "around", "near", "see"})

@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from runtime.model import default_model
+from runtime.nlu.adjust import changed_budget, changed_duration
 from runtime.nlu.closed_class import closed_class
 from runtime.nlu.embedded import EmbeddedNlu, model_vocabulary
 from runtime.places.lookup import Places
@@ -203,3 +204,50 @@ def test_a_fragment_for_the_task_at_hand_still_goes_to_it_first(nlu: EmbeddedNlu
     )
     result = nlu.recognize("and in Paris?", context)
     assert (result.intent, result.slots) == ("CheckWeather", {"destination": "Paris"})
+
+
+# ------------------------------------------------------------------ relative changes
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("add two more days", {"duration": 5}),
+        ("a day shorter", {"duration": 2}),
+        ("extend it by a week", {"duration": 10}),
+        ("double the budget", {"budget": {"amount": 1600, "currency": "USD"}}),
+        ("200 more", {"budget": {"amount": 1000, "currency": "USD"}}),
+        ("make it 4 days and 900", {"duration": 4, "budget": {"amount": 900, "currency": "USD"}}),
+    ],
+)
+def test_a_relative_change_counts_from_the_known_length_or_budget(
+    nlu: EmbeddedNlu, text: str, slots: dict[str, SlotValue]
+) -> None:
+    # GIVEN a plan of 3 days with 800 USD
+    # WHEN a message changes its length or budget by an amount
+    result = nlu.recognize(text, after("PlanTrip", PLAN))
+    # THEN the new value counts from the known one
+    assert (result.intent, result.slots) == ("PlanTrip", slots)
+
+
+def test_a_relative_change_without_a_known_value_changes_nothing() -> None:
+    assert changed_duration("add two more days", None) is None
+    assert changed_budget("double the budget", None) is None
+    assert changed_duration("add two more days", 3) == 5
+    assert changed_budget("double the budget", {"amount": 800, "currency": "EUR"}) == {
+        "amount": 1600,
+        "currency": "EUR",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("what about a day earlier?", {"date": "2027-05-31"}),
+        ("can I come back on the 12th instead?", {"returnDate": "2027-06-12"}),
+    ],
+)
+def test_a_one_way_search_moves_its_departure_and_a_return_is_read_from_its_cue(
+    nlu: EmbeddedNlu, text: str, slots: dict[str, SlotValue]
+) -> None:
+    one_way = {k: v for k, v in FLIGHT.items() if k != "returnDate"}
+    result = nlu.recognize(text, after("FindFlights", one_way))
+    assert (result.intent, result.slots) == ("FindFlights", slots)
