@@ -24,7 +24,8 @@ YES_WORDS = YES_HEADS | frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 ACKNOWLEDGE_RE = re.compile(
-    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
+    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted|yes|yeah|yep)",
+    re.IGNORECASE,
 )
 APOLOGY_RE = re.compile(
     r"\W*(?:sorry|oops|my bad|apologies|whoops|no wait|wait|no,? (?:i|not)|not \w+,|"
@@ -66,6 +67,14 @@ ONE_WAY_RE = re.compile(
     r"(?:skip|drop|remove|lose) the return)",
     re.IGNORECASE,
 )
+CANCEL_LEAD_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|actually|no|oh|hmm+),?\s+)?(?:forget(?: about)?|never ?mind|scrap|"
+    r"cancel|drop|ditch|skip)\s*(?:it|that|this|all that|(?:the|my|your) (?P<named>[a-z]+(?: "
+    r"[a-z]+)?))?\b\W*",
+    re.IGNORECASE,
+)
+"""A message that opens by calling something off: "forget the trip, …", "never mind the
+weather"; ``named`` is what it names, if anything."""
 BOOK_RE = re.compile(r"\bbook(?:ing)?\b", re.IGNORECASE)
 ELLIPSIS_RE = re.compile(
     r"^\W*(?:and|(?:and )?(?:what|how) about|what of|same for|ok(?:ay)?,? (?:and|what about))\b",
@@ -125,3 +134,20 @@ def settles_for(offer: str, intent: str, message: str) -> bool:
     if intent != offer and other is not None and other.search(message):
         return False
     return topic_of(message, OUT_OF_SCOPE_TOPICS) is None
+
+
+def called_off(message: str) -> tuple[str | None, str] | None:
+    """``(named, rest)`` for a message that opens by calling something off ("forget the trip,
+    what's the weather in Athens?" → ("trip", "what's the weather in Athens?")); ``named`` is
+    the task it names by one of its words, None when it names none. None for any other
+    message."""
+    match = CANCEL_LEAD_RE.match(message)
+    if match is None:
+        return None
+    named = match["named"]
+    task = None
+    if named:
+        task = next((name for name, words in TASK_WORDS.items() if words.search(named)), None)
+        if task is None and named.split()[0] not in ("whole", "thing", "request", "search"):
+            return None  # "cancel my hotel booking": something else is called off
+    return task, message[match.end() :].strip(" ,.;:!-")

@@ -26,12 +26,13 @@ from runtime.dialogue.cues import (
     CORRECTION_RE,
     DECLINE_RE,
     ELLIPSIS_RE,
+    called_off,
     plain_yes,
     settles_for,
     trip_type_change,
 )
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
-from runtime.dialogue.repair import Repair
+from runtime.dialogue.repair import Repair, dropped
 from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.topics import SMALL_TALK_TOPICS, asks_weather, out_of_scope, topic_of
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
@@ -109,6 +110,8 @@ class DialogueManager:
         if outcome.intent in ("Goodbye", "Thanks", "Cancel", "SmallTalk"):
             return False  # small talk has its own answer to a mood ("Sorry about that …")
         text = message.strip().rstrip(".!")
+        if called_off(text) is not None:
+            return False  # "forget it, …" calls something off; it is no complaint
         return APOLOGY_RE.match(text) is None and DECLINE_RE.fullmatch(text) is None
 
     def _route(self, turn: TurnInput) -> DialogueOutcome:
@@ -116,13 +119,17 @@ class DialogueManager:
         if early is not None:
             return early
         text = turn.message.strip().rstrip(".!")
+        off = called_off(text)
+        if off is not None and off[1] and turn.nlu.intent != "Cancel":
+            # "forget the trip, what's the weather in Athens?": drop it, then answer the rest
+            turn = replace(turn, state=dropped(turn.state, off[0]))
+        elif off is not None and not off[1]:
+            return self._repair.cancel(turn)  # "never mind the weather"
         name = turn.nlu.intent
-        if (
-            name in ("FallbackIntent", "SmallTalk")
-            and turn.in_task
-            and ACKNOWLEDGE_RE.fullmatch(text)
-        ):
-            return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
+        if name in ("FallbackIntent", "SmallTalk") and ACKNOWLEDGE_RE.fullmatch(text):
+            if turn.in_task:
+                return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
+            return self._repair.side_answer(turn, "SmallTalk")  # "yes" with nothing asked
         aside = self._aside(turn, text)
         if aside is not None:
             return self._tasks.handle(turn, aside, dict(turn.nlu.slots))

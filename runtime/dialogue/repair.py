@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from runtime.dialogue.cues import called_off
 from runtime.dialogue.display import response, shown, task_label
 from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.topics import OUT_OF_SCOPE_TOPICS, SMALL_TALK_TOPICS, topic_of
-from runtime.dialogue.turn import DialogueOutcome, TurnInput
+from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.types import DialogueState
 
@@ -105,9 +106,17 @@ class Repair:
         return DialogueOutcome(reply, name, {}, "Fulfilled", state)
 
     def cancel(self, turn: TurnInput) -> DialogueOutcome:
-        """Drop the task at hand and its slots; a paused task comes back unless starting over."""
+        """Drop the task at hand and its slots; a paused task comes back unless starting over.
+
+        A cancel that names another task than the one at hand ("never mind the weather" after
+        a weather side question, "forget the trip" while flights interrupt it) drops only that
+        one, and the task at hand goes on."""
         state = turn.state
         responses = self._model.intent("Cancel").responses
+        off = called_off(turn.message.strip())
+        named = off[0] if off else None
+        if named is not None and state.intent in TASK_INTENTS and named != state.intent:
+            return self._cancel_other(turn, named)
         fresh = DialogueState(turn_count=state.turn_count)
         if state.intent is None:
             return DialogueOutcome(responses["nothing"], "Cancel", {}, "Fulfilled", fresh)
@@ -128,6 +137,21 @@ class Repair:
                 text = f"{responses['dropped'].format(task=label)} {back}"
                 return DialogueOutcome(text, "Cancel", {}, "Fulfilled", resumed)
         return DialogueOutcome(text, "Cancel", {}, "Fulfilled", fresh)
+
+    def _cancel_other(self, turn: TurnInput, named: str) -> DialogueOutcome:
+        """Drop ``named``, which is not the task at hand: the paused task, or a side question
+        already answered; the task at hand asks its question again."""
+        state = turn.state
+        responses = self._model.intent("Cancel").responses
+        kept = dropped(state, named)
+        text = responses.get("aside", responses["nothing"])
+        paused = state.paused
+        if paused and paused.get("intent") == named:
+            values = shown(dict(paused.get("slots") or {}), turn.today)
+            text = responses["dropped"].format(task=task_label(self._model, named, values))
+        if turn.in_task:
+            text = f"{text} {self._tasks.resume_text(kept, turn)}".strip()
+        return DialogueOutcome(text, "Cancel", {}, "Fulfilled", kept)
 
     def goodbye(self, turn: TurnInput) -> DialogueOutcome:
         """Close politely and forget the conversation's state."""
@@ -173,3 +197,20 @@ class Repair:
     def _examples(self, intent: str, slot: str) -> str:
         examples = self._model.slot_type_of(intent, slot).examples[:2]
         return " or ".join(f'"{e}"' for e in examples)
+
+
+def dropped(state: DialogueState, named: str | None) -> DialogueState:
+    """``state`` without the task ``named`` (None: the task at hand), its answer forgotten; the
+    last place and date stay, as the conversation's context."""
+    if named is not None and named != state.intent:
+        paused = state.paused if (state.paused or {}).get("intent") != named else None
+        answered = {k: v for k, v in state.answered.items() if k != named}
+        aside = None if state.aside == named else state.aside
+        return replace(state, paused=paused, answered=answered, aside=aside, offer=None)
+    return DialogueState(
+        last_place=state.last_place,
+        last_date=state.last_date,
+        turn_count=state.turn_count,
+        paused=state.paused,
+        answered={k: v for k, v in state.answered.items() if k != state.intent},
+    )

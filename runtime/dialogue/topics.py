@@ -44,7 +44,10 @@ SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "acknowledge",
-        re.compile(r"^\W*(?:ok|okay|cool|nice|good to know|alright|got it|i see)\b", re.I),
+        re.compile(
+            r"^\W*(?:ok|okay|cool|nice|good to know|alright|got it|i see|yes|yeah|yep|sure)\b",
+            re.I,
+        ),
     ),
 )
 OUT_OF_SCOPE_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
