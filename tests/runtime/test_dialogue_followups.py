@@ -174,6 +174,36 @@ def test_a_weather_answer_shows_its_days_as_people_read_them(talk: Talk) -> None
     assert re.search(r"\d{4}-\d{2}-\d{2}", weather["reply"]) is None
 
 
+# ------------------------------------------------------------------ calling off
+def test_calling_off_the_task_with_a_new_request_answers_only_the_request(talk: Talk) -> None:
+    # GIVEN a trip being planned
+    # WHEN the next message calls it off and asks something else
+    _, weather, after = talk(
+        "plan a trip to Santorini", "forget the trip, what's the weather in Athens?", "thanks"
+    )
+    # THEN the other question is answered and the trip does not come back
+    assert (weather["intent"], weather["slots"]) == ("CheckWeather", {"destination": "Athens"})
+    assert "Santorini" not in weather["reply"] + after["reply"]
+
+
+def test_calling_off_a_side_question_keeps_the_task_in_progress(talk: Talk) -> None:
+    *_, dropped, answered = talk(
+        "flights from Hamburg to Palma",
+        "is it sunny in Palma?",
+        "never mind the weather",
+        "the 19th",
+    )
+    assert dropped["intent"] == "Cancel"
+    assert dropped["reply"].endswith("what date do you want to fly?")
+    assert answered["slots"] == {"origin": "Hamburg", "destination": "Palma", "date": "2027-03-19"}
+
+
+def test_a_bare_yes_with_nothing_asked_is_agreement_not_a_misunderstanding(talk: Talk) -> None:
+    _, agreed = talk("flights from Riga to Tallinn on the 11th", "yes")
+    assert agreed["intent"] == "SmallTalk"
+    assert "didn't get that" not in agreed["reply"]
+
+
 # ------------------------------------------------------------------ stored state
 def test_a_state_stored_before_this_round_still_loads() -> None:
     # GIVEN a state as an older version stored it, without the new fields
