@@ -15,14 +15,19 @@ from runtime.dialogue.topics import OUT_OF_SCOPE_TOPICS, TASK_WORDS, topic_of
 from runtime.nlu.text import tokenize
 
 YES_HEADS = frozenset(
-    {"yes", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "alright", "please", "absolutely"}
+    """
+    yes yeah yea yep yup ya sure ok okay alright please absolutely definitely certainly go do
+    sounds let's lets why that that'd great perfect
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 YES_WORDS = YES_HEADS | frozenset(
     """
-    do go ahead why not sounds good great perfect cool lovely nice that would be let's lets it
-    for thanks thank you sure thing deal fine by me please
+    do go ahead on why not sounds good great perfect cool lovely nice that would be let's lets it
+    for thanks thank you sure thing deal fine by me please then course right away
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+CLOSING_HEADS = frozenset({"ok", "okay", "alright", "great", "perfect"})
+"""Heads that, with a thank-you, close rather than accept ("great, thanks")."""
 ACKNOWLEDGE_RE = re.compile(
     r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted|yes|yeah|yep)",
     re.IGNORECASE,
@@ -104,7 +109,9 @@ def plain_yes(text: str) -> bool:
         return all(w in YES_WORDS | {"of", "course"} for w in words)
     if not words or words[0] not in YES_HEADS or any(w not in YES_WORDS for w in words):
         return False
-    return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
+    if len(words) == 1 and words[0] in ("go", "do", "that", "why", "let's", "lets", "sounds"):
+        return False  # a head that says nothing alone
+    return not (words[0] in CLOSING_HEADS and ("thanks" in words or "thank" in words))
 
 
 def refines(message: str) -> bool:
