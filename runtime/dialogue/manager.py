@@ -34,7 +34,14 @@ from runtime.dialogue.cues import (
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import Repair, dropped
 from runtime.dialogue.tasks import TaskDialogue
-from runtime.dialogue.topics import SMALL_TALK_TOPICS, asks_weather, out_of_scope, topic_of
+from runtime.dialogue.topics import (
+    OUT_OF_SCOPE_TOPICS,
+    SMALL_TALK_TOPICS,
+    asks_weather,
+    only_task,
+    out_of_scope,
+    topic_of,
+)
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
@@ -171,6 +178,10 @@ class DialogueManager:
         name = turn.nlu.intent
         if out_of_scope(name, text):
             return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
+        if name == "OutOfScope" and topic_of(text, OUT_OF_SCOPE_TOPICS) is None:
+            task = only_task(text)
+            if task is not None:
+                return task  # "how much is a flight to Paris?": nothing it cannot do is named
         if name == "FallbackIntent" and topic_of(text, SMALL_TALK_TOPICS) in CLEAR_TOPICS:
             return "SmallTalk"  # "tell me something funny", "so bored": plainly small talk
         state = turn.state
@@ -181,7 +192,8 @@ class DialogueManager:
             and "CheckWeather" not in (state.intent, state.aside)
             and not ELLIPSIS_RE.match(text)
         ):
-            return "OutOfScope"  # "what's the population of Japan?": about a place, not weather
+            # "any tips for visiting Rome?" is a plan; "what's the population of Japan?" neither
+            return only_task(text) or "OutOfScope"
         if (
             state.intent == "FindFlights"
             and name not in ("FindFlights", "Cancel", "Goodbye")

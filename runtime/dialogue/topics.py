@@ -139,3 +139,10 @@ def out_of_scope(intent: str, message: str) -> bool:
         return True
     words = TASK_WORDS.get(intent)
     return words is not None and words.search(message) is None
+
+
+def only_task(message: str) -> str | None:
+    """The one task whose words a message uses ("how much is a flight to Paris?" → flights),
+    or None when it uses none or several."""
+    found = [name for name, words in TASK_WORDS.items() if words.search(message)]
+    return found[0] if len(found) == 1 else None

@@ -217,3 +217,18 @@ def test_damaged_answer_memory_degrades_to_none() -> None:
     state = DialogueState.from_dict({"answered": {"PlanTrip": "oops", "CheckWeather": {}}})
     assert state.answered == {"CheckWeather": {}}
     assert DialogueState.from_dict({"answered": ["x"], "mentioned": 3}).answered == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how much is a flight to Paris?", "FindFlights"),
+        ("any tips for visiting Rome?", "PlanTrip"),
+        ("how much does a hotel cost in Rome?", "OutOfScope"),
+    ],
+)
+def test_a_request_in_a_tasks_own_words_is_that_task_unless_it_names_what_cannot_be_done(
+    talk: Talk, text: str, intent: str
+) -> None:
+    [answer] = talk(text)
+    assert answer["intent"] == intent
