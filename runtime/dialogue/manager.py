@@ -2,16 +2,24 @@
 
 It routes one message (in this order):
 
-1. an answer to a "which one?" question (:mod:`runtime.dialogue.clarify`) fills that slot;
+1. an answer to a "which one?" question (:mod:`runtime.dialogue.clarify`) fills that slot, and
+   whatever else it says fills the rest;
 2. a yes to the last reply's offer starts the offered task, with whatever else was said
-   ("yes please, from Boston"); a no closes politely;
-3. a task intent (plan, weather, flights) goes to :class:`runtime.dialogue.tasks.TaskDialogue`,
-   which keeps the task after its answer for refinements, corrections and digressions;
-4. cancel, goodbye, misunderstandings and side answers go to
+   ("yes please, from Boston"), and so does settling for what a cannot-handle reply offered
+   instead ("ok, just show me the options then"); a no closes politely;
+3. a message that calls something off either is a cancel ("never mind the weather") or drops
+   the task at hand before the rest of it is read ("forget the trip, what's the weather in
+   Athens?");
+4. the intent is read again in the conversation (:mod:`runtime.dialogue.rereading`): an
+   elliptical question after a side answer asks that side question again; the words of a
+   task, of small talk or of something the bot cannot do correct the classifier;
+5. a task intent (plan, weather, flights) goes to :class:`runtime.dialogue.tasks.TaskDialogue`,
+   which keeps every task's answer for refinements, corrections and digressions;
+6. cancel, goodbye, misunderstandings and side answers go to
    :class:`runtime.dialogue.repair.Repair`, which resumes the task in progress.
 
 It also gives the NLU the context to read the next message in (:meth:`nlu_context`), as Lex
-receives its session state. Negative sentiment makes the reply empathetic.
+receives its session state. Plainly negative sentiment makes the reply empathetic.
 """
 
 from __future__ import annotations
@@ -23,25 +31,15 @@ from runtime.dialogue.clarify import pick
 from runtime.dialogue.cues import (
     ACKNOWLEDGE_RE,
     APOLOGY_RE,
-    CORRECTION_RE,
     DECLINE_RE,
-    ELLIPSIS_RE,
     called_off,
     plain_yes,
     settles_for,
-    trip_type_change,
 )
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import Repair, dropped
+from runtime.dialogue.rereading import aside_asked, intent_of
 from runtime.dialogue.tasks import TaskDialogue
-from runtime.dialogue.topics import (
-    OUT_OF_SCOPE_TOPICS,
-    SMALL_TALK_TOPICS,
-    asks_weather,
-    only_task,
-    out_of_scope,
-    topic_of,
-)
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.in_context import accepts
@@ -53,8 +51,6 @@ __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
 EMPATHY_AT = 0.2
 """How negative a message must be for an empathetic opening: "could I leave a day later?" is
 barely negative by its words ("leave"), "this is so frustrating" plainly is."""
-CLEAR_TOPICS = frozenset({"joke", "bored", "how_are_you"})
-"""Small-talk topics whose words say it plainly, even when the classifier is unsure."""
 
 
 class DialogueManager:
@@ -137,10 +133,10 @@ class DialogueManager:
             if turn.in_task:
                 return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
             return self._repair.side_answer(turn, "SmallTalk")  # "yes" with nothing asked
-        aside = self._aside(turn, text)
+        aside = aside_asked(self._model, turn, text)
         if aside is not None:
             return self._tasks.handle(turn, aside, dict(turn.nlu.slots))
-        name = self._intent_of(turn, text)
+        name = intent_of(turn, text)
         if name == "OutOfScope" and turn.nlu.intent != name and not turn.nlu.slots:
             # Not understood, but about something the bot cannot do: name what was said.
             turn = replace(turn, nlu=replace(turn.nlu, slots=dict(turn.nlu.mentioned)))
@@ -153,54 +149,6 @@ class DialogueManager:
         if name == "FallbackIntent" or name not in self._model.intents:
             return self._repair.misunderstood(turn)
         return self._repair.side_answer(turn, name)
-
-    def _aside(self, turn: TurnInput, text: str) -> str | None:
-        """The side task just answered, when the message asks it again about something else
-        ("and in Whistler?" after the weather, while a trip is being planned); else None.
-
-        Read in the context of the task at hand, such a fragment looks like a change to it; but
-        an elliptical question follows the last question asked, unless it says it corrects
-        ("actually", "instead", "make it")."""
-        state, nlu = turn.state, turn.nlu
-        aside = state.aside
-        if aside not in TASK_INTENTS or aside == state.intent or not nlu.slots:
-            return None
-        if not ELLIPSIS_RE.match(text) or CORRECTION_RE.search(text):
-            return None
-        if nlu.intent not in (state.intent, aside, "FallbackIntent"):
-            return None
-        intent = self._model.intent(str(aside))
-        return str(aside) if all(intent.slot(k) is not None for k in nlu.slots) else None
-
-    @staticmethod
-    def _intent_of(turn: TurnInput, text: str) -> str:
-        """The NLU's intent, read again where the words say more than the classifier did."""
-        name = turn.nlu.intent
-        if out_of_scope(name, text):
-            return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
-        if name == "OutOfScope" and topic_of(text, OUT_OF_SCOPE_TOPICS) is None:
-            task = only_task(text)
-            if task is not None:
-                return task  # "how much is a flight to Paris?": nothing it cannot do is named
-        if name == "FallbackIntent" and topic_of(text, SMALL_TALK_TOPICS) in CLEAR_TOPICS:
-            return "SmallTalk"  # "tell me something funny", "so bored": plainly small talk
-        state = turn.state
-        if (
-            name == "CheckWeather"
-            and not asks_weather(text)
-            and "date" not in turn.nlu.slots
-            and "CheckWeather" not in (state.intent, state.aside)
-            and not ELLIPSIS_RE.match(text)
-        ):
-            # "any tips for visiting Rome?" is a plan; "what's the population of Japan?" neither
-            return only_task(text) or "OutOfScope"
-        if (
-            state.intent == "FindFlights"
-            and name not in ("FindFlights", "Cancel", "Goodbye")
-            and trip_type_change(text)
-        ):
-            return "FindFlights"  # "can you do one way only?": the flight search in hand changes
-        return name
 
     def _clarified(self, turn: TurnInput) -> DialogueOutcome | None:
         """The option the message picks, filled into the task that asked; None if none."""

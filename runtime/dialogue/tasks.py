@@ -4,14 +4,16 @@ A frame is an intent and its slots. It stays in the session after its answer, so
 "make it 7 days", "budget 2000 instead" or "and back on the 14th" changes it and answers again;
 a new request of the same kind ("plan a trip to Rome") starts a new frame instead. Each turn:
 
-1. pick the frame: go on with the task at hand, or start one, seeded from an accepted offer and
-   carried over from the context ("flights there" → the last place, "on that day" → the last
-   date, a weather question → the last place); a task in progress that another one interrupts
-   is paused, and resumed with its next question once the other is answered;
+1. pick the frame (:mod:`runtime.dialogue.frames`): go on with the task at hand or with a task
+   answered earlier, or start one from an accepted offer and the context; a task in progress
+   that another one interrupts is paused, and resumed with its next question once the other is
+   answered;
 2. merge the message's slots and confirm what changed ("OK, 6 days instead of 4 days.");
 3. check before answering: ask which one when a value is ambiguous, say what was not understood,
    refuse a past date or a return before the departure, ask for what is still missing;
-4. fulfil, keep the frame, and offer what naturally comes next (flights after a plan).
+4. fulfil, remember the answer (every task's last one, for refinements after a digression), and
+   offer what naturally comes next (flights after a plan; the search itself after a booking the
+   bot cannot make).
 """
 
 from __future__ import annotations
