@@ -80,6 +80,43 @@ CANCEL_LEAD_RE = re.compile(
 )
 """A message that opens by calling something off: "forget the trip, …", "never mind the
 weather"; ``named`` is what it names, if anything."""
+REOPENED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "budget",
+        re.compile(
+            r"\b(?:cheaper|less expensive|more affordable|pricier|more expensive|"
+            r"(?:bigger|smaller|lower|higher|different|another) budget|spend (?:less|more)|"
+            r"(?:change|lower|raise|reduce|increase) (?:the |my )?budget)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\b(?:make it (?:longer|shorter)|(?:a bit |a little )?(?:longer|shorter) trip|"
+            r"(?:change|different) (?:the |my )?(?:length|duration|number of days))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "destination",
+        re.compile(
+            r"\b(?:somewhere else|(?:another|a different|different) (?:place|city|destination|"
+            r"country)|change (?:the |my )?destination)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\b(?:(?:another|a different|different|other) (?:day|date)s?|"
+            r"change (?:the |my )?(?:date|day|departure date))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+"""Asking to change a slot without saying to what ("can you make it cheaper?", "somewhere
+else"): the slot is asked for again."""
 BOOK_RE = re.compile(r"\bbook(?:ing)?\b", re.IGNORECASE)
 ELLIPSIS_RE = re.compile(
     r"^\W*(?:and|(?:and )?(?:what|how) about|what of|same for|ok(?:ay)?,? (?:and|what about))\b",
@@ -158,3 +195,9 @@ def called_off(message: str) -> tuple[str | None, str] | None:
         if task is None and named.split()[0] not in ("whole", "thing", "request", "search"):
             return None  # "cancel my hotel booking": something else is called off
     return task, message[match.end() :].strip(" ,.;:!-")
+
+
+def reopened(message: str) -> str | None:
+    """The slot a message asks to change without a new value ("make it cheaper" → budget), or
+    None."""
+    return next((slot for slot, pattern in REOPENED if pattern.search(message)), None)

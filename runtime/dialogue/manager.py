@@ -38,7 +38,7 @@ from runtime.dialogue.cues import (
 )
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
 from runtime.dialogue.repair import Repair, dropped
-from runtime.dialogue.rereading import aside_asked, intent_of
+from runtime.dialogue.rereading import aside_asked, intent_of, reopened_slot
 from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
@@ -123,19 +123,14 @@ class DialogueManager:
             return early
         text = turn.message.strip().rstrip(".!")
         off = called_off(text)
-        if off is not None and off[1] and turn.nlu.intent != "Cancel":
+        if off is not None and not off[1]:
+            return self._repair.cancel(turn)  # "never mind the weather"
+        if off is not None and turn.nlu.intent != "Cancel":
             # "forget the trip, what's the weather in Athens?": drop it, then answer the rest
             turn = replace(turn, state=dropped(turn.state, off[0]))
-        elif off is not None and not off[1]:
-            return self._repair.cancel(turn)  # "never mind the weather"
-        name = turn.nlu.intent
-        if name in ("FallbackIntent", "SmallTalk") and ACKNOWLEDGE_RE.fullmatch(text):
-            if turn.in_task:
-                return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
-            return self._repair.side_answer(turn, "SmallTalk")  # "yes" with nothing asked
-        aside = aside_asked(self._model, turn, text)
-        if aside is not None:
-            return self._tasks.handle(turn, aside, dict(turn.nlu.slots))
+        follow_up = self._follow_up(turn, text)
+        if follow_up is not None:
+            return follow_up
         name = intent_of(turn, text)
         if name == "OutOfScope" and turn.nlu.intent != name and not turn.nlu.slots:
             # Not understood, but about something the bot cannot do: name what was said.
@@ -149,6 +144,22 @@ class DialogueManager:
         if name == "FallbackIntent" or name not in self._model.intents:
             return self._repair.misunderstood(turn)
         return self._repair.side_answer(turn, name)
+
+    def _follow_up(self, turn: TurnInput, text: str) -> DialogueOutcome | None:
+        """A reply that follows from the last one rather than from the intent read: an "ok" or
+        a "yes" with nothing offered, the side question asked again ("and in Whistler?"), a
+        slot to change without its new value ("can you make it cheaper?"); None otherwise."""
+        if turn.nlu.intent in ("FallbackIntent", "SmallTalk") and ACKNOWLEDGE_RE.fullmatch(text):
+            if turn.in_task:
+                return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
+            return self._repair.side_answer(turn, "SmallTalk")  # "yes" with nothing asked
+        aside = aside_asked(self._model, turn, text)
+        if aside is not None:
+            return self._tasks.handle(turn, aside, dict(turn.nlu.slots))
+        reopened = reopened_slot(self._model, turn, text)
+        if reopened is not None:
+            return self._tasks.reopen(turn, *reopened)
+        return None
 
     def _clarified(self, turn: TurnInput) -> DialogueOutcome | None:
         """The option the message picks, filled into the task that asked; None if none."""

@@ -13,12 +13,14 @@ A classifier reads one message alone. In a conversation some readings are plainl
   ("any tips for visiting Rome?"), else a question the bot cannot answer ("what's the
   population of Japan?");
 - plain small-talk words are small talk when the classifier was unsure ("tell me a joke");
-- a trip type alone changes the flight search in hand ("can you do one way only?").
+- a trip type alone changes the flight search in hand ("can you do one way only?");
+- asking to change a slot without a new value ("can you make it cheaper?", "somewhere else")
+  asks for that slot again, of the task at hand or the latest answered task that has it.
 """
 
 from __future__ import annotations
 
-from runtime.dialogue.cues import CORRECTION_RE, ELLIPSIS_RE, trip_type_change
+from runtime.dialogue.cues import CORRECTION_RE, ELLIPSIS_RE, reopened, trip_type_change
 from runtime.dialogue.topics import (
     OUT_OF_SCOPE_TOPICS,
     SMALL_TALK_TOPICS,
@@ -77,3 +79,18 @@ def intent_of(turn: TurnInput, text: str) -> str:
     ):
         return "FindFlights"  # "can you do one way only?": the flight search in hand changes
     return name
+
+
+def reopened_slot(model: BotModel, turn: TurnInput, text: str) -> tuple[str, str] | None:
+    """``(task, slot)`` when the message asks to change a slot without saying to what, and a
+    task the session holds has that slot; else None."""
+    slot = reopened(text)
+    if slot is None or turn.nlu.slots or turn.nlu.intent in ("Cancel", "Goodbye"):
+        return None
+    state = turn.state
+    held = [state.intent] if state.intent in TASK_INTENTS else []
+    held += [name for name in reversed(state.answered) if name not in held]
+    for name in held:
+        if model.intent(str(name)).slot(slot) is not None:
+            return str(name), slot
+    return None

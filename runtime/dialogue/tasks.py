@@ -63,6 +63,14 @@ class TaskDialogue:
             return asked
         return self._fulfil(turn, frame)
 
+    def reopen(self, turn: TurnInput, name: str, slot: str) -> DialogueOutcome:
+        """Ask again for ``slot`` of task ``name`` (the task at hand or one answered earlier),
+        which the message wants changed without saying to what ("can you make it cheaper?")."""
+        frame = pick_frame(self._model, turn, name, {}, {})
+        frame.slots.pop(slot, None)
+        frame.lead.append(response(self._model, "reopen", {}))
+        return self._elicit(turn, frame, slot)
+
     def pending_prompt(self, state: DialogueState, turn: TurnInput) -> str:
         """The question of the task in progress ("How long will your trip be?"), or ``""``."""
         if state.intent not in self._model.intents or not state.eliciting_slot:

@@ -166,7 +166,8 @@ class EmbeddedNlu:
         )
         unsure = predicted in (expected, FALLBACK) or confidence < self.threshold
         if not reading.taken and eliciting and not mentions and unsure:
-            bare = self._bare_value(text, intent, eliciting)
+            earlier = context.answered.get(expected, {}).get(eliciting)
+            bare = self._bare_value(text, intent, eliciting, earlier)
             if bare is not None:
                 reading.slots[eliciting] = bare
         if not reading.taken or not answers_in_context(
@@ -189,8 +190,11 @@ class EmbeddedNlu:
             unresolved=reading.unresolved,
         )
 
-    def _bare_value(self, text: str, intent: Intent, slot_name: str) -> SlotValue | None:
-        """The whole message as the value of the slot being asked for ("5", "1500", "Lima")."""
+    def _bare_value(
+        self, text: str, intent: Intent, slot_name: str, earlier: SlotValue | None = None
+    ) -> SlotValue | None:
+        """The whole message as the value of the slot being asked for ("5", "1500", "Lima"); a
+        bare amount keeps the currency of the slot's ``earlier`` value, if it had one."""
         slot = intent.slot(slot_name)
         if slot is None:
             return None
@@ -199,7 +203,8 @@ class EmbeddedNlu:
         if parser == "duration":
             return parse_duration(stripped)
         if parser == "money":
-            return parse_money(stripped)
+            currency = earlier.get("currency") if isinstance(earlier, dict) else None
+            return parse_money(stripped, default_currency=str(currency or "USD"))
         if parser == "place" and len(stripped.split()) <= MAX_BARE_PLACE_WORDS:
             return self.slots.gazetteer.resolve(stripped)
         return None

@@ -46,6 +46,7 @@ CONNECTIVE = frozenset(
     can could would will shall may might do does did you your is be are was were
     better best works work prefer preferably ideally maybe perhaps possible possibly
     add more extra additional another plus less fewer longer shorter double twice half halve
+    somewhere anywhere probably think guess thinking considering
     extend shorten cut remove drop minus increase raise reduce lower by
     """.split()  # noqa: SIM905 - a word list reads better as text
 )

@@ -130,9 +130,10 @@ class SlotReader:
         Other kinds fill the first free slot of their type; in a flight search, a stay ("for 10
         days", "back a week later") sets the return date from the departure, and "two days
         later/earlier" moves a known date (:func:`runtime.nlu.slot_roles.stay_dates`).
-        ``known`` are the slots the dialogue already holds; an uncued date goes to ``focus``
-        (the slot the last message changed) when nothing is being asked. A mention that reads
-        two ways goes to ``ambiguous``, one that cannot be read to ``unresolved``.
+        ``known`` are the slots the dialogue already holds; an uncued value goes to the slot of
+        a known value the message rules out ("not Montreal, Toronto"), and an uncued date to
+        ``focus`` (the slot the last message changed) when nothing is being asked. A mention
+        that reads two ways goes to ``ambiguous``, one that cannot be read to ``unresolved``.
         """
         known = known or {}
         reading = SlotReading()
@@ -143,8 +144,10 @@ class SlotReader:
         dates: list[Mention] = []
         stays: list[Mention] = []
         currencies: set[str] = set()
+        ruled_out: list[SlotValue] = []
         for mention in mentions:
             if negated(mention, text):
+                ruled_out.append(mention.value)
                 continue
             if mention.kind == "currency":
                 currencies.add(str(mention.value))
@@ -158,9 +161,11 @@ class SlotReader:
                 free = [n for n in by_parser.get(mention.kind, []) if n not in reading.slots]
                 if free:
                     reading.put(eliciting if eliciting in free else free[0], mention, text)
-        self._read_places(reading, places, by_parser.get("place", []), text, eliciting)
-        date_slots = by_parser.get("date", [])
-        self._read_dates(reading, dates, date_slots, text, eliciting or focus, known)
+        # "not Montreal, Toronto": the new value takes the slot of the one ruled out
+        replaced = next((k for k, v in known.items() if v in ruled_out), None)
+        place_slots, date_slots = by_parser.get("place", []), by_parser.get("date", [])
+        self._read_places(reading, places, place_slots, text, eliciting or replaced)
+        self._read_dates(reading, dates, date_slots, text, eliciting or replaced or focus, known)
         if stays and "returnDate" in by_parser.get("date", []):
             moved = stay_dates(
                 stays[0],

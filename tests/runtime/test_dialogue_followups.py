@@ -232,3 +232,32 @@ def test_a_request_in_a_tasks_own_words_is_that_task_unless_it_names_what_cannot
 ) -> None:
     [answer] = talk(text)
     assert answer["intent"] == intent
+
+
+# ------------------------------------------------------------------ changes without a value
+@pytest.mark.parametrize(
+    ("messages", "slot"),
+    [
+        (("plan 5 days in Amsterdam with 1000 euros", "can you make it cheaper?"), "budget"),
+        (("flights from Paris to Rome on friday", "can we try a different date?"), "date"),
+        (("plan 3 days in Oslo with 900 euros", "hmm, somewhere else"), "destination"),
+    ],
+)
+def test_a_change_without_a_new_value_asks_for_that_slot_again(
+    talk: Talk, messages: tuple[str, str], slot: str
+) -> None:
+    # GIVEN an answered task  WHEN the traveller wants a slot changed but says not to what
+    *_, asked = talk(*messages)
+    # THEN that slot is asked for again, and the others are kept
+    assert asked["dialogState"] == "ElicitSlot"
+    assert slot not in asked["slots"] and len(asked["slots"]) >= 2
+
+
+def test_a_bare_amount_after_the_budget_was_reopened_keeps_its_currency(talk: Talk) -> None:
+    *_, planned = talk("plan 4 days in Zurich with 2000 francs", "can we go cheaper?", "1200")
+    assert planned["slots"]["budget"] == {"amount": 1200, "currency": "CHF"}
+
+
+def test_a_value_ruled_out_gives_its_slot_to_the_new_one(talk: Talk) -> None:
+    _, moved = talk("flights from Montreal to Vancouver on the 8th", "not montreal, toronto")
+    assert (moved["slots"]["origin"], moved["slots"]["destination"]) == ("Toronto", "Vancouver")
