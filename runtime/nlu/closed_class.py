@@ -8,7 +8,8 @@ message made only of such phrases (and of address, politeness and filler words) 
 before the classifier; anything else ("hi, plan a trip to Rome", "cancel my hotel booking") is
 left to the classifier, which stays the backstop for the wordings the lexicon lacks.
 
-Letters drawn out for effect are read as the word ("heyyy", "byeee", "thanksss"). When a
+Letters drawn out for effect are read as the word ("heyyy", "byeee", "thanksss"), and so is a
+long word with one slip of the keyboard ("cancle", "thnaks", "goodbey"). When a
 message mixes classes, the one that closes wins: goodbye over cancel over thanks over a greeting
 over small talk ("thanks, bye" is a goodbye, "hey, how are you?" a greeting). Small talk here is
 how-are-you, laughter and acknowledgements ("lol ok", "got it"); a bare "ok", "great" or "cool"
@@ -94,15 +95,50 @@ def _phrase_table() -> dict[tuple[str, ...], str]:
 _TABLE = _phrase_table()
 _LONGEST = max(len(key) for key in _TABLE)
 _VOCABULARY = frozenset(word for key in _TABLE for word in key) | _AROUND
+_MIN_TYPO_LENGTH = 5  # shorter words are too close to other words to guess at
+_TYPO_TARGETS = frozenset(
+    word for key in _TABLE for word in key if len(word) >= _MIN_TYPO_LENGTH and "'" not in word
+)
+
+
+_CLASS_OF = {word: intent for key, intent in _TABLE.items() for word in key}
+
+
+def _one_edit(typed: str, word: str) -> bool:
+    """True when ``typed`` is ``word`` with one letter swapped with its neighbour, replaced,
+    added or dropped ("cancle", "thnaks", "goodbyee")."""
+    if abs(len(typed) - len(word)) > 1 or typed == word:
+        return False
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return (
+            len(diff) == 2
+            and diff[1] == i + 1
+            and typed[i] == word[i + 1]
+            and typed[i + 1] == word[i]
+        )
+    short, long = (typed, word) if len(typed) < len(word) else (word, typed)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _known(word: str) -> str:
-    """``word`` as the lexicon spells it, when drawn-out letters hide it ("heyyy" → "hey")."""
+    """``word`` as the lexicon spells it, when drawn-out letters hide it ("heyyy" → "hey") or
+    one slip of the keyboard does ("cancle" → "cancel"; only long words, only one guess)."""
     if word in _VOCABULARY:
         return word
     for shorter in (_RUN3.sub(r"\1", word), _RUN3.sub(r"\1\1", word), _RUN2.sub(r"\1", word)):
         if shorter in _VOCABULARY:
             return shorter
+    if len(word) >= _MIN_TYPO_LENGTH:
+        guesses = sorted(
+            (target for target in _TYPO_TARGETS if _one_edit(word, target)),
+            key=lambda target: ((target,) not in _TABLE, abs(len(target) - len(word)), target),
+        )
+        if len({_CLASS_OF[guess] for guess in guesses}) == 1:  # "thnaks": thanks or thnks
+            return guesses[0]
     return word
 
 

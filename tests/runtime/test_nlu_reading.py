@@ -76,6 +76,22 @@ def test_a_message_made_only_of_one_closed_class_is_read_by_rule(text: str, inte
 
 @pytest.mark.parametrize(
     ("text", "intent"),
+    [("cancle", "Cancel"), ("thansk so much", "Thanks"), ("goodbey", "Goodbye")],
+)
+def test_one_slip_of_the_keyboard_in_a_long_closed_class_word_is_forgiven(
+    text: str, intent: str
+) -> None:
+    assert closed_class(text) == intent
+
+
+def test_short_words_and_other_words_are_not_guessed_at() -> None:
+    assert closed_class("helo") is None  # too short to guess
+    assert closed_class("hotel") is None  # no closed-class word one slip away
+    assert closed_class("plans") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
     [
         ("thanks, goodbye", "Goodbye"),
         ("never mind, thanks", "Cancel"),
