@@ -39,11 +39,18 @@ APOLOGY_RE = re.compile(
 )
 """An opening that apologises or corrects ("sorry, I meant …", "no wait, 6 days"): the "no" of
 a correction is no frustration."""
-DECLINE_RE = re.compile(
-    r"(?:no|nope|nah|not now|maybe later|no need|i'm good|im good|not really)"
-    r"(?:,? (?:thanks|thank you|that's all|i'm fine))?",
+DECLINE_HEADS = frozenset(["no", "nope", "nah", "not", "maybe", "i'm", "im", "i", "we're", "it's"])
+DECLINE_WORDS = DECLINE_HEADS | frozenset(
+    """
+    thanks thank you now yet later really need good fine that's all ok okay alright right for
+    the moment at this time just am thing though
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+DECLINE_OPENING_RE = re.compile(
+    r"^\W*(?:no,? thanks?|no thank you|no,? but|nah|nope|not (?:now|yet|really)|maybe later)\b",
     re.IGNORECASE,
 )
+"""A message that opens by politely declining ("no thanks, just the weather"): no frustration."""
 REFINE_RE = re.compile(
     r"\b(?:instead|actually|rather|change|changed|switch|make it|make that|make the|what about|"
     r"how about|what of|and|also|same|sorry|i meant|no wait|correction|update|again|but|then|too|"
@@ -201,3 +208,14 @@ def reopened(message: str) -> str | None:
     """The slot a message asks to change without a new value ("make it cheaper" → budget), or
     None."""
     return next((slot for slot, pattern in REOPENED if pattern.search(message)), None)
+
+
+def declines(text: str) -> bool:
+    """A no and nothing more ("no", "not yet, maybe later", "nah I'm good, thanks")."""
+    words = [t.text for t in tokenize(text)]
+    return (
+        bool(words)
+        and words[0] in DECLINE_HEADS
+        and all(w in DECLINE_WORDS for w in words)
+        and (words[0] != "i" or "good" in words or "fine" in words)
+    )

@@ -31,8 +31,9 @@ from runtime.dialogue.clarify import pick
 from runtime.dialogue.cues import (
     ACKNOWLEDGE_RE,
     APOLOGY_RE,
-    DECLINE_RE,
+    DECLINE_OPENING_RE,
     called_off,
+    declines,
     plain_yes,
     settles_for,
 )
@@ -115,7 +116,7 @@ class DialogueManager:
         text = message.strip().rstrip(".!")
         if called_off(text) is not None:
             return False  # "forget it, …" calls something off; it is no complaint
-        return APOLOGY_RE.match(text) is None and DECLINE_RE.fullmatch(text) is None
+        return APOLOGY_RE.match(text) is None and DECLINE_OPENING_RE.match(text) is None
 
     def _route(self, turn: TurnInput) -> DialogueOutcome:
         early = self._clarified(turn) or self._answer_to_offer(turn)
@@ -215,6 +216,6 @@ class DialogueManager:
             intent = self._model.intent(offer)
             said = {k: v for k, v in nlu.slots.items() if intent.slot(k) is not None}
             return self._tasks.handle(plain, offer, said, seeds=seeds)
-        if DECLINE_RE.fullmatch(text):
+        if declines(text):
             return self._repair.declined(turn)
         return None

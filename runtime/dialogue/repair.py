@@ -95,13 +95,12 @@ class Repair:
     def declined(self, turn: TurnInput) -> DialogueOutcome:
         """A no to the last offer: a polite close that keeps the context.
 
-        The intent reported is the NLU's when it read a closing ("no thanks" is ``Thanks``),
-        else ``Cancel``: the offer is what was called off, not a misunderstanding.
+        The intent reported is ``Thanks`` for a no with thanks ("no thanks"), else ``Cancel``:
+        the offer is what was called off, neither a misunderstanding nor a goodbye (the
+        conversation goes on, so "maybe later" is no ``Goodbye``).
         """
         state = replace(turn.state, offer=None, instead=False, fallback_count=0)
-        name = turn.nlu.intent
-        if name not in ("Thanks", "Goodbye", "Cancel", "SmallTalk"):
-            name = "Cancel"
+        name = "Thanks" if turn.nlu.intent == "Thanks" else "Cancel"
         reply = self._model.responses["offer_declined"]
         return DialogueOutcome(reply, name, {}, "Fulfilled", state)
 

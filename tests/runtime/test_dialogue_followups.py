@@ -261,3 +261,19 @@ def test_a_bare_amount_after_the_budget_was_reopened_keeps_its_currency(talk: Ta
 def test_a_value_ruled_out_gives_its_slot_to_the_new_one(talk: Talk) -> None:
     _, moved = talk("flights from Montreal to Vancouver on the 8th", "not montreal, toronto")
     assert (moved["slots"]["origin"], moved["slots"]["destination"]) == ("Toronto", "Vancouver")
+
+
+# ------------------------------------------------------------------ declining an offer
+@pytest.mark.parametrize("no", ["not yet, maybe later", "nah I'm good", "no"])
+def test_a_no_to_an_offer_in_any_words_keeps_the_conversation(talk: Talk, no: str) -> None:
+    # GIVEN a plan whose reply offers flights  WHEN the traveller declines in their own words
+    _, declined, weather = talk("plan 5 days in Vienna with 1000 euros", no, "weather there?")
+    # THEN it is a polite no that forgets nothing: the plan's place is still "there"
+    assert declined["intent"] == "Cancel" and declined["reply"].startswith("No problem.")
+    assert (weather["intent"], weather["slots"]) == ("CheckWeather", {"destination": "Vienna"})
+
+
+def test_a_no_thanks_that_asks_something_else_gets_no_apology(talk: Talk) -> None:
+    _, weather = talk("plan 5 days in Vienna with 1000 euros", "no thanks, just the weather")
+    assert weather["intent"] == "CheckWeather"
+    assert not weather["reply"].startswith("I'm sorry")
