@@ -25,6 +25,7 @@ FALLBACK = "FallbackIntent"
 NAMED = "OutOfScope"  # the intent whose slots say what a message names: places and a date
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
+RIVAL_AT = 0.4  # below the threshold, but a guess for another task worth heeding
 RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
@@ -177,6 +178,9 @@ class EmbeddedNlu:
             predicted=predicted,
             confidence=confidence,
             threshold=self.threshold,
+            rival=confidence >= RIVAL_AT
+            and predicted in self.model.intents
+            and bool(self.model.intent(predicted).slots),
         ):
             return None
         return NluResult(

@@ -37,7 +37,8 @@ CONNECTIVE = frozenset(
     i me my we us our it its it's that this those these there here
     please pls plz ok okay yes yeah yep yup ya sure fine great good cool nice perfect alright right
     awesome lovely no nope nah not
-    actually instead rather sorry meant wait oops hmm um correction change changed switch
+    actually instead rather sorry meant wait oops hmm um uh er ah oh
+    correction change changed switch
     let let's lets put set update move
     on in at for to from of by with until till through around between before after into
     back return returning come coming home leaving leave departing depart going go get
@@ -78,13 +79,18 @@ def answers_in_context(
     predicted: str,
     confidence: float,
     threshold: float,
+    rival: bool = False,
 ) -> bool:
     """Whether a message that supplies slots of ``expected`` is an answer to that task.
 
     It is when the classifier agrees, or is unsure, or when nothing but connective words is left
     besides the values; otherwise a confident other intent wins ("will it snow in Oslo?" while a
-    flight search asks for a date is a weather question).
+    flight search asks for a date is a weather question). A ``rival`` guess (another intent with
+    slots of its own) wins even when unsure, if words are left that are not the values: "now
+    plan Porto too" after a weather answer is a plan, not the weather in Porto.
     """
-    if predicted == expected or predicted == "FallbackIntent" or confidence < threshold:
+    if predicted == expected or predicted == "FallbackIntent":
+        return True
+    if confidence < threshold and not rival:
         return True
     return not residue(text, mentions)

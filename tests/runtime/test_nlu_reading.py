@@ -267,3 +267,20 @@ def test_a_one_way_search_moves_its_departure_and_a_return_is_read_from_its_cue(
     one_way = {k: v for k, v in FLIGHT.items() if k != "returnDate"}
     result = nlu.recognize(text, after("FindFlights", one_way))
     assert (result.intent, result.slots) == ("FindFlights", slots)
+
+
+def test_a_guess_for_another_task_with_words_of_its_own_outweighs_the_task_at_hand(
+    nlu: EmbeddedNlu,
+) -> None:
+    # GIVEN a weather answer about Porto, after a plan
+    context = NluContext(
+        session_id="s",
+        active_intent="CheckWeather",
+        slots={"destination": "Porto"},
+        completed=True,
+        answered={"PlanTrip": dict(PLAN), "CheckWeather": {"destination": "Porto"}},
+    )
+    # WHEN the next message asks for a plan in its own words, the classifier unsure
+    result = nlu.recognize("ok now plan porto too", context)
+    # THEN it is a plan for Porto, not the weather there again
+    assert (result.intent, result.slots) == ("PlanTrip", {"destination": "Porto"})
