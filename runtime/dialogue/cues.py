@@ -1,10 +1,12 @@
 """The words that steer the dialogue, whatever intent the classifier read.
 
 A message's intent says what is asked; these cues say how it relates to the conversation so
-far: a yes or a no to an offer, a refinement of the last task rather than a new request, a
-reference to the last place or date, an elliptical follow-up to the last answer ("and in
-Whistler?"), settling for what the bot offered instead of what it cannot do ("ok, just show me
-the options then"), and a change of trip type ("one way only", "make it a round trip").
+far: a yes or a no to an offer ("yeah go on", "not yet, maybe later"), a refinement of the last
+task rather than a new request, a reference to the last place or date, an elliptical follow-up
+to the last answer ("and in Whistler?"), settling for what the bot offered instead of what it
+cannot do ("ok, just show me the options then"), calling something off ("forget the trip, …"),
+a change without its value ("can you make it cheaper?"), and a change of trip type ("one way
+only", "make it a round trip"). Openings that apologise, correct or decline are no frustration.
 """
 
 from __future__ import annotations
