@@ -35,7 +35,8 @@ CONNECTIVE = frozenset(
     """
     a an the and or but so then also too as well just only even still
     i me my we us our it its it's that this those these there here
-    please pls plz ok okay yes yeah yep yup ya sure fine great good cool nice perfect alright right
+    please pls plz thanks thank thx cheers
+    ok okay yes yeah yep yup ya sure fine great good cool nice perfect alright right
     awesome lovely no nope nah not
     actually instead rather sorry meant wait oops hmm um uh er ah oh
     correction change changed switch
