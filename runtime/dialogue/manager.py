@@ -122,7 +122,7 @@ class DialogueManager:
         early = self._clarified(turn) or self._answer_to_offer(turn)
         if early is not None:
             return early
-        text = turn.message.strip().rstrip(".!")
+        text = turn.text
         off = called_off(text)
         if off is not None and not off[1]:
             return self._repair.cancel(turn)  # "never mind the weather"
@@ -203,13 +203,13 @@ class DialogueManager:
         if state.offer not in TASK_INTENTS:
             return None
         offer = str(state.offer)
-        text = turn.message.strip().rstrip(".!")
+        text = turn.text
         seeds: dict[str, SlotValue] = {"destination": state.last_place} if state.last_place else {}
         plain = replace(turn, state=replace(state, offer=None, instead=False))
         nlu = turn.nlu
         if plain_yes(text):
             return self._tasks.handle(plain, offer, {}, seeds=seeds)
-        if (accepts(turn.message) and nlu.intent == offer) or (
+        if (accepts(text) and nlu.intent == offer) or (
             state.instead and settles_for(offer, nlu.intent, text)
         ):
             # "yes please, from Boston"; after "I can't …, but I can …": "ok, just show me then"

@@ -112,7 +112,7 @@ class Repair:
         one, and the task at hand goes on."""
         state = turn.state
         responses = self._model.intent("Cancel").responses
-        off = called_off(turn.message.strip())
+        off = called_off(turn.text)
         named = off[0] if off else None
         if named is not None and state.intent in TASK_INTENTS and named != state.intent:
             return self._cancel_other(turn, named)

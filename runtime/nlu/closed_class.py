@@ -69,7 +69,8 @@ _PRECEDENCE = ("Goodbye", "Cancel", "Thanks", "Greeting", "SmallTalk")
 
 _AROUND = frozenset(
     """
-    no bot travelbot travel there again everyone everybody all you mate friend buddy pal dude guys
+    no hmm hm um uh er erm oh ah well so
+    bot travelbot travel there again everyone everybody all you mate friend buddy pal dude guys
     folks man sir madam team agent assistant robot
     please pls plz so very much a the lot lots loads bunch ton tons heaps million really kindly
     again then now just for

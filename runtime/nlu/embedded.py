@@ -19,6 +19,7 @@ from runtime.nlu.entities import Mention, parse_duration, parse_money
 from runtime.nlu.gazetteer import Gazetteer
 from runtime.nlu.in_context import accepts, answers_in_context
 from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
+from runtime.nlu.text import without_fillers
 from runtime.types import NluContext, NluResult, SlotValue
 
 FALLBACK = "FallbackIntent"
@@ -121,7 +122,7 @@ class EmbeddedNlu:
     def _expected(self, text: str, context: NluContext) -> list[str]:
         """The tasks a message may answer, in turn: an accepted offer, else the task at hand,
         then the tasks answered earlier, the latest first."""
-        if context.offered_intent in self.model.intents and accepts(text):
+        if context.offered_intent in self.model.intents and accepts(without_fillers(text)):
             return [str(context.offered_intent)]
         found = [context.active_intent] if context.active_intent in self.model.intents else []
         found += [
@@ -203,7 +204,7 @@ class EmbeddedNlu:
         if slot is None:
             return None
         parser = self.model.slot_types[slot.type].parser
-        stripped = text.strip().rstrip(".!")
+        stripped = without_fillers(text)
         if parser == "duration":
             return parse_duration(stripped)
         if parser == "money":

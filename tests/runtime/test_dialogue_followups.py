@@ -277,3 +277,8 @@ def test_a_no_thanks_that_asks_something_else_gets_no_apology(talk: Talk) -> Non
     _, weather = talk("plan 5 days in Vienna with 1000 euros", "no thanks, just the weather")
     assert weather["intent"] == "CheckWeather"
     assert not weather["reply"].startswith("I'm sorry")
+
+
+def test_a_hesitation_before_an_elliptical_question_changes_nothing(talk: Talk) -> None:
+    *_, again = talk("plan a trip to Vancouver", "weather there?", "hmm, and in Whistler?")
+    assert (again["intent"], again["slots"]) == ("CheckWeather", {"destination": "Whistler"})

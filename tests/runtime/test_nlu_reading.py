@@ -16,6 +16,7 @@ from runtime.model import default_model
 from runtime.nlu.adjust import changed_budget, changed_duration
 from runtime.nlu.closed_class import closed_class
 from runtime.nlu.embedded import EmbeddedNlu, model_vocabulary
+from runtime.nlu.text import without_fillers
 from runtime.places.lookup import Places
 from runtime.types import NluContext, SlotValue
 
@@ -284,3 +285,27 @@ def test_a_guess_for_another_task_with_words_of_its_own_outweighs_the_task_at_ha
     result = nlu.recognize("ok now plan porto too", context)
     # THEN it is a plan for Porto, not the weather there again
     assert (result.intent, result.slots) == ("PlanTrip", {"destination": "Porto"})
+
+
+# ------------------------------------------------------------------ hesitations
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("hmm, yeah sure, from Toronto", "yeah sure, from Toronto"),
+        ("uh... 1200 please", "1200"),
+        ("well, and in Whistler?", "and in Whistler?"),
+        ("hmm", "hmm"),  # nothing but a hesitation stays what it is
+        ("Ohio", "Ohio"),  # a word that only starts like one is kept
+    ],
+)
+def test_an_opening_hesitation_and_a_closing_please_are_not_what_is_said(
+    text: str, read: str
+) -> None:
+    assert without_fillers(text) == read
+
+
+def test_a_bare_answer_after_a_hesitation_is_still_the_answer(nlu: EmbeddedNlu) -> None:
+    asking = NluContext(session_id="s", active_intent="PlanTrip", eliciting_slot="budget")
+    assert nlu.recognize("hmm, 1200", asking).slots == {
+        "budget": {"amount": 1200, "currency": "USD"}
+    }
