@@ -282,3 +282,15 @@ def test_a_no_thanks_that_asks_something_else_gets_no_apology(talk: Talk) -> Non
 def test_a_hesitation_before_an_elliptical_question_changes_nothing(talk: Talk) -> None:
     *_, again = talk("plan a trip to Vancouver", "weather there?", "hmm, and in Whistler?")
     assert (again["intent"], again["slots"]) == ("CheckWeather", {"destination": "Whistler"})
+
+
+def test_everything_an_out_of_scope_request_named_carries_over_to_the_plan(talk: Talk) -> None:
+    _, planned = talk(
+        "can you book me a hotel in Rome for 3 nights under 500 euros", "ok, plan it then"
+    )
+    assert (planned["intent"], planned["dialogState"]) == ("PlanTrip", "Fulfilled")
+    assert planned["slots"] == {
+        "destination": "Rome",
+        "duration": 3,
+        "budget": {"amount": 500, "currency": "EUR"},
+    }

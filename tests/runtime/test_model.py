@@ -60,6 +60,8 @@ def test_shipped_model_has_every_contract_intent_with_enough_utterances() -> Non
         ("OutOfScope", "destination"),
         ("OutOfScope", "origin"),  # "train tickets from Paris to Lyon": carried to a search
         ("OutOfScope", "date"),
+        ("OutOfScope", "duration"),
+        ("OutOfScope", "budget"),
     }
 
 
