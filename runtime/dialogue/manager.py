@@ -43,7 +43,6 @@ from runtime.dialogue.rereading import aside_asked, intent_of, reopened_slot
 from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
-from runtime.nlu.in_context import accepts
 from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
@@ -209,10 +208,9 @@ class DialogueManager:
         nlu = turn.nlu
         if plain_yes(text):
             return self._tasks.handle(plain, offer, {}, seeds=seeds)
-        if (accepts(text) and nlu.intent == offer) or (
-            state.instead and settles_for(offer, nlu.intent, text)
-        ):
-            # "yes please, from Boston"; after "I can't …, but I can …": "ok, just show me then"
+        if nlu.intent == offer or (state.instead and settles_for(offer, nlu.intent, text)):
+            # "yes please, from Boston", "and flights?" (what the message says wins over the
+            # seeds); after "I can't …, but I can …": "ok, just show me the options then"
             intent = self._model.intent(offer)
             said = {k: v for k, v in nlu.slots.items() if intent.slot(k) is not None}
             return self._tasks.handle(plain, offer, said, seeds=seeds)

@@ -294,3 +294,17 @@ def test_everything_an_out_of_scope_request_named_carries_over_to_the_plan(talk:
         "duration": 3,
         "budget": {"amount": 500, "currency": "EUR"},
     }
+
+
+def test_asking_for_the_offered_task_in_its_own_words_takes_the_offer(talk: Talk) -> None:
+    # GIVEN a plan whose reply offers flights there
+    _, flights = talk("plan 5 days in Vienna with 1000 euros", "and flights?")
+    # WHEN flights are asked for without a yes  THEN the search goes to the plan's place
+    assert (flights["intent"], flights["slots"]) == ("FindFlights", {"destination": "Vienna"})
+
+
+def test_a_search_of_its_own_after_the_offer_keeps_its_own_places(talk: Talk) -> None:
+    _, flights = talk(
+        "plan 5 days in Vienna with 1000 euros", "flights from Paris to Rome tomorrow"
+    )
+    assert flights["slots"] == {"origin": "Paris", "destination": "Rome", "date": "2027-03-02"}
