@@ -5,8 +5,9 @@ It routes one message (in this order):
 1. an answer to a "which one?" question (:mod:`runtime.dialogue.clarify`) fills that slot, and
    whatever else it says fills the rest;
 2. a yes to the last reply's offer starts the offered task, with whatever else was said
-   ("yes please, from Boston"), and so does settling for what a cannot-handle reply offered
-   instead ("ok, just show me the options then"); a no closes politely;
+   ("yes please, from Boston"), and so do asking for that task ("and flights?") and settling
+   for what a cannot-handle reply offered instead ("ok, just show me the options then"); a no
+   closes politely;
 3. a message that calls something off either is a cancel ("never mind the weather") or drops
    the task at hand before the rest of it is read ("forget the trip, what's the weather in
    Athens?");
