@@ -46,6 +46,12 @@ class NluContext:
     slots: dict[str, SlotValue] = field(default_factory=dict)
     completed: bool = False
     offered_intent: str | None = None
+    focus_slot: str | None = None
+    """After an answer, the one slot the last message set: an uncued date goes to it first."""
+    answered: dict[str, dict[str, SlotValue]] = field(default_factory=dict)
+    """Slots of the tasks answered earlier in the session, by intent (the latest last): a
+    fragment that fills nothing of the task at hand may refine one of them ("make it 1500" after
+    a plan and a weather question)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +70,11 @@ class NluResult:
     """Slot -> the text of a mention that looked like a value but could not be normalised
     ("a trip to Atlantis" -> {"destination": "Atlantis"}), so the dialogue can say so instead of
     dropping it silently."""
+    mentioned: dict[str, SlotValue] = field(default_factory=dict)
+    """The places and date a message names, by role, when its intent was not understood ("tell
+    me about Lisbon" -> {"destination": "Lisbon"}): not slots of any intent, but what the
+    dialogue can name back ("I can plan a trip to Lisbon …") instead of a bare "didn't get
+    that"."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +103,15 @@ class DialogueState:
     asked) or, with ``completed``, the one just answered, kept so that "make it 7 days" or "back
     on the 14th" can refine it. ``paused`` is a task interrupted by a side question, resumed when
     that is answered; ``clarifying`` is a question "which one?" ({"slot", "options"}).
+    ``answered`` keeps the slots of each task's last answer (intent -> slots, the latest last), so
+    a plan can still be refined after a weather question; ``aside`` is the side task the last
+    reply answered before going back to the task in progress ("and in Whistler?" asks it again);
+    ``mentioned`` holds what a request the bot could not do named (its places and date, by
+    role), for the task that follows it; ``instead`` says the pending ``offer`` is what the bot
+    can do in place of what was asked ("ok, just show me the options then" takes it); ``focus``
+    is the one slot the last message set, which a bare date then changes ("and back sunday",
+    then "make it monday instead" moves the return, not the departure).
+    Every field has a default, so a state stored by an older version still loads.
     """
 
     intent: str | None = None
@@ -107,6 +127,11 @@ class DialogueState:
     clarifying: dict[str, Any] | None = None  # {"slot", "options"}
     round_trip: bool = False  # the traveller asked for a return flight: ask for its date
     last_currency: str | None = None  # the last budget's currency, to suggest budgets in it
+    answered: dict[str, dict[str, Any]] = field(default_factory=dict)  # intent -> last slots
+    aside: str | None = None  # the side task answered just before the task at hand resumed
+    mentioned: dict[str, Any] = field(default_factory=dict)  # an out-of-scope request's values
+    instead: bool = False  # the offer is what the bot can do instead of what was asked
+    focus: str | None = None  # the one slot the last message set ("and back sunday")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""
@@ -134,6 +159,9 @@ class DialogueState:
             and isinstance(clarifying.get("options"), list)
             else None
         )
+        answered = state.answered if isinstance(state.answered, dict) else {}
+        state.answered = {str(k): dict(v) for k, v in answered.items() if isinstance(v, dict)}
+        state.mentioned = dict(state.mentioned) if isinstance(state.mentioned, dict) else {}
         return state
 
 

@@ -2,69 +2,56 @@
 
 It routes one message (in this order):
 
-1. an answer to a "which one?" question (:mod:`runtime.dialogue.clarify`) fills that slot;
+1. an answer to a "which one?" question (:mod:`runtime.dialogue.clarify`) fills that slot, and
+   whatever else it says fills the rest;
 2. a yes to the last reply's offer starts the offered task, with whatever else was said
-   ("yes please, from Boston"); a no closes politely;
-3. a task intent (plan, weather, flights) goes to :class:`runtime.dialogue.tasks.TaskDialogue`,
-   which keeps the task after its answer for refinements, corrections and digressions;
-4. cancel, goodbye, misunderstandings and side answers go to
+   ("yes please, from Boston"), and so do asking for that task ("and flights?") and settling
+   for what a cannot-handle reply offered instead ("ok, just show me the options then"); a no
+   closes politely;
+3. a message that calls something off either is a cancel ("never mind the weather") or drops
+   the task at hand before the rest of it is read ("forget the trip, what's the weather in
+   Athens?");
+4. the intent is read again in the conversation (:mod:`runtime.dialogue.rereading`): an
+   elliptical question after a side answer asks that side question again; the words of a
+   task, of small talk or of something the bot cannot do correct the classifier;
+5. a task intent (plan, weather, flights) goes to :class:`runtime.dialogue.tasks.TaskDialogue`,
+   which keeps every task's answer for refinements, corrections and digressions;
+6. cancel, goodbye, misunderstandings and side answers go to
    :class:`runtime.dialogue.repair.Repair`, which resumes the task in progress.
 
 It also gives the NLU the context to read the next message in (:meth:`nlu_context`), as Lex
-receives its session state. Negative sentiment makes the reply empathetic.
+receives its session state. Plainly negative sentiment makes the reply empathetic.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from runtime.dialogue.clarify import pick
+from runtime.dialogue.cues import (
+    ACKNOWLEDGE_RE,
+    APOLOGY_RE,
+    DECLINE_OPENING_RE,
+    called_off,
+    declines,
+    plain_yes,
+    settles_for,
+)
 from runtime.dialogue.fulfilment import Fulfiller, FulfilmentContext
-from runtime.dialogue.repair import Repair
-from runtime.dialogue.tasks import ONE_WAY_RE, ROUND_TRIP_RE, TaskDialogue
-from runtime.dialogue.topics import out_of_scope
+from runtime.dialogue.repair import Repair, dropped
+from runtime.dialogue.rereading import aside_asked, intent_of, reopened_slot
+from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
-from runtime.nlu.in_context import accepts
-from runtime.nlu.text import tokenize
 from runtime.types import DialogueState, NluContext, SlotValue, Understanding
 
 __all__ = ["TASK_INTENTS", "DialogueManager", "DialogueOutcome"]
 
-YES_HEADS = frozenset(
-    {"yes", "yeah", "yep", "yup", "ya", "sure", "ok", "okay", "alright", "please", "absolutely"}
-)
-YES_WORDS = YES_HEADS | frozenset(
-    """
-    do go ahead why not sounds good great perfect cool lovely nice that would be let's lets it
-    for thanks thank you sure thing deal fine by me please
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
 
-
-def plain_yes(text: str) -> bool:
-    """A yes and nothing more ("yes please", "yeah why not", "sure, sounds great"); "ok thanks"
-    and "great, thanks" are thank-yous, not a yes."""
-    words = [t.text for t in tokenize(text)]
-    if text.strip().lower().startswith("of course"):
-        return all(w in YES_WORDS | {"of", "course"} for w in words)
-    if not words or words[0] not in YES_HEADS or any(w not in YES_WORDS for w in words):
-        return False
-    return not (words[0] in ("ok", "okay", "alright") and ("thanks" in words or "thank" in words))
-
-
-TRIP_TYPE_RE = re.compile(f"{ONE_WAY_RE.pattern}|{ROUND_TRIP_RE.pattern}", re.IGNORECASE)
-ACKNOWLEDGE_RE = re.compile(
-    r"(?:ok|okay|alright|all right|right|cool|got it|i see|fine|hmm+|sure|noted)", re.IGNORECASE
-)
-APOLOGY_RE = re.compile(r"\W*(?:sorry|oops|my bad|apologies|whoops)\b", re.IGNORECASE)
-DECLINE_RE = re.compile(
-    r"(?:no|nope|nah|not now|maybe later|no need|i'm good|im good|not really)"
-    r"(?:,? (?:thanks|thank you|that's all|i'm fine))?",
-    re.IGNORECASE,
-)
+EMPATHY_AT = 0.2
+"""How negative a message must be for an empathetic opening: "could I leave a day later?" is
+barely negative by its words ("leave"), "this is so frustrating" plainly is."""
 
 
 class DialogueManager:
@@ -94,6 +81,8 @@ class DialogueManager:
             slots=dict(state.slots),
             completed=state.completed,
             offered_intent=state.offer,
+            focus_slot=state.focus if state.completed else None,
+            answered={k: dict(v) for k, v in state.answered.items()},
         )
 
     def respond(
@@ -117,28 +106,36 @@ class DialogueManager:
 
     @staticmethod
     def _upset(understanding: Understanding, message: str, outcome: DialogueOutcome) -> bool:
-        """Negative sentiment that deserves empathy: not an apology ("sorry, I meant …"), a
-        polite no, thanks, cancel or goodbye."""
-        if understanding.sentiment.label != "negative":
+        """Negative sentiment that deserves empathy: not an apology or a correction ("sorry, I
+        meant …", "no wait, 6 days"), a polite no, thanks, cancel, goodbye or small talk."""
+        sentiment = understanding.sentiment
+        if sentiment.label != "negative" or sentiment.score < EMPATHY_AT:
             return False
-        if outcome.intent in ("Goodbye", "Thanks", "Cancel"):
-            return False
+        if outcome.intent in ("Goodbye", "Thanks", "Cancel", "SmallTalk"):
+            return False  # small talk has its own answer to a mood ("Sorry about that …")
         text = message.strip().rstrip(".!")
-        return APOLOGY_RE.match(text) is None and DECLINE_RE.fullmatch(text) is None
+        if called_off(text) is not None:
+            return False  # "forget it, …" calls something off; it is no complaint
+        return APOLOGY_RE.match(text) is None and DECLINE_OPENING_RE.match(text) is None
 
     def _route(self, turn: TurnInput) -> DialogueOutcome:
         early = self._clarified(turn) or self._answer_to_offer(turn)
         if early is not None:
             return early
-        text = turn.message.strip().rstrip(".!")
-        name = turn.nlu.intent
-        if (
-            name in ("FallbackIntent", "SmallTalk")
-            and turn.in_task
-            and ACKNOWLEDGE_RE.fullmatch(text)
-        ):
-            return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
-        name = self._intent_of(turn, text)
+        text = turn.text
+        off = called_off(text)
+        if off is not None and not off[1]:
+            return self._repair.cancel(turn)  # "never mind the weather"
+        if off is not None and turn.nlu.intent != "Cancel":
+            # "forget the trip, what's the weather in Athens?": drop it, then answer the rest
+            turn = replace(turn, state=dropped(turn.state, off[0]))
+        follow_up = self._follow_up(turn, text)
+        if follow_up is not None:
+            return follow_up
+        name = intent_of(turn, text)
+        if name == "OutOfScope" and turn.nlu.intent != name and not turn.nlu.slots:
+            # Not understood, but about something the bot cannot do: name what was said.
+            turn = replace(turn, nlu=replace(turn.nlu, slots=dict(turn.nlu.mentioned)))
         if name in TASK_INTENTS:
             return self._tasks.handle(turn, name, dict(turn.nlu.slots))
         if name == "Cancel":
@@ -149,19 +146,21 @@ class DialogueManager:
             return self._repair.misunderstood(turn)
         return self._repair.side_answer(turn, name)
 
-    @staticmethod
-    def _intent_of(turn: TurnInput, text: str) -> str:
-        """The NLU's intent, read again where the words say more than the classifier did."""
-        name = turn.nlu.intent
-        if out_of_scope(name, text):
-            return "OutOfScope"  # "do you sell insurance?", "I need a hotel in Rome": known asks
-        if (
-            name == "FallbackIntent"
-            and turn.state.intent == "FindFlights"
-            and TRIP_TYPE_RE.search(text)
-        ):
-            return "FindFlights"  # "just one way please": a change to the flight search in hand
-        return name
+    def _follow_up(self, turn: TurnInput, text: str) -> DialogueOutcome | None:
+        """A reply that follows from the last one rather than from the intent read: an "ok" or
+        a "yes" with nothing offered, the side question asked again ("and in Whistler?"), a
+        slot to change without its new value ("can you make it cheaper?"); None otherwise."""
+        if turn.nlu.intent in ("FallbackIntent", "SmallTalk") and ACKNOWLEDGE_RE.fullmatch(text):
+            if turn.in_task:
+                return self._repair.acknowledged(turn)  # "ok" while asked something: ask again
+            return self._repair.side_answer(turn, "SmallTalk")  # "yes" with nothing asked
+        aside = aside_asked(self._model, turn, text)
+        if aside is not None:
+            return self._tasks.handle(turn, aside, dict(turn.nlu.slots))
+        reopened = reopened_slot(self._model, turn, text)
+        if reopened is not None:
+            return self._tasks.reopen(turn, *reopened)
+        return None
 
     def _clarified(self, turn: TurnInput) -> DialogueOutcome | None:
         """The option the message picks, filled into the task that asked; None if none."""
@@ -181,8 +180,20 @@ class DialogueManager:
         if label is None or state.intent is None:
             return None
         choice = options[labels.index(label)]
-        chosen: dict[str, SlotValue] = {slot: choice}
-        nlu = replace(turn.nlu, intent=state.intent, slots=chosen, ambiguous={}, unresolved={})
+        nlu = turn.nlu
+        same_task = nlu.intent == state.intent
+        # The answer may carry more ("the one in Oregon, and $1000"): every other slot it fills.
+        chosen: dict[str, SlotValue] = {
+            **{k: v for k, v in nlu.slots.items() if same_task and k != slot},
+            slot: choice,
+        }
+        nlu = replace(
+            nlu,
+            intent=state.intent,
+            slots=chosen,
+            ambiguous={k: v for k, v in nlu.ambiguous.items() if same_task and k != slot},
+            unresolved={k: v for k, v in nlu.unresolved.items() if same_task and k != slot},
+        )
         calm = replace(turn, state=replace(state, clarifying=None), nlu=nlu)
         return self._tasks.handle(calm, state.intent, chosen)
 
@@ -192,16 +203,18 @@ class DialogueManager:
         if state.offer not in TASK_INTENTS:
             return None
         offer = str(state.offer)
-        text = turn.message.strip().rstrip(".!")
+        text = turn.text
         seeds: dict[str, SlotValue] = {"destination": state.last_place} if state.last_place else {}
-        plain = replace(turn, state=replace(state, offer=None))
+        plain = replace(turn, state=replace(state, offer=None, instead=False))
         nlu = turn.nlu
         if plain_yes(text):
             return self._tasks.handle(plain, offer, {}, seeds=seeds)
-        if accepts(turn.message) and nlu.intent == offer:  # "yes please, from Boston"
+        if nlu.intent == offer or (state.instead and settles_for(offer, nlu.intent, text)):
+            # "yes please, from Boston", "and flights?" (what the message says wins over the
+            # seeds); after "I can't …, but I can …": "ok, just show me the options then"
             intent = self._model.intent(offer)
             said = {k: v for k, v in nlu.slots.items() if intent.slot(k) is not None}
             return self._tasks.handle(plain, offer, said, seeds=seeds)
-        if DECLINE_RE.fullmatch(text):
+        if declines(text):
             return self._repair.declined(turn)
         return None

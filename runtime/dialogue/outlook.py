@@ -39,11 +39,6 @@ def today_utc(ctx: FulfilmentContext) -> dt.date:
     return dt.datetime.fromtimestamp(ctx.now_ms / 1000, dt.UTC).date()
 
 
-def spoken_date(day: dt.date) -> str:
-    """ "Friday 13 March 2026"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def _degrees(value: float) -> str:
     text = f"{value:.0f}"
     return "0" if text == "-0" else text

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from runtime.dialogue.budget import local_prices
 from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates
+from runtime.dialogue.display import human_date
 from runtime.dialogue.outlook import (
     advice_for_days,
     advice_for_month,
@@ -133,7 +134,7 @@ class PlanFulfiller:
                 trip = [d for d in (report.day(date) for date in dates) if d is not None]
                 if trip:
                     text = "forecast for your dates: " + "; ".join(
-                        f"{d.date} {day_sentence(d)}" for d in trip
+                        f"{human_date(d.date, today)} {day_sentence(d)}" for d in trip
                     )
                     data = {"days": [d.to_dict() for d in trip]}
                     return WeatherSummary(

@@ -9,6 +9,7 @@ offer of flights (bot model template).
 from __future__ import annotations
 
 from runtime.dialogue.context import Templates
+from runtime.dialogue.display import human_date
 from runtime.dialogue.money import format_money
 from runtime.dialogue.trip import GENERAL_THEMES, Money, TripPlan
 
@@ -90,6 +91,6 @@ def _local_money(plan: TripPlan) -> str:
         return ""
     return (
         f"In {plan.country or plan.destination} you pay in {rate.quote}: {money(plan.budget)} is "
-        f"about {money(total)} at the ECB reference rate of {rate.date} (1 {rate.base} = "
-        f"{rate.rate:.4g} {rate.quote}), {money(daily)} a day."
+        f"about {money(total)} at the ECB reference rate of {human_date(rate.date)} "
+        f"(1 {rate.base} = {rate.rate:.4g} {rate.quote}), {money(daily)} a day."
     )

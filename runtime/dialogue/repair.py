@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from runtime.dialogue.cues import called_off
 from runtime.dialogue.display import response, shown, task_label
 from runtime.dialogue.tasks import TaskDialogue
 from runtime.dialogue.topics import OUT_OF_SCOPE_TOPICS, SMALL_TALK_TOPICS, topic_of
-from runtime.dialogue.turn import DialogueOutcome, TurnInput
+from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.types import DialogueState
 
@@ -30,6 +31,10 @@ START_OVER_RE = re.compile(
     r"\b(?:start over|start again|from scratch|everything|all of it|all that|reset|restart)\b",
     re.IGNORECASE,
 )
+
+
+SELF_INVITING = frozenset({"complaint", "bored", "identity"})
+"""Small-talk answers that already say what the bot can do: no invitation after them."""
 
 
 class Repair:
@@ -43,19 +48,24 @@ class Repair:
         """Greeting, help, small talk, thanks or out of scope; the task in progress goes on."""
         state = turn.state
         responses = self._model.intent(name).responses
-        slots = {k: v for k, v in turn.nlu.slots.items() if k == "destination"}
-        kept = replace(state, offer=None, fallback_count=0)
+        intent = self._model.intent(name)
+        slots = {k: v for k, v in turn.nlu.slots.items() if intent.slot(k) is not None}
+        kept = replace(state, offer=None, instead=False, fallback_count=0)
         if name == "OutOfScope":
             text, kept = self._cannot(turn, kept)
         elif name == "SmallTalk":
             topic = topic_of(turn.message, SMALL_TALK_TOPICS) or "fulfilled"
             text = responses.get(topic, responses["fulfilled"])
-            if not turn.in_task:
+            if not turn.in_task and topic not in SELF_INVITING:
                 text = f"{text} {responses.get('invite', '')}".strip()
         elif turn.in_task and "in_task" in responses:
             text = responses["in_task"]
         else:
             text = responses["fulfilled"]
+        if name == "Greeting" and topic_of(turn.message, SMALL_TALK_TOPICS) == "how_are_you":
+            # "hey, how are you?": the question is answered before the greeting's offer
+            asked = self._model.intent("SmallTalk").responses.get("how_are_you", "")
+            text = f"{asked} {text}".strip()
         if turn.in_task:
             text = f"{text} {self._tasks.resume_text(state, turn)}".strip()
         return DialogueOutcome(text, name, dict(slots), "Fulfilled", kept)
@@ -65,17 +75,19 @@ class Repair:
         topic = topic_of(turn.message, OUT_OF_SCOPE_TOPICS)
         place = turn.nlu.slots.get("destination")
         values = shown(turn.nlu.slots, turn.today)
+        # What the request named stays for the task that follows ("ok, flights then").
+        kept = replace(kept, mentioned=dict(turn.nlu.slots))
         if isinstance(place, str) and not turn.in_task:
             key = "topic_place" if topic else "place"
             text = response(self._model, key, {"topic": topic or "", **values}, "OutOfScope")
-            return text, replace(kept, offer="PlanTrip", last_place=place)
+            return text, replace(kept, offer="PlanTrip", instead=True, last_place=place)
         if topic:
             return response(self._model, "topic", {"topic": topic}, "OutOfScope"), kept
         return self._model.intent("OutOfScope").responses["fulfilled"], kept
 
     def acknowledged(self, turn: TurnInput) -> DialogueOutcome:
         """ "ok" while a question is pending: the question again, as no misunderstanding."""
-        state = replace(turn.state, offer=None, fallback_count=0)
+        state = replace(turn.state, offer=None, instead=False, fallback_count=0)
         question = self._tasks.pending_prompt(state, turn)
         intent = str(state.intent)
         return DialogueOutcome(question, intent, dict(state.slots), "ElicitSlot", state)
@@ -83,20 +95,27 @@ class Repair:
     def declined(self, turn: TurnInput) -> DialogueOutcome:
         """A no to the last offer: a polite close that keeps the context.
 
-        The intent reported is the NLU's when it read a closing ("no thanks" is ``Thanks``),
-        else ``Cancel``: the offer is what was called off, not a misunderstanding.
+        The intent reported is ``Thanks`` for a no with thanks ("no thanks"), else ``Cancel``:
+        the offer is what was called off, neither a misunderstanding nor a goodbye (the
+        conversation goes on, so "maybe later" is no ``Goodbye``).
         """
-        state = replace(turn.state, offer=None, fallback_count=0)
-        name = turn.nlu.intent
-        if name not in ("Thanks", "Goodbye", "Cancel", "SmallTalk"):
-            name = "Cancel"
+        state = replace(turn.state, offer=None, instead=False, fallback_count=0)
+        name = "Thanks" if turn.nlu.intent == "Thanks" else "Cancel"
         reply = self._model.responses["offer_declined"]
         return DialogueOutcome(reply, name, {}, "Fulfilled", state)
 
     def cancel(self, turn: TurnInput) -> DialogueOutcome:
-        """Drop the task at hand and its slots; a paused task comes back unless starting over."""
+        """Drop the task at hand and its slots; a paused task comes back unless starting over.
+
+        A cancel that names another task than the one at hand ("never mind the weather" after
+        a weather side question, "forget the trip" while flights interrupt it) drops only that
+        one, and the task at hand goes on."""
         state = turn.state
         responses = self._model.intent("Cancel").responses
+        off = called_off(turn.text)
+        named = off[0] if off else None
+        if named is not None and state.intent in TASK_INTENTS and named != state.intent:
+            return self._cancel_other(turn, named)
         # The task goes, the traveller's currency stays (budgets are suggested in it).
         fresh = DialogueState(turn_count=state.turn_count, last_currency=state.last_currency)
         if state.intent is None:
@@ -111,12 +130,29 @@ class Repair:
                 eliciting_slot=paused.get("eliciting_slot"),
                 turn_count=state.turn_count,
                 last_currency=state.last_currency,
+                round_trip=bool(paused.get("round_trip")),
+                answered={k: v for k, v in state.answered.items() if k != state.intent},
             )
             back = self._tasks.resume_text(resumed, turn)
             if back:
                 text = f"{responses['dropped'].format(task=label)} {back}"
                 return DialogueOutcome(text, "Cancel", {}, "Fulfilled", resumed)
         return DialogueOutcome(text, "Cancel", {}, "Fulfilled", fresh)
+
+    def _cancel_other(self, turn: TurnInput, named: str) -> DialogueOutcome:
+        """Drop ``named``, which is not the task at hand: the paused task, or a side question
+        already answered; the task at hand asks its question again."""
+        state = turn.state
+        responses = self._model.intent("Cancel").responses
+        kept = dropped(state, named)
+        text = responses.get("aside", responses["nothing"])
+        paused = state.paused
+        if paused and paused.get("intent") == named:
+            values = shown(dict(paused.get("slots") or {}), turn.today)
+            text = responses["dropped"].format(task=task_label(self._model, named, values))
+        if turn.in_task:
+            text = f"{text} {self._tasks.resume_text(kept, turn)}".strip()
+        return DialogueOutcome(text, "Cancel", {}, "Fulfilled", kept)
 
     def goodbye(self, turn: TurnInput) -> DialogueOutcome:
         """Close politely and forget the conversation's state."""
@@ -128,7 +164,7 @@ class Repair:
         """Not understood: the pending question again, then choices and examples."""
         state = turn.state
         count = state.fallback_count + 1
-        kept = replace(state, fallback_count=count, offer=None)
+        kept = replace(state, fallback_count=count, offer=None, instead=False)
         responses = self._model.intent("FallbackIntent").responses
         level = "" if count <= 1 else ("_retry" if count % 2 == 0 else "_retry_again")
         if turn.in_task and state.intent is not None and state.eliciting_slot:
@@ -143,6 +179,18 @@ class Repair:
                 template = responses.get(f"in_task{level}", responses["in_task"])
                 text = template.format(prompt=question, examples=examples)
             return DialogueOutcome(text, "FallbackIntent", dict(state.slots), "ElicitSlot", kept)
+        place = turn.nlu.mentioned.get("destination")
+        if count == 1 and isinstance(place, str) and "place" in responses:
+            # "tell me about Lisbon": not understood, but the place was; offer what can be done
+            text = responses["place"].format(destination=place)
+            kept = replace(
+                kept,
+                offer="PlanTrip",
+                instead=True,
+                last_place=place,
+                mentioned=dict(turn.nlu.mentioned),
+            )
+            return DialogueOutcome(text, "FallbackIntent", {}, "ElicitIntent", kept)
         key = {"": "fulfilled", "_retry": "retry", "_retry_again": "retry_again"}[level]
         text = responses.get(key, responses["fulfilled"])
         return DialogueOutcome(text, "FallbackIntent", {}, "ElicitIntent", kept)
@@ -150,3 +198,20 @@ class Repair:
     def _examples(self, intent: str, slot: str) -> str:
         examples = self._model.slot_type_of(intent, slot).examples[:2]
         return " or ".join(f'"{e}"' for e in examples)
+
+
+def dropped(state: DialogueState, named: str | None) -> DialogueState:
+    """``state`` without the task ``named`` (None: the task at hand), its answer forgotten; the
+    last place and date stay, as the conversation's context."""
+    if named is not None and named != state.intent:
+        paused = state.paused if (state.paused or {}).get("intent") != named else None
+        answered = {k: v for k, v in state.answered.items() if k != named}
+        aside = None if state.aside == named else state.aside
+        return replace(state, paused=paused, answered=answered, aside=aside, offer=None)
+    return DialogueState(
+        last_place=state.last_place,
+        last_date=state.last_date,
+        turn_count=state.turn_count,
+        paused=state.paused,
+        answered={k: v for k, v in state.answered.items() if k != state.intent},
+    )

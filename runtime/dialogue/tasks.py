@@ -4,88 +4,34 @@ A frame is an intent and its slots. It stays in the session after its answer, so
 "make it 7 days", "budget 2000 instead" or "and back on the 14th" changes it and answers again;
 a new request of the same kind ("plan a trip to Rome") starts a new frame instead. Each turn:
 
-1. pick the frame: go on with the task at hand, or start one, seeded from an accepted offer and
-   carried over from the context ("flights there" → the last place, "on that day" → the last
-   date, a weather question → the last place); a task in progress that another one interrupts
-   is paused, and resumed with its next question once the other is answered;
+1. pick the frame (:mod:`runtime.dialogue.frames`): go on with the task at hand or with a task
+   answered earlier, or start one from an accepted offer and the context; a task in progress
+   that another one interrupts is paused, and resumed with its next question once the other is
+   answered;
 2. merge the message's slots and confirm what changed ("OK, 6 days instead of 4 days.");
 3. check before answering: ask which one when a value is ambiguous, say what was not understood,
    refuse a past date or a return before the departure, ask for what is still missing;
-4. fulfil, keep the frame, and offer what naturally comes next (flights after a plan).
+4. fulfil, remember the answer (every task's last one, for refinements after a digression), and
+   offer what naturally comes next (flights after a plan; the search itself after a booking the
+   bot cannot make).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
+from runtime.dialogue.cues import BOOK_RE
 from runtime.dialogue.display import display, lower_first, prompt, response, shown, task_label
+from runtime.dialogue.frames import Frame, pick_frame
 from runtime.dialogue.fulfilment import Fulfiller
 from runtime.dialogue.turn import DialogueOutcome, TurnInput
-from runtime.model import BotModel, Intent
+from runtime.model import BotModel
 from runtime.types import DialogueState, SlotValue
 
 OFFERS = {"PlanTrip": "FindFlights"}  # a plan's reply ends by offering flights there
-REFINE_RE = re.compile(
-    r"\b(?:instead|actually|rather|change|changed|switch|make it|make that|make the|what about|"
-    r"how about|and|also|same|sorry|i meant|no wait|correction|update|again|but|then|too|only)\b",
-    re.IGNORECASE,
-)
-TASK_WORDS_RE = re.compile(
-    r"\b(?:plan|planning|trip|holiday|vacation|itinerary|getaway|flights?|fly|flying|weather|"
-    r"forecast)\b",
-    re.IGNORECASE,
-)
-PLACE_REFERENCE_RE = re.compile(
-    r"\b(?:there|that city|that place|that town|that country|same place|same city|same spot)\b",
-    re.IGNORECASE,
-)
-DATE_REFERENCE_RE = re.compile(
-    r"\b(?:that day|that date|the same day|same day|same date)\b", re.IGNORECASE
-)
-ROUND_TRIP_RE = re.compile(
-    r"\b(?:round[- ]?trip|return (?:flight|ticket|trip)s?|there and back|both ways)\b",
-    re.IGNORECASE,
-)
-BOOK_RE = re.compile(r"\bbook(?:ing)?\b", re.IGNORECASE)
-ONE_WAY_RE = re.compile(r"\b(?:one[- ]way|no return|single ticket)\b", re.IGNORECASE)
-
-
-def refines(message: str) -> bool:
-    """True when a message reads as a change to the last task, not a new request of its kind."""
-    return bool(REFINE_RE.search(message)) or not TASK_WORDS_RE.search(message)
-
-
-def describe(name: str, value: SlotValue, values: dict[str, str]) -> str:
-    """A slot value as a confirmation names it: "6 days", "€2,000", "Sat 20 Mar"."""
-    if name == "duration" and isinstance(value, int):
-        return f"{value} day" if value == 1 else f"{value} days"
-    return values.get(name, str(value))
-
-
-@dataclass
-class Frame:
-    """The task a turn works on, and what it learned."""
-
-    intent: Intent
-    slots: dict[str, SlotValue]
-    paused: dict[str, Any] | None
-    round_trip: bool = False
-    lead: list[str] = field(default_factory=list)  # sentences before the question or answer
-    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # slot -> (old, new)
-
-    def sentences(self, confirm: str) -> list[str]:
-        """What to say before the question or answer: what changed (and was kept, filled into
-        the ``confirm`` template), then the notes."""
-        kept = {k: v for k, v in self.changed.items() if k in self.slots}
-        notes = [s for s in self.lead if s]
-        if not kept:
-            return notes
-        new = " and ".join(new for _, new in kept.values())
-        old = " and ".join(old for old, _ in kept.values())
-        return [confirm.format(new=new, old=old), *notes]
 
 
 class TaskDialogue:
@@ -109,13 +55,21 @@ class TaskDialogue:
         lead: str = "",
     ) -> DialogueOutcome:
         """The outcome of a message that asks for (or answers) task ``name`` with ``slots``."""
-        frame = self._frame(turn, name, slots, seeds or {})
+        frame = pick_frame(self._model, turn, name, slots, seeds or {})
         if lead:
             frame.lead.insert(0, lead)
         asked = self._check(turn, frame)
         if asked is not None:
             return asked
         return self._fulfil(turn, frame)
+
+    def reopen(self, turn: TurnInput, name: str, slot: str) -> DialogueOutcome:
+        """Ask again for ``slot`` of task ``name`` (the task at hand or one answered earlier),
+        which the message wants changed without saying to what ("can you make it cheaper?")."""
+        frame = pick_frame(self._model, turn, name, {}, {})
+        frame.slots.pop(slot, None)
+        frame.lead.append(response(self._model, "reopen", {}))
+        return self._elicit(turn, frame, slot)
 
     def pending_prompt(self, state: DialogueState, turn: TurnInput) -> str:
         """The question of the task in progress ("How long will your trip be?"), or ``""``."""
@@ -136,78 +90,6 @@ class TaskDialogue:
             return ""
         label = task_label(self._model, state.intent, shown(state.slots, turn.today))
         return response(self._model, "resume", {"task": label, "prompt": lower_first(question)})
-
-    # ------------------------------------------------------------------ 1-2: the frame
-    def _frame(
-        self,
-        turn: TurnInput,
-        name: str,
-        slots: dict[str, SlotValue],
-        seeds: dict[str, SlotValue],
-    ) -> Frame:
-        intent = self._model.intent(name)
-        state = turn.state
-        own = {k: v for k, v in slots.items() if intent.slot(k) is not None}
-        continuing = state.intent == name and (not state.completed or refines(turn.message))
-        if continuing:
-            base = dict(state.slots)
-        else:
-            base = {k: v for k, v in seeds.items() if intent.slot(k) is not None}
-            base.update({k: v for k, v in self._carried(state, intent, own, turn).items()})
-        paused = state.paused
-        if not continuing and state.intent and state.intent != name and not state.completed:
-            paused = {
-                "intent": state.intent,
-                "slots": dict(state.slots),
-                "eliciting_slot": state.eliciting_slot,
-            }
-        if paused is not None and paused.get("intent") == name:
-            paused = None
-        one_way = name == "FindFlights" and ONE_WAY_RE.search(turn.message) is not None
-        dropped_return = one_way and base.pop("returnDate", None) is not None
-        values_before = shown(base, turn.today)
-        merged = {**base, **own}
-        values_after = shown(merged, turn.today)
-        changes = [k for k, v in own.items() if k in base and base[k] != v]
-        frame = Frame(
-            intent,
-            merged,
-            paused,
-            round_trip=not one_way
-            and (bool(ROUND_TRIP_RE.search(turn.message)) or (continuing and state.round_trip)),
-        )
-        if dropped_return:
-            frame.lead.append(response(self._model, "one_way", {}, "FindFlights"))
-        frame.changed = {
-            k: (describe(k, base[k], values_before), describe(k, merged[k], values_after))
-            for k in changes
-        }
-        return frame
-
-    def _carried(
-        self, state: DialogueState, intent: Intent, own: dict[str, SlotValue], turn: TurnInput
-    ) -> dict[str, SlotValue]:
-        """Slots a new task takes from the conversation so far."""
-        carried: dict[str, SlotValue] = {}
-        message = turn.message
-        place = state.last_place
-        if intent.slot("destination") is not None and "destination" not in own and place:
-            wanted = (
-                PLACE_REFERENCE_RE.search(message)
-                or intent.name == "CheckWeather"
-                or (own and intent.name in ("PlanTrip", "FindFlights"))
-            )
-            if wanted and own.get("origin") != place and intent.name != "OutOfScope":
-                carried["destination"] = place
-        if (
-            intent.slot("date") is not None
-            and "date" not in own
-            and state.last_date
-            and DATE_REFERENCE_RE.search(message)
-            and state.last_date >= turn.today.isoformat()
-        ):
-            carried["date"] = state.last_date
-        return carried
 
     # ------------------------------------------------------------------ 3: checks
     def _check(self, turn: TurnInput, frame: Frame) -> DialogueOutcome | None:
@@ -301,18 +183,15 @@ class TaskDialogue:
     def _ask(self, turn: TurnInput, frame: Frame, name: str, question: str) -> DialogueOutcome:
         state = turn.state
         slots = frame.slots
-        new_state = DialogueState(
-            intent=frame.intent.name,
-            slots=dict(slots),
-            eliciting_slot=name,
-            last_place=str(slots.get("destination") or state.last_place or "") or None,
-            last_date=str(slots.get("date") or state.last_date or "") or None,
-            last_currency=currency_of(slots) or state.last_currency,
-            turn_count=state.turn_count,
-            paused=frame.paused,
-            round_trip=frame.round_trip,
-        )
-        reply = " ".join([*frame.sentences(self._model.responses["changed"]), question])
+        new_state = _kept(state, slots)
+        new_state.intent = frame.intent.name
+        new_state.eliciting_slot = name
+        new_state.paused = frame.paused
+        new_state.round_trip = frame.round_trip
+        lead = frame.sentences(self._model.responses["changed"])
+        if frame.intent.name == "FindFlights" and BOOK_RE.search(turn.message):
+            lead.append(response(self._model, "cannot_book_ask", {}, "FindFlights"))
+        reply = " ".join([*lead, question])
         return DialogueOutcome(reply, frame.intent.name, dict(slots), "ElicitSlot", new_state)
 
     # ------------------------------------------------------------------ 4: the answer
@@ -323,31 +202,27 @@ class TaskDialogue:
             slots.pop(result.elicit, None)
             return self._ask(turn, frame, result.elicit, result.reply)
         lead = frame.sentences(self._model.responses["changed"])
+        fulfilled = result.dialog_state == "Fulfilled"
+        new_state = _kept(state, slots)
+        new_state.intent = intent.name
+        new_state.completed = True
+        new_state.round_trip = frame.round_trip
+        new_state.offer = OFFERS.get(intent.name) if fulfilled else None
+        new_state.focus = next(iter(frame.said)) if len(frame.said) == 1 else None
+        if fulfilled:
+            new_state.answered = _remember(state.answered, intent.name, slots)
         if intent.name == "FindFlights" and BOOK_RE.search(turn.message):
+            # Booking is not possible; the search is what it can do instead, and stays offered.
             lead.append(response(self._model, "cannot_book", {}, "FindFlights"))
+            new_state.offer, new_state.instead = "FindFlights", True
         reply = " ".join([*lead, result.reply])
-        offer = OFFERS.get(intent.name) if result.dialog_state == "Fulfilled" else None
-        new_state = DialogueState(
-            intent=intent.name,
-            slots=dict(slots),
-            completed=True,
-            last_place=str(slots.get("destination") or state.last_place or "") or None,
-            last_date=str(slots.get("date") or state.last_date or "") or None,
-            last_currency=currency_of(slots) or state.last_currency,
-            turn_count=state.turn_count,
-            offer=offer,
-            round_trip=frame.round_trip,
-        )
         if frame.paused:  # the side task is answered: back to the interrupted one
-            resumed = DialogueState(
-                intent=str(frame.paused.get("intent")),
-                slots=dict(frame.paused.get("slots") or {}),
-                eliciting_slot=frame.paused.get("eliciting_slot"),
-                last_place=new_state.last_place,
-                last_date=new_state.last_date,
-                last_currency=new_state.last_currency,
-                turn_count=state.turn_count,
-            )
+            resumed = _kept(new_state, {})
+            resumed.intent = str(frame.paused.get("intent"))
+            resumed.slots = dict(frame.paused.get("slots") or {})
+            resumed.eliciting_slot = frame.paused.get("eliciting_slot")
+            resumed.round_trip = bool(frame.paused.get("round_trip"))
+            resumed.aside = intent.name
             back = self.resume_text(resumed, turn)
             if back:
                 reply = f"{reply} {back}"
@@ -362,6 +237,28 @@ def currency_of(slots: dict[str, SlotValue]) -> str | None:
     budget = slots.get("budget")
     currency = budget.get("currency") if isinstance(budget, dict) else None
     return currency if isinstance(currency, str) else None
+
+
+def _kept(state: DialogueState, slots: dict[str, SlotValue]) -> DialogueState:
+    """A fresh state that keeps what outlives a task turn: the last place, date and currency
+    (``slots``' if it names them), the answers so far and the turn count."""
+    return DialogueState(
+        slots=dict(slots),
+        last_place=str(slots.get("destination") or state.last_place or "") or None,
+        last_date=str(slots.get("date") or state.last_date or "") or None,
+        last_currency=currency_of(slots) or state.last_currency,
+        turn_count=state.turn_count,
+        answered={k: dict(v) for k, v in state.answered.items()},
+    )
+
+
+def _remember(
+    answered: dict[str, dict[str, Any]], intent: str, slots: dict[str, SlotValue]
+) -> dict[str, dict[str, Any]]:
+    """``answered`` with ``intent``'s latest answer, moved last (the most recent)."""
+    kept = {k: dict(v) for k, v in answered.items() if k != intent}
+    kept[intent] = dict(slots)
+    return kept
 
 
 def re_date(value: str) -> bool:

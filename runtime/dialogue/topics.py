@@ -22,7 +22,11 @@ SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bored", re.compile(r"\bbored\b", re.IGNORECASE)),
     (
         "how_are_you",
-        re.compile(r"\bhow (?:are|r) (?:you|u|things)|how's it going|how you doing", re.I),
+        re.compile(
+            r"\bhow (?:are|r) (?:you|u|things)|how's it going|how you doing|"
+            r"\b(?:what'?s|what is) up\b(?! with)|\b(?:wass?up|whassup|sup)\b",
+            re.I,
+        ),
     ),
     (
         "identity",
@@ -40,7 +44,10 @@ SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "acknowledge",
-        re.compile(r"^\W*(?:ok|okay|cool|nice|good to know|alright|got it|i see)\b", re.I),
+        re.compile(
+            r"^\W*(?:ok|okay|cool|nice|good to know|alright|got it|i see|yes|yeah|yep|sure)\b",
+            re.I,
+        ),
     ),
 )
 OUT_OF_SCOPE_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -99,8 +106,10 @@ TASK_WORDS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "CheckWeather": re.compile(
-        r"\b(?:weather|forecast|temperature|rain\w*|snow\w*|sun\w*|hot|cold|warm|wind\w*|"
-        r"umbrella|storm\w*|climate|degrees|humid\w*|jacket|freezing)\b",
+        r"\b(?:weather|forecast|temperature|temps?|rain\w*|snow\w*|sun\w*|hot|cold|warm\w*|"
+        r"wind\w*|umbrella|storm\w*|climate|degrees|humid\w*|jacket|coat|freez\w*|chilly|"
+        r"heat\w*|cloud\w*|fog\w*|ic[ey]|wear|pack\w*|layers|shorts|sweater|sunscreen|"
+        r"celsius|fahrenheit|dry|wet|mild|nice out|like outside)\b",
         re.IGNORECASE,
     ),
     "FindFlights": re.compile(
@@ -116,6 +125,11 @@ def topic_of(message: str, topics: tuple[tuple[str, re.Pattern[str]], ...]) -> s
     return next((name for name, pattern in topics if pattern.search(message)), None)
 
 
+def asks_weather(message: str) -> bool:
+    """True when a message has a word about the weather ("rain", "jacket", "forecast")."""
+    return TASK_WORDS["CheckWeather"].search(message) is not None
+
+
 def out_of_scope(intent: str, message: str) -> bool:
     """True when a message read as ``intent`` is really a request the bot cannot do: it names an
     out-of-scope topic and, for a task, none of that task's own words."""
@@ -125,3 +139,10 @@ def out_of_scope(intent: str, message: str) -> bool:
         return True
     words = TASK_WORDS.get(intent)
     return words is not None and words.search(message) is None
+
+
+def only_task(message: str) -> str | None:
+    """The one task whose words a message uses ("how much is a flight to Paris?" → flights),
+    or None when it uses none or several."""
+    found = [name for name, words in TASK_WORDS.items() if words.search(message)]
+    return found[0] if len(found) == 1 else None

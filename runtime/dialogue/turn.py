@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from runtime.dialogue.context import Fulfilled, FulfilmentContext
+from runtime.nlu.text import without_fillers
 from runtime.types import DialogueState, NluResult, SlotValue
 
 TASK_INTENTS = ("PlanTrip", "CheckWeather", "FindFlights")
@@ -36,6 +37,12 @@ class TurnInput:
     nlu: NluResult
     message: str
     ctx: FulfilmentContext
+
+    @property
+    def text(self) -> str:
+        """The message as the dialogue's cues read it: no opening hesitation ("hmm, and in
+        Whistler?"), no closing full stop."""
+        return without_fillers(self.message)
 
     @property
     def today(self) -> dt.date:

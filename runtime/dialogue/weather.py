@@ -13,12 +13,12 @@ import datetime as dt
 from typing import Any
 
 from runtime.dialogue.context import Fulfilled, FulfilmentContext, Templates, WeatherAnswer
+from runtime.dialogue.display import human_date
 from runtime.dialogue.outlook import (
     cite,
     day_sentence,
     lookup_deadline,
     parse_date,
-    spoken_date,
     temperature_range,
     today_utc,
     typical_sentence,
@@ -41,6 +41,11 @@ BEYOND_FORECAST = (
 def sentence_case(text: str) -> str:
     """ "light rain" → "Light rain" (the rest as the source wrote it)."""
     return text[:1].upper() + text[1:]
+
+
+def shown_day(day: dt.date, today: dt.date) -> str:
+    """A day as the reply shows it: "Sat 6 Mar" (with the year when it is not this year's)."""
+    return human_date(day.isoformat(), today)
 
 
 def weather_line(report: WeatherReport) -> str:
@@ -66,23 +71,26 @@ class WeatherFulfiller:
             return Fulfilled(NO_PLACE.format(destination=destination), "Failed")
         deadline = lookup_deadline(ctx, sources.budget_s)
         asked = parse_date(slots.get("date"))
+        today = today_utc(ctx)
         try:
             if asked is None:
-                return self._now(place, destination, "", deadline)
-            ahead = (asked - today_utc(ctx)).days
+                return self._now(place, destination, "", today, deadline)
+            ahead = (asked - today).days
             if ahead < -1:  # -1: it may still be yesterday's date where the place is
-                note = PAST_DATE.format(date=spoken_date(asked)) + " "
-                return self._now(place, destination, note, deadline)
+                note = PAST_DATE.format(date=shown_day(asked, today)) + " "
+                return self._now(place, destination, note, today, deadline)
             if ahead < sources.weather.forecast_days - 1:
-                return self._day(place, destination, asked, ahead, deadline)
-            return self._typical(place, destination, asked, deadline)
+                return self._day(place, destination, asked, today, deadline)
+            return self._typical(place, destination, asked, today, deadline)
         except NotFoundError:
             return Fulfilled(self._text("unknown_city", destination=destination), "Failed")
         except ProviderError as exc:
             key = "not_configured" if exc.kind == "unconfigured" else "unavailable"
             return Fulfilled(self._text(key, destination=destination), "Failed")
 
-    def _now(self, place: Place, destination: str, note: str, deadline: float) -> Fulfilled:
+    def _now(
+        self, place: Place, destination: str, note: str, today: dt.date, deadline: float
+    ) -> Fulfilled:
         assert self._sources is not None
         report = self._sources.weather.report(place, deadline=deadline)
         reply = note + self._text(
@@ -97,31 +105,34 @@ class WeatherFulfiller:
         coming = [d for d in report.forecast if d.date > report.today][:NEXT_DAYS]
         if coming:
             days = "; ".join(
-                f"{d.date} {d.description}, {temperature_range(d.min_c, d.max_c)}" for d in coming
+                f"{human_date(d.date, today)} {d.description}, "
+                f"{temperature_range(d.min_c, d.max_c)}"
+                for d in coming
             )
             reply += " " + self._text("forecast", forecast=days)
         reply += f" Source: {cite(report.source)}."
-        today = report.day(report.today) if report.today else None
+        local_day = report.day(report.today) if report.today else None
         answer = WeatherAnswer(
             kind="now",
             place=destination,
             summary=f"{sentence_case(report.description)}, {report.temp_c:.0f} °C now",
-            low_c=today.min_c if today else None,
-            high_c=today.max_c if today else None,
-            precipitation_chance=today.precipitation_chance_pct if today else None,
+            low_c=local_day.min_c if local_day else None,
+            high_c=local_day.max_c if local_day else None,
+            precipitation_chance=local_day.precipitation_chance_pct if local_day else None,
         )
         return Fulfilled(reply, details=answer)
 
     def _day(
-        self, place: Place, destination: str, asked: dt.date, ahead: int, deadline: float
+        self, place: Place, destination: str, asked: dt.date, today: dt.date, deadline: float
     ) -> Fulfilled:
         assert self._sources is not None
-        report = self._sources.weather.report(place, days_ahead=max(0, ahead), deadline=deadline)
+        ahead = max(0, (asked - today).days)
+        report = self._sources.weather.report(place, days_ahead=ahead, deadline=deadline)
         day = report.day(asked.isoformat())
         if day is None:  # the place's calendar is a day off the UTC one: past the forecast's end
-            return self._typical(place, destination, asked, deadline)
+            return self._typical(place, destination, asked, today, deadline)
         forecast = DAY_FORECAST.format(
-            destination=destination, date=spoken_date(asked), weather=day_sentence(day)
+            destination=destination, date=shown_day(asked, today), weather=day_sentence(day)
         )
         answer = WeatherAnswer(
             kind="forecast",
@@ -136,12 +147,12 @@ class WeatherFulfiller:
         return Fulfilled(reply, details=answer, shows=forecast)
 
     def _typical(
-        self, place: Place, destination: str, asked: dt.date, deadline: float
+        self, place: Place, destination: str, asked: dt.date, today: dt.date, deadline: float
     ) -> Fulfilled:
         assert self._sources is not None
         typical = self._sources.weather.typical(place, asked.month, deadline=deadline)
         reply = BEYOND_FORECAST.format(
-            date=spoken_date(asked),
+            date=shown_day(asked, today),
             days=self._sources.weather.forecast_days,
             typical=typical_sentence(destination, typical),
         )

@@ -14,15 +14,20 @@ from collections.abc import Callable
 from runtime.model import BotModel, Intent
 from runtime.nlu.artefact import load_temperature
 from runtime.nlu.classifier import IntentClassifier
+from runtime.nlu.closed_class import closed_class
 from runtime.nlu.entities import Mention, parse_duration, parse_money
 from runtime.nlu.gazetteer import Gazetteer
 from runtime.nlu.in_context import accepts, answers_in_context
 from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
+from runtime.nlu.text import without_fillers
 from runtime.types import NluContext, NluResult, SlotValue
 
 FALLBACK = "FallbackIntent"
+NAMED = "OutOfScope"  # the intent whose slots say what a message names: places and a date
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
+RIVAL_AT = 0.4  # below the threshold, but a guess for another task worth heeding
+RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
 
@@ -73,9 +78,14 @@ class EmbeddedNlu:
     def recognize(self, text: str, context: NluContext) -> NluResult:
         """Intent, calibrated confidence and normalised slots (``FallbackIntent`` if unsure).
 
-        A message that supplies slots of the task at hand (or of an offer it accepts) and asks
-        for nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
+        A message made only of closed-class phrases ("hey there", "thanks so much", "cancel")
+        is read by rule (:mod:`runtime.nlu.closed_class`). A message that supplies slots of the
+        task at hand (or of an offer it accepts, or of a task answered earlier) and asks for
+        nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
         """
+        rule = closed_class(text)
+        if rule is not None and rule in self.model.intents:  # "hey there", "thanks so much!"
+            return NluResult(intent=rule, confidence=RULE_CONFIDENCE, slots={}, provider=self.name)
         mentions = self.slots.mentions(text)
         prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
         intent, confidence = prediction.intent, prediction.confidence
@@ -88,8 +98,11 @@ class EmbeddedNlu:
                 confidence=round(confidence if intent == FALLBACK else 1 - confidence, 4),
                 slots={},
                 provider=self.name,
+                mentioned=self._mentioned(mentions, text),
             )
-        reading = self.slots.read(self.model.intent(intent), mentions, text)
+        known = context.slots if intent == context.active_intent else {}
+        known = known or context.answered.get(intent, {})
+        reading = self.slots.read(self.model.intent(intent), mentions, text, known=known)
         return NluResult(
             intent=intent,
             confidence=round(confidence, 4),
@@ -99,13 +112,25 @@ class EmbeddedNlu:
             unresolved=reading.unresolved,
         )
 
-    def _expected(self, text: str, context: NluContext) -> str | None:
-        """The task a message may answer: an accepted offer, else the task at hand."""
-        if context.offered_intent in self.model.intents and accepts(text):
-            return context.offered_intent
-        if context.active_intent in self.model.intents:
-            return context.active_intent
-        return None
+    def _mentioned(self, mentions: list[Mention], text: str) -> dict[str, SlotValue]:
+        """The places and date of a message not understood, in the roles their cues give
+        ("from Paris to Lyon" → origin and destination), read as an out-of-scope request's."""
+        if NAMED not in self.model.intents or not mentions:
+            return {}
+        return self.slots.read(self.model.intent(NAMED), mentions, text).slots
+
+    def _expected(self, text: str, context: NluContext) -> list[str]:
+        """The tasks a message may answer, in turn: an accepted offer, else the task at hand,
+        then the tasks answered earlier, the latest first."""
+        if context.offered_intent in self.model.intents and accepts(without_fillers(text)):
+            return [str(context.offered_intent)]
+        found = [context.active_intent] if context.active_intent in self.model.intents else []
+        found += [
+            name
+            for name in reversed(context.answered)
+            if name in self.model.intents and name != context.active_intent
+        ]
+        return [str(name) for name in found]
 
     def _in_context(
         self,
@@ -115,19 +140,36 @@ class EmbeddedNlu:
         predicted: str,
         confidence: float,
     ) -> NluResult | None:
-        """The message as an answer to the expected task, or None when it is not one."""
-        expected = self._expected(text, context)
-        if expected is None:
-            return None
+        """The message as an answer to the first expected task it fills a slot of, or None
+        when it is no such answer."""
+        for expected in self._expected(text, context):
+            answer = self._answer(text, context, mentions, expected, predicted, confidence)
+            if answer is not None:
+                return answer
+        return None
+
+    def _answer(
+        self,
+        text: str,
+        context: NluContext,
+        mentions: list[Mention],
+        expected: str,
+        predicted: str,
+        confidence: float,
+    ) -> NluResult | None:
+        """The message as an answer to task ``expected``, or None when it is not one."""
         intent = self.model.intent(expected)
         active = expected == context.active_intent
         eliciting = context.eliciting_slot if active and not context.completed else None
+        known = context.slots if active else context.answered.get(expected, {})
+        focus = context.focus_slot if active and context.completed else None
         reading = self.slots.read(
-            intent, mentions, text, eliciting=eliciting, known=context.slots if active else {}
+            intent, mentions, text, eliciting=eliciting, known=known, focus=focus
         )
         unsure = predicted in (expected, FALLBACK) or confidence < self.threshold
         if not reading.taken and eliciting and not mentions and unsure:
-            bare = self._bare_value(text, intent, eliciting)
+            earlier = context.answered.get(expected, {}).get(eliciting)
+            bare = self._bare_value(text, intent, eliciting, earlier)
             if bare is not None:
                 reading.slots[eliciting] = bare
         if not reading.taken or not answers_in_context(
@@ -137,6 +179,9 @@ class EmbeddedNlu:
             predicted=predicted,
             confidence=confidence,
             threshold=self.threshold,
+            rival=confidence >= RIVAL_AT
+            and predicted in self.model.intents
+            and bool(self.model.intent(predicted).slots),
         ):
             return None
         return NluResult(
@@ -150,17 +195,21 @@ class EmbeddedNlu:
             unresolved=reading.unresolved,
         )
 
-    def _bare_value(self, text: str, intent: Intent, slot_name: str) -> SlotValue | None:
-        """The whole message as the value of the slot being asked for ("5", "1500", "Lima")."""
+    def _bare_value(
+        self, text: str, intent: Intent, slot_name: str, earlier: SlotValue | None = None
+    ) -> SlotValue | None:
+        """The whole message as the value of the slot being asked for ("5", "1500", "Lima"); a
+        bare amount keeps the currency of the slot's ``earlier`` value, if it had one."""
         slot = intent.slot(slot_name)
         if slot is None:
             return None
         parser = self.model.slot_types[slot.type].parser
-        stripped = text.strip().rstrip(".!")
+        stripped = without_fillers(text)
         if parser == "duration":
             return parse_duration(stripped)
         if parser == "money":
-            return parse_money(stripped)
+            currency = earlier.get("currency") if isinstance(earlier, dict) else None
+            return parse_money(stripped, default_currency=str(currency or "USD"))
         if parser == "place" and len(stripped.split()) <= MAX_BARE_PLACE_WORDS:
             return self.slots.gazetteer.resolve(stripped)
         return None

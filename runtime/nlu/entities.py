@@ -19,7 +19,7 @@ from runtime.nlu.text import NUMBER_WORDS, number_value
 class Mention:
     """A typed value found in the message at ``[start, end)``."""
 
-    kind: str  # "duration", "money", "date" or "place"
+    kind: str  # "duration", "money", "date", "place" or "currency" (a currency without amount)
     start: int
     end: int
     value: Any
@@ -211,6 +211,20 @@ def find_money(text: str) -> list[Mention]:
             if amount > 0 and not any(mention.overlaps(m) for m in found):
                 found.append(mention)
     return found
+
+
+_CURRENCY_WORD_RE = re.compile(rf"(?<![\w$€£¥])(?P<word>{_WORD_ALT})\b", re.IGNORECASE)
+
+
+def find_currencies(text: str) -> list[Mention]:
+    """Currencies named without an amount ("pounds, not dollars", "in euros"): ``currency``
+    mentions whose value is the ISO 4217 code, for changing the currency of a known budget.
+    A currency that is part of an amount ("800 dollars") is a ``money`` mention instead, and
+    the longer mention wins where both are found."""
+    return [
+        Mention("currency", m.start(), m.end(), _WORDS[m.group("word").lower()])
+        for m in _CURRENCY_WORD_RE.finditer(text)
+    ]
 
 
 def parse_money(value: str, default_currency: str = "USD") -> dict[str, Any] | None:

@@ -35,18 +35,26 @@ CONNECTIVE = frozenset(
     """
     a an the and or but so then also too as well just only even still
     i me my we us our it its it's that this those these there here
-    please pls plz ok okay yes yeah yep yup ya sure fine great good cool nice perfect alright right
+    please pls plz thanks thank thx cheers
+    ok okay yes yeah yep yup ya sure fine great good cool nice perfect alright right
     awesome lovely no nope nah not
-    actually instead rather sorry meant wait oops hmm um correction change changed switch
+    actually instead rather sorry meant wait oops hmm um uh er ah oh
+    correction change changed switch
     let let's lets put set update move
     on in at for to from of by with until till through around between before after into
     back return returning come coming home leaving leave departing depart going go get
     budget days day nights night weeks week date dates destination origin departure
-    again same one way round
+    again same one way round later earlier
+    can could would will shall may might do does did you your is be are was were
+    better best works work prefer preferably ideally maybe perhaps possible possibly
+    add more extra additional another plus less fewer longer shorter double twice half halve
+    somewhere anywhere probably think guess thinking considering
+    extend shorten cut remove drop minus increase raise reduce lower by
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
-"""Words that join slot values into a sentence without asking for anything by themselves
-(questions such as "how are you today?" keep their words, so the classifier decides)."""
+"""Words that join slot values into a sentence without asking for anything by themselves,
+modal and preference words included ("could I leave a day later?", "monday would be better");
+question words are not ("how are you today?" keeps "how", so the classifier decides)."""
 
 
 def residue(text: str, mentions: Sequence[Mention]) -> list[str]:
@@ -72,13 +80,18 @@ def answers_in_context(
     predicted: str,
     confidence: float,
     threshold: float,
+    rival: bool = False,
 ) -> bool:
     """Whether a message that supplies slots of ``expected`` is an answer to that task.
 
     It is when the classifier agrees, or is unsure, or when nothing but connective words is left
     besides the values; otherwise a confident other intent wins ("will it snow in Oslo?" while a
-    flight search asks for a date is a weather question).
+    flight search asks for a date is a weather question). A ``rival`` guess (another intent with
+    slots of its own) wins even when unsure, if words are left that are not the values: "now
+    plan Porto too" after a weather answer is a plan, not the weather in Porto.
     """
-    if predicted == expected or predicted == "FallbackIntent" or confidence < threshold:
+    if predicted == expected or predicted == "FallbackIntent":
+        return True
+    if confidence < threshold and not rival:
         return True
     return not residue(text, mentions)

@@ -5,9 +5,15 @@
 - a place after "from" is the origin, after "to"/"in" the destination, and "change the origin
   to X" names its slot explicitly;
 - a date after "back", "return", "until" or at the far end of a range ("5 april to 12 april",
-  "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure, and an
-  uncued one fills the slot being asked for, else the departure, else the return;
-- "budget 2000" (no currency) keeps the currency of the budget already known;
+  "may 1 - may 15") is the return date, one after "leaving"/"departing" the departure (a lone
+  date is the return when the message speaks of coming back and not of leaving: "can I come
+  back a few days later, on the 30th?"), and an uncued one fills the slot being asked for,
+  else the departure, else the return;
+- "budget 2000" (no currency) keeps the currency of the budget already known, and a currency
+  without an amount ("pounds, not dollars", "in euros") keeps its amount;
+- a length of time in a flight search is a stay: "for 10 days" and "back a week later" put the
+  return that many days after the departure; "leave two days later" (or "a day earlier" with no
+  return to move) moves the departure and "come back a day earlier" the return;
 - a value the message rules out ("not Lisbon, Porto", "Paris instead of Rome") fills nothing;
 - a lone number changing a plan ("make it 1500 instead", "10 then") is its budget when large,
   in the budget's currency, else its length in days.
@@ -19,9 +25,11 @@ in :attr:`SlotReading.ambiguous`, one that cannot be read at all ("30 february")
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from runtime.nlu.entities import Mention, parse_money
 from runtime.nlu.gazetteer import DESTINATION_CUES, ORIGIN_CUES
@@ -37,6 +45,14 @@ _DEPART_CUE = re.compile(
     r"\b(?:leave|leaving|depart|departing|departure|outbound|out on|go out|going out|"
     r"fly out|flying out|there on|going on)\b[^,.;]{0,20}$",
     re.IGNORECASE,
+)
+_RETURN_ANYWHERE = re.compile(
+    r"\b(?:back|returning|come home|coming home|fly home|flying home|"
+    r"return(?! (?:flights?|tickets?|trips?|journey)))\b",
+    re.IGNORECASE,
+)
+_DEPART_ANYWHERE = re.compile(
+    r"\b(?:leave|leaving|depart|departing|departure|outbound|fly out|flying out)\b", re.I
 )
 _ORIGIN_NAMED = re.compile(
     r"\b(?:origin|departure(?: city| airport)?|starting point|home airport)\b[^,.;]{0,20}$",
@@ -112,6 +128,10 @@ def date_roles(
         else:
             roles.append("")
         previous_end = mention.end
+    if roles == [""] and text:  # one date, its cue further back: "come back later, on the 30th"
+        before = text[: dates[0].start]
+        if _RETURN_ANYWHERE.search(before) and not _DEPART_ANYWHERE.search(before):
+            roles = ["returnDate"]
     taken = {role for role in roles if role}
     for index, role in enumerate(roles):
         if role:
@@ -147,3 +167,50 @@ def bare_budget(text: str, known: SlotValue | None) -> dict[str, SlotValue] | No
     if isinstance(known, dict) and isinstance(known.get("currency"), str):
         currency = str(known["currency"])
     return parse_money(match["amount"], default_currency=currency)
+
+
+def recurrenced(known: SlotValue | None, currencies: set[str]) -> dict[str, Any] | None:
+    """The known budget in the one currency a message names without an amount ("sorry, pounds
+    not dollars": the amount stays, the currency changes); None when no budget is known, or no
+    currency, or several."""
+    if not isinstance(known, dict) or len(currencies) != 1:
+        return None
+    amount = known.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        return None
+    currency = next(iter(currencies))
+    if currency == known.get("currency"):
+        return None
+    return {"amount": amount, "currency": currency}
+
+
+_SHIFT = re.compile(r"\s*(?:(?P<later>later|after(?:wards)?)|(?P<earlier>earlier|before))\b", re.I)
+
+
+def stay_dates(
+    stay: Mention,
+    text: str,
+    *,
+    departure: dt.date | None,
+    known_departure: dt.date | None,
+    known_return: dt.date | None,
+) -> dict[str, SlotValue]:
+    """The flight dates a length of time sets (``stay.value`` days): "for 10 days" and "back a
+    week later" give the return that long after ``departure``; "leave two days later" moves the
+    known departure (so does "a day earlier?" of a search with no return), "come back a day
+    earlier" the known return. Empty when the date it counts from is not known."""
+    days = int(stay.value)
+    shift = _SHIFT.match(text[stay.end :])
+    before = text[: stay.start]
+    if shift is not None and known_departure is not None:
+        moves_departure = _DEPART_CUE.search(before) is not None or (
+            known_return is None and _RETURN_ANYWHERE.search(before) is None
+        )
+        if moves_departure:  # "leave two days later"; "a day earlier?" of a one-way search
+            delta = days if shift["later"] else -days
+            return {"date": (known_departure + dt.timedelta(days=delta)).isoformat()}
+    if shift is not None and shift["earlier"] and known_return is not None:
+        return {"returnDate": (known_return - dt.timedelta(days=days)).isoformat()}
+    if departure is None:
+        return {}
+    return {"returnDate": (departure + dt.timedelta(days=days)).isoformat()}

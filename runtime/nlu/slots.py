@@ -13,15 +13,18 @@ from dataclasses import replace
 from typing import Any
 
 from runtime.model import BotModel, Intent
+from runtime.nlu.adjust import changed_budget, changed_duration
 from runtime.nlu.dates import find_dates, parse_date
 from runtime.nlu.entities import (
     Mention,
+    find_currencies,
     find_durations,
     find_money,
     parse_duration,
     parse_money,
 )
 from runtime.nlu.gazetteer import ORIGIN_CUES, AmbiguousPlace, Gazetteer, UnknownPlace
+from runtime.nlu.raw_values import said, structured_value
 from runtime.nlu.slot_roles import (
     SlotReading,
     bare_budget,
@@ -29,6 +32,8 @@ from runtime.nlu.slot_roles import (
     date_roles,
     negated,
     place_role,
+    recurrenced,
+    stay_dates,
 )
 from runtime.types import SlotValue
 
@@ -38,7 +43,7 @@ PLACEHOLDERS = {
     "money": "__money__",
     "date": "__date__",
 }
-_PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3}
+_PRIORITY = {"money": 0, "duration": 1, "date": 2, "place": 3, "currency": 4}
 MIN_BARE_BUDGET = 50  # "make it 1500" is money; "make it 10" is days
 MAX_BARE_DAYS = 45
 
@@ -72,6 +77,7 @@ class SlotReader:
         """Non-overlapping typed mentions, in text order (longer and more specific spans win)."""
         candidates = [
             *find_money(text),
+            *find_currencies(text),
             *find_durations(text),
             *find_dates(text, self._today()),
             *(_conventional(m) for m in self.gazetteer.find(text)),
@@ -85,10 +91,13 @@ class SlotReader:
 
     @staticmethod
     def placeholdered(text: str, mentions: Sequence[Mention]) -> str:
-        """``text`` with every mention replaced by its type placeholder (for the classifier)."""
+        """``text`` with every mention replaced by its type placeholder (for the classifier); a
+        currency named without an amount stays a word."""
         out: list[str] = []
         last = 0
         for mention in mentions:
+            if mention.kind not in PLACEHOLDERS:
+                continue
             out.extend((text[last : mention.start], f" {PLACEHOLDERS[mention.kind]} "))
             last = mention.end
         out.append(text[last:])
@@ -109,6 +118,7 @@ class SlotReader:
         *,
         eliciting: str | None = None,
         known: Mapping[str, SlotValue] | None = None,
+        focus: str | None = None,
     ) -> SlotReading:
         """Map the mentions of ``text`` onto ``intent``'s slots, in the dialogue's context.
 
@@ -118,9 +128,12 @@ class SlotReader:
         the far end of a range → ``returnDate``; a return date is read after the departure ("back
         on wednesday"), and a bare day follows the month of the date already known ("the 15th").
         Other kinds fill the first free slot of their type; in a flight search, a stay ("for 10
-        days") sets the return date from the departure. ``known`` are the slots the dialogue
-        already holds. A mention that reads two ways goes to ``ambiguous``, one that cannot be
-        read to ``unresolved``.
+        days", "back a week later") sets the return date from the departure, and "two days
+        later/earlier" moves a known date (:func:`runtime.nlu.slot_roles.stay_dates`).
+        ``known`` are the slots the dialogue already holds; an uncued value goes to the slot of
+        a known value the message rules out ("not Montreal, Toronto"), and an uncued date to
+        ``focus`` (the slot the last message changed) when nothing is being asked. A mention
+        that reads two ways goes to ``ambiguous``, one that cannot be read to ``unresolved``.
         """
         known = known or {}
         reading = SlotReading()
@@ -129,33 +142,47 @@ class SlotReader:
             by_parser.setdefault(self._model.slot_types[slot.type].parser, []).append(slot.name)
         places: list[Mention] = []
         dates: list[Mention] = []
-        stays: list[int] = []
+        stays: list[Mention] = []
+        currencies: set[str] = set()
+        ruled_out: list[SlotValue] = []
         for mention in mentions:
             if negated(mention, text):
+                ruled_out.append(mention.value)
                 continue
-            if mention.kind == "place":
+            if mention.kind == "currency":
+                currencies.add(str(mention.value))
+            elif mention.kind == "place":
                 places.append(mention)
             elif mention.kind == "date":
                 dates.append(mention)
             elif mention.kind == "duration" and "duration" not in by_parser:
-                stays.append(int(mention.value))
+                stays.append(mention)
             else:
                 free = [n for n in by_parser.get(mention.kind, []) if n not in reading.slots]
                 if free:
                     reading.put(eliciting if eliciting in free else free[0], mention, text)
-        self._read_places(reading, places, by_parser.get("place", []), text, eliciting)
-        self._read_dates(reading, dates, by_parser.get("date", []), text, eliciting, known)
-        wants_return = "returnDate" in by_parser.get("date", [])
-        if stays and wants_return and "returnDate" not in reading.taken:
-            departure = iso_day(reading.slots.get("date") or known.get("date"))
-            if departure is not None:
-                back = departure + dt.timedelta(days=stays[0])
-                reading.slots["returnDate"] = back.isoformat()
+        # "not Montreal, Toronto": the new value takes the slot of the one ruled out
+        replaced = next((k for k, v in known.items() if v in ruled_out), None)
+        place_slots, date_slots = by_parser.get("place", []), by_parser.get("date", [])
+        self._read_places(reading, places, place_slots, text, eliciting or replaced)
+        self._read_dates(reading, dates, date_slots, text, eliciting or replaced or focus, known)
+        if stays and "returnDate" in by_parser.get("date", []):
+            moved = stay_dates(
+                stays[0],
+                text,
+                departure=iso_day(reading.slots.get("date") or known.get("date")),
+                known_departure=iso_day(known.get("date")),
+                known_return=iso_day(known.get("returnDate")),
+            )
+            reading.slots.update({k: v for k, v in moved.items() if k not in reading.taken})
         money = by_parser.get("money", [])
         if money and money[0] not in reading.slots:
-            amount = bare_budget(text, known.get(money[0]))
+            amount = bare_budget(text, known.get(money[0])) or recurrenced(
+                known.get(money[0]), currencies
+            )
             if amount is not None:
                 reading.slots[money[0]] = amount
+        _read_changes(reading, by_parser, text, known)
         self._read_lone_number(reading, by_parser, mentions, text, known)
         return reading
 
@@ -167,17 +194,19 @@ class SlotReader:
         text: str,
         known: Mapping[str, SlotValue],
     ) -> None:
-        """A lone number refining a plan: a budget when large (≥ 50), else days."""
+        """A lone number refining a plan: a budget when large (≥ 50), else days ("make it 3
+        days and 700": the days are said, the lone number is the budget)."""
         money, days = by_parser.get("money", []), by_parser.get("duration", [])
-        if not money or not days or reading.taken & {money[0], days[0]}:
+        if not money or not days:
             return
         number = bare_number(text, mentions)
         if number is None:
             return
         budget = known.get(money[0])
         if number >= MIN_BARE_BUDGET and isinstance(budget, dict):
-            reading.slots[money[0]] = {"amount": number, "currency": str(budget["currency"])}
-        elif number < MIN_BARE_BUDGET and days[0] in known and number <= MAX_BARE_DAYS:
+            if money[0] not in reading.taken:
+                reading.slots[money[0]] = {"amount": number, "currency": str(budget["currency"])}
+        elif days[0] in known and days[0] not in reading.taken and number <= MAX_BARE_DAYS:
             reading.slots[days[0]] = number
 
     def _read_places(
@@ -260,7 +289,7 @@ class SlotReader:
                 parser = self._model.slot_type_of(intent, slot).parser
             except KeyError:
                 continue
-            text = _said(raw)
+            text = said(raw)
             if parser == "place" and text:
                 place = self.gazetteer.read(text)
                 if place.name is not None:
@@ -284,7 +313,7 @@ class SlotReader:
         except KeyError:
             return None
         if isinstance(raw, dict):
-            return self._normalize_structured(parser, raw)
+            return structured_value(parser, raw, self.gazetteer.resolve)
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             raw = str(int(raw)) if float(raw).is_integer() else str(raw)
         if not isinstance(raw, str) or not raw.strip():
@@ -307,35 +336,23 @@ class SlotReader:
             )
         return None
 
-    def _normalize_structured(self, parser: str, raw: dict[str, Any]) -> SlotValue | None:
-        # Dialogflow: @sys.unit-currency {"amount", "currency"}, @sys.duration {"amount", "unit"},
-        # and the open place entity's {"city": ...} / {"country": ...} / {"state": ...}.
-        if parser == "place":
-            names = [v for v in raw.values() if isinstance(v, str) and v.strip()]
-            return self.gazetteer.resolve(names[0]) if names else None
-        if (
-            parser == "money"
-            and isinstance(raw.get("amount"), int | float)
-            and isinstance(raw.get("currency"), str)
-        ):
-            amount = raw["amount"]
-            value = int(amount) if float(amount).is_integer() else round(float(amount), 2)
-            return {"amount": value, "currency": raw["currency"].upper()} if value > 0 else None
-        if parser == "duration" and isinstance(raw.get("amount"), int | float):
-            unit = str(raw.get("unit", "day")).lower()
-            factor = {
-                "day": 1,
-                "d": 1,
-                "wk": 7,
-                "week": 7,
-                "mo": 30,
-                "month": 30,
-                "h": 0,
-                "min": 0,
-            }.get(unit, 1)
-            days = int(raw["amount"] * factor)
-            return days if days > 0 else None
-        return None
+
+def _read_changes(
+    reading: SlotReading,
+    by_parser: dict[str, list[str]],
+    text: str,
+    known: Mapping[str, SlotValue],
+) -> None:
+    """Relative changes to a known length or budget ("two more days", "double the budget")
+    replace what the numbers in them would read as alone."""
+    for name in by_parser.get("duration", [])[:1]:
+        days = changed_duration(text, known.get(name))
+        if days is not None:
+            reading.slots[name] = days
+    for name in by_parser.get("money", [])[:1]:
+        budget = changed_budget(text, known.get(name))
+        if budget is not None:
+            reading.slots[name] = budget
 
 
 WEAK_CUES = frozenset({"for", "about", "of", "around", "near", "see"})
@@ -371,14 +388,3 @@ def _role(mention: Mention, places: Sequence[Mention], text: str) -> str:
     if mention.cue in ("in", "at") and any(m.cue == "to" for m in places if m is not mention):
         return "origin"
     return place_role(mention, text)
-
-
-def _said(raw: Any) -> str:
-    """The text of a raw slot value (Dialogflow's open place gives ``{"city": "..."}``)."""
-    if isinstance(raw, str):
-        return raw.strip()
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return str(raw)
-    if isinstance(raw, Mapping):
-        return next((v.strip() for v in raw.values() if isinstance(v, str) and v.strip()), "")
-    return ""

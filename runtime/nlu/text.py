@@ -64,3 +64,20 @@ def number_value(word: str) -> int | None:
     if word.isdigit():
         return int(word)
     return NUMBER_WORDS.get(word)
+
+
+_FILLERS_RE = re.compile(
+    r"^(?:\W*\b(?:h+m+|u+m+|u+h+|erm|er|oh+|ah+|well|so|welp)\b)+[\s,.!;:-]*", re.IGNORECASE
+)
+
+
+_PLEASE_RE = re.compile(r"[\s,]+(?:please|pls|plz)\W*$", re.IGNORECASE)
+
+
+def without_fillers(text: str) -> str:
+    """``text`` without the hesitation it opens with ("hmm, yeah sure" → "yeah sure"), a
+    closing "please" ("1200 please" → "1200"), and trailing full stops or exclamation marks;
+    ``text`` itself when that is all it is."""
+    stripped = _FILLERS_RE.sub("", text.strip(), count=1).rstrip(".!").strip()
+    stripped = _PLEASE_RE.sub("", stripped).strip()
+    return stripped or text.strip().rstrip(".!")

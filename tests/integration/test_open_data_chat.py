@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from runtime.dialogue.context import FulfilmentContext, WeatherAnswer
+from runtime.dialogue.display import human_date
 from runtime.dialogue.fulfilment import Fulfiller
 from runtime.dialogue.outlook import temperature_range
 from runtime.dialogue.trip import TripPlan
@@ -87,7 +88,8 @@ def test_the_weather_in_kyoto_on_friday_is_that_fridays_forecast(sources: Source
     assert kyoto is not None
     expected = day_weather(kyoto.latitude, kyoto.longitude, friday)
     high, low = expected["temperature_2m_max"], expected["temperature_2m_min"]
-    assert result.reply.startswith(f"Forecast for Kyoto on Friday {friday.day} {friday:%B %Y}:")
+    shown = human_date(friday.isoformat(), dt.datetime.now(dt.UTC).date())
+    assert result.reply.startswith(f"Forecast for Kyoto on {shown}:")  # "Fri 5 Mar", as people read
     assert temperature_range(low, high) in result.reply
     assert "Source: Open-Meteo (https://open-meteo.com/)" in result.reply
     assert isinstance(result.details, WeatherAnswer)
@@ -114,7 +116,8 @@ def test_asking_for_kyoto_on_friday_through_chat_gives_that_fridays_forecast(
     assert kyoto is not None
     expected = day_weather(kyoto.latitude, kyoto.longitude, friday)
     low, high = expected["temperature_2m_min"], expected["temperature_2m_max"]
-    assert body["reply"].startswith(f"Forecast for Kyoto on Friday {friday.day} {friday:%B %Y}:")
+    shown = human_date(friday.isoformat(), dt.datetime.now(dt.UTC).date())
+    assert body["reply"].startswith(f"Forecast for Kyoto on {shown}:")
     assert temperature_range(low, high) in body["reply"]
     assert "Source: Open-Meteo (https://open-meteo.com/)" in body["reply"]
 

@@ -104,7 +104,7 @@ def test_switching_intent_mid_dialogue_keeps_the_last_place(
     assert weather.asked == ["Rome"]
     assert (
         "clear sky, 21°C" in switched["reply"]
-        and "2026-11-26 few clouds, 14 to 22°C" in switched["reply"]
+        and "Thu 26 Nov few clouds, 14 to 22°C" in switched["reply"]
     )
 
 
@@ -194,7 +194,7 @@ def test_a_second_misunderstanding_gets_a_more_helpful_reply(
 ) -> None:
     runtime_services()
     first = say(invoke, "how do I bake bread")
-    again = say(invoke, "what is the capital of australia", first["sessionId"])
+    again = say(invoke, "who painted the mona lisa", first["sessionId"])
     assert first["intent"] == again["intent"] == "FallbackIntent"
     assert first["reply"].startswith("Sorry, I didn't get that.")
     assert again["reply"].startswith("I'm still not sure what you mean.")

@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 
 from runtime.dialogue.clarify import pick
+from runtime.dialogue.cues import called_off, plain_yes, refines, settles_for, trip_type_change
 from runtime.dialogue.display import human_date, lower_first, prompt, shown
-from runtime.dialogue.manager import plain_yes
-from runtime.dialogue.tasks import refines
 from runtime.dialogue.topics import SMALL_TALK_TOPICS, out_of_scope, topic_of
 from runtime.model import default_model
 from runtime.nlu.dates import find_dates
@@ -71,7 +70,7 @@ def test_values_with_connective_words_only_answer_the_task(text: str) -> None:
 
 def test_a_question_of_its_own_is_left_to_a_confident_classifier() -> None:
     text = "how are you today?"
-    assert residue(text, mentions(text)) == ["how", "are", "you"]
+    assert residue(text, mentions(text)) == ["how"]  # a question word is never connective
     assert not answers_in_context(
         text,
         mentions(text),
@@ -200,3 +199,55 @@ def test_small_talk_answers_fit_the_topic() -> None:
     assert topic_of("who built you?", SMALL_TALK_TOPICS) == "identity"
     assert topic_of("you are useless", SMALL_TALK_TOPICS) == "complaint"
     assert topic_of("the weather is nice", SMALL_TALK_TOPICS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "forget the trip, what's the weather in Athens?",
+            ("PlanTrip", "what's the weather in Athens?"),
+        ),
+        ("never mind the weather", ("CheckWeather", "")),
+        ("scrap that, flights to Rome", (None, "flights to Rome")),
+        ("never mind", (None, "")),
+        ("cancel my hotel booking", None),
+        ("canceling is hard", None),
+    ],
+)
+def test_a_message_that_calls_something_off_names_what_and_keeps_the_rest(
+    text: str, expected: tuple[str | None, str] | None
+) -> None:
+    assert called_off(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "settles"),
+    [
+        ("Help", "ok just show me the options then", True),
+        ("CheckWeather", "fine, give me the link then", True),
+        ("CheckWeather", "fine, just the weather then", False),
+        ("OutOfScope", "ok then book it for me", False),
+        ("Cancel", "fine, forget it then", False),
+    ],
+)
+def test_settling_for_the_offer_is_read_from_the_words(
+    intent: str, text: str, settles: bool
+) -> None:
+    assert settles_for("FindFlights", intent, text) is settles
+
+
+@pytest.mark.parametrize(
+    ("text", "changes"),
+    [
+        ("can you do one way only?", True),
+        ("make it a round trip", True),
+        ("I don't need a return", True),
+        ("plan a round trip of Italy", False),
+        ("weather for my round trip to Rome", False),
+    ],
+)
+def test_a_trip_type_change_names_a_trip_type_and_nothing_of_another_task(
+    text: str, changes: bool
+) -> None:
+    assert trip_type_change(text) is changes

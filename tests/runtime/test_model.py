@@ -58,6 +58,10 @@ def test_shipped_model_has_every_contract_intent_with_enough_utterances() -> Non
         ("FindFlights", "returnDate"),
         ("CheckWeather", "date"),
         ("OutOfScope", "destination"),
+        ("OutOfScope", "origin"),  # "train tickets from Paris to Lyon": carried to a search
+        ("OutOfScope", "date"),
+        ("OutOfScope", "duration"),
+        ("OutOfScope", "budget"),
     }
 
 

@@ -109,7 +109,7 @@ def test_a_forecast_is_a_weather_card_for_the_day_asked(say: Say) -> None:
         "date": "2027-03-06",
         "lowC": 10,
         "highC": 18,
-        "replyText": "Forecast for Bergen on Saturday 6 March 2027: partly cloudy, 10 to 18°C.",
+        "replyText": "Forecast for Bergen on Sat 6 Mar: partly cloudy, 10 to 18°C.",
     }
 
 
