@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from runtime.nlu.currencies import CURRENCY_WORDS, ENGLISH_WORD_CODES
 from runtime.nlu.text import NUMBER_WORDS, number_value
 
 
@@ -116,65 +117,14 @@ _SYMBOLS = {
     "₹": "INR",
     "r$": "BRL",
 }
-_WORDS = {
-    "usd": "USD",
-    "dollars": "USD",
-    "dollar": "USD",
-    "bucks": "USD",
-    "us dollars": "USD",
-    "eur": "EUR",
-    "euros": "EUR",
-    "euro": "EUR",
-    "gbp": "GBP",
-    "pounds": "GBP",
-    "pound": "GBP",
-    "quid": "GBP",
-    "pounds sterling": "GBP",
-    "jpy": "JPY",
-    "yen": "JPY",
-    "aud": "AUD",
-    "australian dollars": "AUD",
-    "cad": "CAD",
-    "canadian dollars": "CAD",
-    "nzd": "NZD",
-    "chf": "CHF",
-    "swiss francs": "CHF",
-    "francs": "CHF",
-    "inr": "INR",
-    "rupees": "INR",
-    "sek": "SEK",
-    "nok": "NOK",
-    "dkk": "DKK",
-    "kronor": "SEK",
-    "kroner": "NOK",
-    "mxn": "MXN",
-    "pesos": "MXN",
-    "brl": "BRL",
-    "reais": "BRL",
-    "cny": "CNY",
-    "yuan": "CNY",
-    "rmb": "CNY",
-    "sgd": "SGD",
-    "hkd": "HKD",
-    "thb": "THB",
-    "baht": "THB",
-    "zar": "ZAR",
-    "rand": "ZAR",
-    "aed": "AED",
-    "dirhams": "AED",
-    "lira": "TRY",
-    "pln": "PLN",
-    "zloty": "PLN",
-    "czk": "CZK",
-    "korunas": "CZK",
-    "krw": "KRW",
-}
+_WORDS = CURRENCY_WORDS
 _AMOUNT = (
     r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<mult>k|thousand|grand|m|million)\b)?"
 )
 _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _WORD_ALT = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
+_CODE_ALT = "|".join(sorted(code.upper() for code in ENGLISH_WORD_CODES))
 _MONEY_PATTERNS = (
     re.compile(
         rf"(?P<symbol>{_SYMBOL_ALT})\s?{_AMOUNT}(?:\s*(?P<word>{_WORD_ALT})\b)?", re.IGNORECASE
@@ -182,6 +132,9 @@ _MONEY_PATTERNS = (
     re.compile(rf"(?<![\w.,]){_AMOUNT}\s*(?P<word>{_WORD_ALT})\b", re.IGNORECASE),
     re.compile(rf"\b(?P<word>{_WORD_ALT})\s?{_AMOUNT}", re.IGNORECASE),
     re.compile(rf"(?<![\w.,]){_AMOUNT}\s?(?P<symbol>{_SYMBOL_ALT})", re.IGNORECASE),
+    # Codes that are English words count in capitals only: "500 TRY", not "try 500".
+    re.compile(rf"(?<![\w.,]){_AMOUNT}\s*(?P<code>{_CODE_ALT})\b"),
+    re.compile(rf"\b(?P<code>{_CODE_ALT})\s?{_AMOUNT}"),
 )
 _MULTIPLIERS = {"k": 1_000, "thousand": 1_000, "grand": 1_000, "m": 1_000_000, "million": 1_000_000}
 
@@ -199,7 +152,10 @@ def find_money(text: str) -> list[Mention]:
             groups = match.groupdict()
             symbol = (groups.get("symbol") or "").lower()
             word = (groups.get("word") or "").lower()
+            code = groups.get("code")
             currency = _WORDS.get(word) if word and not symbol else _SYMBOLS.get(symbol)
+            if code:
+                currency = code
             if symbol == "$" and word in _WORDS and _WORDS[word] != "EUR":
                 currency = _WORDS[word]  # "$500 AUD"
             if currency is None:

@@ -272,6 +272,8 @@ class Gazetteer:
         *,
         own_name: bool = False,
     ) -> str | AmbiguousPlace | None:
+        if not all(_wordlike(t) for t in span):  # "edinburgh £": a symbol is no part of a name
+            return None
         curated = self._curated_name(span)
         if curated is not None:
             key = fold_key(span[0].text)
@@ -343,6 +345,8 @@ class Gazetteer:
             qualifier = text[tokens[after].start : tokens[after + extra - 1].end]
             if self._is_common(tokens[after].text) and tokens[after].text not in NAME_STARTS:
                 break
+            if not all(_wordlike(t) for t in tokens[after : after + extra]):
+                continue  # "edinburgh, £700": a symbol or a number narrows nothing
             resolution = self.places.qualified(name_text, qualifier)
             if resolution is not None and resolution.name is not None:
                 return resolution.name, length + extra

@@ -148,8 +148,11 @@ class Places:
         index = self.index
         if index is None:
             return None
+        area_key = fold_key(qualifier)
+        if not area_key:  # punctuation or a symbol ("£") names no area
+            return None
         entry = index.entry(fold_key(text))
-        area = index.entry(fold_key(qualifier))
+        area = index.entry(area_key)
         if entry is None or area is None:
             return None
         areas = [a for a in area.contenders if index.kind_of(a) != "city"]

@@ -59,3 +59,26 @@ def test_cloud_values_are_normalised_too() -> None:
     assert parse_duration("soon") is None
     assert parse_money("1500") == {"amount": 1500, "currency": "USD"}
     assert parse_money("0") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("40000 mexican pesos", 40000, "MXN"),
+        ("9000 brazilian reais", 9000, "BRL"),
+        ("6000 moroccan dirhams", 6000, "MAD"),
+        ("50000 twd", 50000, "TWD"),
+        ("5000 new taiwan dollars", 5000, "TWD"),
+        ("3000 thai baht", 3000, "THB"),
+        ("500 TRY", 500, "TRY"),
+    ],
+)
+def test_currencies_are_read_by_code_and_by_their_countrys_name(
+    text: str, amount: int, currency: str
+) -> None:
+    assert [m.value for m in find_money(text)] == [{"amount": amount, "currency": currency}]
+
+
+@pytest.mark.parametrize("text", ["try 500 more", "for all 3 days", "top 5 sights"])
+def test_a_code_that_is_an_english_word_counts_only_in_capitals(text: str) -> None:
+    assert find_money(text) == []

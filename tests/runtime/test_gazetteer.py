@@ -416,3 +416,10 @@ def test_curated_resort_towns_below_the_size_cut_or_named_by_words_resolve(
     gazetteer: Gazetteer, text: str, place: str
 ) -> None:
     assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+def test_an_amount_after_a_place_is_not_taken_as_its_region(gazetteer: Gazetteer) -> None:
+    # GIVEN a place followed by a comma and a sum ("edinburgh, £700")
+    [place] = gazetteer.find("plan 4 days in edinburgh, £700")
+    # THEN the place ends where its name ends, leaving the sum to be read as the budget
+    assert (place.value, place.end) == ("Edinburgh", len("plan 4 days in edinburgh"))

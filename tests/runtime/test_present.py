@@ -148,7 +148,9 @@ def test_budgets_are_for_the_trips_days_in_the_currency_already_used() -> None:
     # yen when yen were used, rounded as people say budgets
     assert asking("budget", {"duration": 5}, "JPY") == ["¥45,000", "¥110,000", "¥220,000"]
     # a currency the bot cannot scale (no rough rate) gives dollars rather than a guess
-    assert asking("budget", {"duration": 2}, "VND") == ["$120", "$300", "$600"]
+    assert asking("budget", {"duration": 2}, "MNT") == ["$120", "$300", "$600"]
+    # one it can scale, in its own units
+    assert asking("budget", {"duration": 2}, "VND")[0].endswith(" VND")
     # no duration yet: five days
     assert asking("budget", {}) == ["$300", "$750", "$1,500"]
 
