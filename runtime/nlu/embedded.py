@@ -16,6 +16,7 @@ from runtime.nlu.artefact import load_temperature
 from runtime.nlu.classifier import IntentClassifier
 from runtime.nlu.closed_class import closed_class
 from runtime.nlu.entities import Mention, parse_duration, parse_money
+from runtime.nlu.fragments import trip_fragment
 from runtime.nlu.gazetteer import Gazetteer
 from runtime.nlu.in_context import accepts, answers_in_context
 from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
@@ -28,6 +29,8 @@ PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
 RIVAL_AT = 0.4  # below the threshold, but a guess for another task worth heeding
 RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
+FRAGMENT_CONFIDENCE = 0.8  # a place and a trip purpose the classifier could not place
+FRAGMENT_INTENT = "PlanTrip"  # what a verb-less trip fragment asks for ("munich for oktoberfest")
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
 
@@ -89,10 +92,16 @@ class EmbeddedNlu:
         mentions = self.slots.mentions(text)
         prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
         intent, confidence = prediction.intent, prediction.confidence
-        answer = self._in_context(text, context, mentions, intent, confidence)
+        unplaced = intent == FALLBACK or confidence < self.threshold
+        fragment = self._trip_fragment(text, mentions) if unplaced else None
+        answer = self._in_context(
+            text, context, mentions, intent, confidence, fragment=fragment is not None
+        )
         if answer is not None:
             return answer
-        if intent == FALLBACK or confidence < self.threshold:
+        if fragment is not None:
+            return fragment
+        if unplaced:
             return NluResult(
                 intent=FALLBACK,
                 confidence=round(confidence if intent == FALLBACK else 1 - confidence, 4),
@@ -106,6 +115,28 @@ class EmbeddedNlu:
         return NluResult(
             intent=intent,
             confidence=round(confidence, 4),
+            slots=reading.slots,
+            provider=self.name,
+            ambiguous=reading.ambiguous,
+            unresolved=reading.unresolved,
+        )
+
+    def _trip_fragment(self, text: str, mentions: list[Mention]) -> NluResult | None:
+        """A message the classifier could not place, read as a plan when it is a verb-less
+        trip fragment ("munich for oktoberfest", :mod:`runtime.nlu.fragments`) whose place fills
+        the destination, names several places (the dialogue asks which one) or names none (the
+        dialogue says so); None otherwise."""
+        if FRAGMENT_INTENT not in self.model.intents:
+            return None
+        place = trip_fragment(text, mentions)
+        if place is None:
+            return None
+        reading = self.slots.read(self.model.intent(FRAGMENT_INTENT), mentions, text)
+        if "destination" not in reading.taken:
+            return None
+        return NluResult(
+            intent=FRAGMENT_INTENT,
+            confidence=FRAGMENT_CONFIDENCE,
             slots=reading.slots,
             provider=self.name,
             ambiguous=reading.ambiguous,
@@ -139,10 +170,21 @@ class EmbeddedNlu:
         mentions: list[Mention],
         predicted: str,
         confidence: float,
+        *,
+        fragment: bool = False,
     ) -> NluResult | None:
         """The message as an answer to the first expected task it fills a slot of, or None
-        when it is no such answer."""
+        when it is no such answer. A trip ``fragment`` answers the task in progress (or a plan,
+        or an accepted offer), never refines another task's finished answer: "munich for
+        oktoberfest" after the weather in Munich is a trip, not the weather again."""
         for expected in self._expected(text, context):
+            in_progress = expected == context.active_intent and not context.completed
+            if (
+                fragment
+                and not in_progress
+                and expected not in (FRAGMENT_INTENT, context.offered_intent)
+            ):
+                continue
             answer = self._answer(text, context, mentions, expected, predicted, confidence)
             if answer is not None:
                 return answer
