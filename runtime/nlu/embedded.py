@@ -174,18 +174,11 @@ class EmbeddedNlu:
         fragment: bool = False,
     ) -> NluResult | None:
         """The message as an answer to the first expected task it fills a slot of, or None
-        when it is no such answer. A trip ``fragment`` answers the task in progress (or a plan,
-        or an accepted offer), never refines another task's finished answer: "munich for
-        oktoberfest" after the weather in Munich is a trip, not the weather again."""
+        when it is no such answer (a trip ``fragment`` only as :meth:`_answer` allows)."""
         for expected in self._expected(text, context):
-            in_progress = expected == context.active_intent and not context.completed
-            if (
-                fragment
-                and not in_progress
-                and expected not in (FRAGMENT_INTENT, context.offered_intent)
-            ):
-                continue
-            answer = self._answer(text, context, mentions, expected, predicted, confidence)
+            answer = self._answer(
+                text, context, mentions, expected, predicted, confidence, fragment=fragment
+            )
             if answer is not None:
                 return answer
         return None
@@ -198,8 +191,16 @@ class EmbeddedNlu:
         expected: str,
         predicted: str,
         confidence: float,
+        *,
+        fragment: bool = False,
     ) -> NluResult | None:
-        """The message as an answer to task ``expected``, or None when it is not one."""
+        """The message as an answer to task ``expected``, or None when it is not one.
+
+        A trip ``fragment`` ("munich for oktoberfest") is an answer when it fills the slot being
+        asked for ("Where are you flying to?"), when it changes a plan, or when it says more to
+        an accepted offer; its purpose words ask for nothing else. Otherwise it is a trip of
+        its own, not a refinement of another task ("munich for oktoberfest" after the weather in
+        Munich is a trip, not the weather again)."""
         intent = self.model.intent(expected)
         active = expected == context.active_intent
         eliciting = context.eliciting_slot if active and not context.completed else None
@@ -214,7 +215,15 @@ class EmbeddedNlu:
             bare = self._bare_value(text, intent, eliciting, earlier)
             if bare is not None:
                 reading.slots[eliciting] = bare
-        if not reading.taken or not answers_in_context(
+        if fragment:
+            taken = reading.taken
+            answers = (eliciting or "") in taken or expected in (
+                FRAGMENT_INTENT,
+                context.offered_intent,
+            )
+            if not taken or not answers:
+                return None
+        elif not reading.taken or not answers_in_context(
             text,
             mentions,
             expected=expected,
