@@ -20,6 +20,7 @@ from runtime.nlu.fragments import trip_fragment
 from runtime.nlu.gazetteer import Gazetteer
 from runtime.nlu.in_context import accepts, answers_in_context
 from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
+from runtime.nlu.task_words import asks_weather
 from runtime.nlu.text import without_fillers
 from runtime.types import NluContext, NluResult, SlotValue
 
@@ -30,6 +31,7 @@ CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
 RIVAL_AT = 0.4  # below the threshold, but a guess for another task worth heeding
 RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
 FRAGMENT_CONFIDENCE = 0.8  # a place and a trip purpose the classifier could not place
+WEATHER = "CheckWeather"
 FRAGMENT_INTENT = "PlanTrip"  # what a verb-less trip fragment asks for ("munich for oktoberfest")
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
@@ -84,7 +86,10 @@ class EmbeddedNlu:
         A message made only of closed-class phrases ("hey there", "thanks so much", "cancel")
         is read by rule (:mod:`runtime.nlu.closed_class`). A message that supplies slots of the
         task at hand (or of an offer it accepts, or of a task answered earlier) and asks for
-        nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
+        nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`). A
+        message the classifier cannot place (or guesses is about the weather without a word of
+        it) that is a verb-less trip fragment ("munich for oktoberfest") is a plan to its place
+        (:mod:`runtime.nlu.fragments`), unless it answers the question being asked.
         """
         rule = closed_class(text)
         if rule is not None and rule in self.model.intents:  # "hey there", "thanks so much!"
@@ -93,7 +98,10 @@ class EmbeddedNlu:
         prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
         intent, confidence = prediction.intent, prediction.confidence
         unplaced = intent == FALLBACK or confidence < self.threshold
-        fragment = self._trip_fragment(text, mentions) if unplaced else None
+        # A weather guess without a word of the weather is no weather question (the dialogue
+        # reads it again too): "lapland for the northern lights" may be a trip fragment.
+        guessed = intent == WEATHER and not asks_weather(text)
+        fragment = self._trip_fragment(text, mentions) if unplaced or guessed else None
         answer = self._in_context(
             text, context, mentions, intent, confidence, fragment=fragment is not None
         )
