@@ -1,23 +1,25 @@
-"""Verb-less trip fragments: "munich for oktoberfest", "bolivia backpacking", "sumatra jungle trek".
+"""Verb-less trip fragments: "munich for oktoberfest", "nepal trekking", "vienna christmas markets".
 
-Travellers often name a place and why they go, with no verb: an event ("sydney for new year's
-eve"), an activity ("kyrgyzstan trekking"), a season ("lapland in winter"), an occasion
-("bali honeymoon") or a trip word ("taipei night markets trip"). A classifier trained on whole
-requests cannot place such a message; a travel agent hears a trip being planned. So a message
-the classifier leaves unplaced is a trip to its place (:func:`trip_fragment`) when:
+Travellers often name a place and why they go, with no verb: an event ("edinburgh for
+hogmanay"), an activity ("maldives diving"), a season ("munich in winter"), an occasion ("lisbon
+for my 40th") or a trip word ("patagonia hiking trip"). A classifier trained on whole requests
+cannot place such a message (or guesses it is about the weather, with no word of the weather in
+it); a travel agent hears a trip being planned. So such a message is a trip to its place
+(:func:`trip_fragment`) when:
 
 - it names exactly one place, not as where the traveller comes from ("from Lyon for christmas");
-- the words around the place read as a trip purpose: a word of :data:`PURPOSES` (events,
-  activities, seasons, occasions, trip words), or a short noun phrase after "<place> for"
-  ("tokyo for work", "lisbon for my 40th"), which in travel talk says why one goes there;
+- the words around the place read as a trip purpose: a phrase of :data:`PURPOSES` (events,
+  activities, seasons, occasions, ways of travelling, trip words), or a short noun phrase after
+  "<place> for" ("tokyo for work"), which in travel talk says why one goes there;
 - it is a fragment, not a sentence: no subject pronoun, no form of "be", "have" or "do", no
   modal, no question word, no negation, and no verb saying where someone lives ("I live in
-  Paris", "my sister is in Rome", "paris is lovely in spring", "what's on in Munich for
-  Oktoberfest?" all keep the classifier's reading);
+  Paris", "my sister is in Rome for easter", "paris is lovely in the spring", "when is
+  oktoberfest in munich?" all keep the reading they had);
 - it is short (a fragment, not a paragraph).
 
-A question about a place that is not a trip ("history of Rome", "population of Japan") has no
-purpose word and stays unplaced (the dialogue says it cannot answer that and offers a plan).
+A question about a place that is not a trip ("history of Rome") has no purpose and stays
+unplaced (the dialogue offers a plan). :func:`trip_purpose` answers the same question without
+the place's position, for a cloud NLU's reading (then only a phrase of :data:`PURPOSES` will do).
 What the dialogue does with the trip (ask which place an ambiguous name means, say that a name
 names nothing, keep a fragment that answers the question being asked with the task in hand) is
 decided where it always is; :mod:`runtime.nlu.embedded` only reads the fragment as a plan.
