@@ -10,8 +10,9 @@ A classifier reads one message alone. In a conversation some readings are plainl
   like ("do you sell insurance?"); one in a task's own words that names nothing of the kind is
   that task ("how much is a flight to Paris?");
 - a weather reading without a word about the weather is another task in that task's words
-  ("any tips for visiting Rome?"), else a question the bot cannot answer ("what's the
-  population of Japan?");
+  ("any tips for visiting Rome?"), else a trip when it is a verb-less trip fragment ("seville
+  for easter", :mod:`runtime.nlu.fragments`), else a question the bot cannot answer ("what's
+  the population of Japan?");
 - plain small-talk words are small talk when the classifier was unsure ("tell me a joke");
 - a trip type alone changes the flight search in hand ("can you do one way only?");
 - asking to change a slot without a new value ("can you make it cheaper?", "somewhere else")
@@ -31,6 +32,7 @@ from runtime.dialogue.topics import (
 )
 from runtime.dialogue.turn import TASK_INTENTS, TurnInput
 from runtime.model import BotModel
+from runtime.nlu.fragments import trip_purpose
 
 CLEAR_TOPICS = frozenset({"joke", "bored", "how_are_you"})
 """Small-talk topics whose words say it plainly, even when the classifier is unsure."""
@@ -71,6 +73,8 @@ def intent_of(turn: TurnInput, text: str) -> str:
         and "CheckWeather" not in (state.intent, state.aside)
         and not ELLIPSIS_RE.match(text)
     ):
+        if only_task(text) is None and trip_purpose(text):
+            return "PlanTrip"  # "seville for easter": a trip fragment, not a weather question
         return only_task(text) or "OutOfScope"
     if (
         state.intent == "FindFlights"

@@ -1,6 +1,7 @@
 """What a message is about, when the classifier alone does not say: small-talk topics (to pick
 a fitting answer), out-of-scope topics (to name honestly what the bot cannot do), and the words
-that show a task is really asked for.
+that show a task is really asked for (:mod:`runtime.nlu.task_words`, which the embedded NLU
+reads too).
 
 The dialogue uses them to read an intent again: a message the classifier calls small talk or a
 misunderstanding, or a task without any of that task's words ("what's the exchange rate for
@@ -10,6 +11,18 @@ yen" is no weather question), is out of scope when it names something the bot ca
 from __future__ import annotations
 
 import re
+
+from runtime.nlu.task_words import TASK_WORDS, asks_weather
+
+__all__ = [
+    "OUT_OF_SCOPE_TOPICS",
+    "SMALL_TALK_TOPICS",
+    "TASK_WORDS",
+    "asks_weather",
+    "only_task",
+    "out_of_scope",
+    "topic_of",
+]
 
 SMALL_TALK_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("joke", re.compile(r"\b(?:jokes?|funny|laugh)\b", re.IGNORECASE)),
@@ -100,34 +113,11 @@ OUT_OF_SCOPE_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-TASK_WORDS: dict[str, re.Pattern[str]] = {
-    "PlanTrip": re.compile(
-        r"\b(?:plan\w*|trip|holiday|vacation|itinerary|getaway|visit\w*|travel\w*|go|going)\b",
-        re.IGNORECASE,
-    ),
-    "CheckWeather": re.compile(
-        r"\b(?:weather|forecast|temperature|temps?|rain\w*|snow\w*|sun\w*|hot|cold|warm\w*|"
-        r"wind\w*|umbrella|storm\w*|climate|degrees|humid\w*|jacket|coat|freez\w*|chilly|"
-        r"heat\w*|cloud\w*|fog\w*|ic[ey]|wear|pack\w*|layers|shorts|sweater|sunscreen|"
-        r"celsius|fahrenheit|dry|wet|mild|nice out|like outside)\b",
-        re.IGNORECASE,
-    ),
-    "FindFlights": re.compile(
-        r"\b(?:flights?|fly|flying|plane|airfare|airlines?|depart\w*|round trip|one way)\b",
-        re.IGNORECASE,
-    ),
-}
-"""Words without which a message does not ask for the task (whatever the classifier says)."""
 
 
 def topic_of(message: str, topics: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
     """The first topic whose pattern the message matches."""
     return next((name for name, pattern in topics if pattern.search(message)), None)
-
-
-def asks_weather(message: str) -> bool:
-    """True when a message has a word about the weather ("rain", "jacket", "forecast")."""
-    return TASK_WORDS["CheckWeather"].search(message) is not None
 
 
 def out_of_scope(intent: str, message: str) -> bool:

@@ -16,9 +16,11 @@ from runtime.nlu.artefact import load_temperature
 from runtime.nlu.classifier import IntentClassifier
 from runtime.nlu.closed_class import closed_class
 from runtime.nlu.entities import Mention, parse_duration, parse_money
+from runtime.nlu.fragments import trip_fragment
 from runtime.nlu.gazetteer import Gazetteer
 from runtime.nlu.in_context import accepts, answers_in_context
 from runtime.nlu.slots import PLACEHOLDERS, SlotReader, utc_today
+from runtime.nlu.task_words import asks_weather
 from runtime.nlu.text import without_fillers
 from runtime.types import NluContext, NluResult, SlotValue
 
@@ -28,6 +30,9 @@ PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 CONTEXT_CONFIDENCE = 0.9  # a value answering the question just asked
 RIVAL_AT = 0.4  # below the threshold, but a guess for another task worth heeding
 RULE_CONFIDENCE = 0.95  # a message made only of greeting, thanks, cancel or goodbye phrases
+FRAGMENT_CONFIDENCE = 0.8  # a place and a trip purpose the classifier could not place
+WEATHER = "CheckWeather"
+FRAGMENT_INTENT = "PlanTrip"  # what a verb-less trip fragment asks for ("munich for oktoberfest")
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
 
 
@@ -81,7 +86,10 @@ class EmbeddedNlu:
         A message made only of closed-class phrases ("hey there", "thanks so much", "cancel")
         is read by rule (:mod:`runtime.nlu.closed_class`). A message that supplies slots of the
         task at hand (or of an offer it accepts, or of a task answered earlier) and asks for
-        nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`).
+        nothing else is read as an answer to that task (:mod:`runtime.nlu.in_context`). A
+        message the classifier cannot place (or guesses is about the weather without a word of
+        it) that is a verb-less trip fragment ("munich for oktoberfest") is a plan to its place
+        (:mod:`runtime.nlu.fragments`), unless it answers the question being asked.
         """
         rule = closed_class(text)
         if rule is not None and rule in self.model.intents:  # "hey there", "thanks so much!"
@@ -89,10 +97,19 @@ class EmbeddedNlu:
         mentions = self.slots.mentions(text)
         prediction = self.classifier.predict(self.slots.placeholdered(text, mentions))
         intent, confidence = prediction.intent, prediction.confidence
-        answer = self._in_context(text, context, mentions, intent, confidence)
+        unplaced = intent == FALLBACK or confidence < self.threshold
+        # A weather guess without a word of the weather is no weather question (the dialogue
+        # reads it again too): "lapland for the northern lights" may be a trip fragment.
+        guessed = intent == WEATHER and not asks_weather(text)
+        fragment = self._trip_fragment(text, mentions) if unplaced or guessed else None
+        answer = self._in_context(
+            text, context, mentions, intent, confidence, fragment=fragment is not None
+        )
         if answer is not None:
             return answer
-        if intent == FALLBACK or confidence < self.threshold:
+        if fragment is not None:
+            return fragment
+        if unplaced:
             return NluResult(
                 intent=FALLBACK,
                 confidence=round(confidence if intent == FALLBACK else 1 - confidence, 4),
@@ -106,6 +123,28 @@ class EmbeddedNlu:
         return NluResult(
             intent=intent,
             confidence=round(confidence, 4),
+            slots=reading.slots,
+            provider=self.name,
+            ambiguous=reading.ambiguous,
+            unresolved=reading.unresolved,
+        )
+
+    def _trip_fragment(self, text: str, mentions: list[Mention]) -> NluResult | None:
+        """A message the classifier could not place, read as a plan when it is a verb-less
+        trip fragment ("munich for oktoberfest", :mod:`runtime.nlu.fragments`) whose place fills
+        the destination, names several places (the dialogue asks which one) or names none (the
+        dialogue says so); None otherwise."""
+        if FRAGMENT_INTENT not in self.model.intents:
+            return None
+        place = trip_fragment(text, mentions)
+        if place is None:
+            return None
+        reading = self.slots.read(self.model.intent(FRAGMENT_INTENT), mentions, text)
+        if "destination" not in reading.taken:
+            return None
+        return NluResult(
+            intent=FRAGMENT_INTENT,
+            confidence=FRAGMENT_CONFIDENCE,
             slots=reading.slots,
             provider=self.name,
             ambiguous=reading.ambiguous,
@@ -139,11 +178,15 @@ class EmbeddedNlu:
         mentions: list[Mention],
         predicted: str,
         confidence: float,
+        *,
+        fragment: bool = False,
     ) -> NluResult | None:
         """The message as an answer to the first expected task it fills a slot of, or None
-        when it is no such answer."""
+        when it is no such answer (a trip ``fragment`` only as :meth:`_answer` allows)."""
         for expected in self._expected(text, context):
-            answer = self._answer(text, context, mentions, expected, predicted, confidence)
+            answer = self._answer(
+                text, context, mentions, expected, predicted, confidence, fragment=fragment
+            )
             if answer is not None:
                 return answer
         return None
@@ -156,8 +199,16 @@ class EmbeddedNlu:
         expected: str,
         predicted: str,
         confidence: float,
+        *,
+        fragment: bool = False,
     ) -> NluResult | None:
-        """The message as an answer to task ``expected``, or None when it is not one."""
+        """The message as an answer to task ``expected``, or None when it is not one.
+
+        A trip ``fragment`` ("munich for oktoberfest") is an answer when it fills the slot being
+        asked for ("Where are you flying to?"), when it changes a plan, or when it says more to
+        an accepted offer; its purpose words ask for nothing else. Otherwise it is a trip of
+        its own, not a refinement of another task ("munich for oktoberfest" after the weather in
+        Munich is a trip, not the weather again)."""
         intent = self.model.intent(expected)
         active = expected == context.active_intent
         eliciting = context.eliciting_slot if active and not context.completed else None
@@ -172,7 +223,15 @@ class EmbeddedNlu:
             bare = self._bare_value(text, intent, eliciting, earlier)
             if bare is not None:
                 reading.slots[eliciting] = bare
-        if not reading.taken or not answers_in_context(
+        if fragment:
+            taken = reading.taken
+            answers = (eliciting or "") in taken or expected in (
+                FRAGMENT_INTENT,
+                context.offered_intent,
+            )
+            if not taken or not answers:
+                return None
+        elif not reading.taken or not answers_in_context(
             text,
             mentions,
             expected=expected,
