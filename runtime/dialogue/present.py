@@ -5,8 +5,8 @@ The dialogue decides what to say; this module decides which buttons and cards go
 reply's words:
 
 - **Cards** come from the fulfilment's typed result (:attr:`DialogueOutcome.result`): a plan
-  card from the :class:`~runtime.dialogue.trip.TripPlan` (its days, a stretch of free days as
-  one line, the budget and its daily split in the traveller's currency), a flight card from the
+  card from the :class:`~runtime.dialogue.trip.TripPlan` (its days, each as the reply says
+  it, the budget and its daily split in the traveller's currency), a flight card from the
   :class:`~runtime.dialogue.context.FlightSearch` (the link exactly as the reply gives it), a
   weather card from the :class:`~runtime.dialogue.context.WeatherAnswer`. A card names the part
   of the reply it presents (``replyText``) when fulfilment said which part that is.
@@ -29,9 +29,7 @@ quick replies that would break the schema is left out and logged, never sent.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,14 +39,13 @@ from runtime.dialogue.context import FlightSearch, WeatherAnswer
 from runtime.dialogue.display import display
 from runtime.dialogue.money import USD_PER_UNIT, format_money
 from runtime.dialogue.outlook import parse_date
-from runtime.dialogue.trip import DayPlan, TripPlan
+from runtime.dialogue.trip import TripPlan
 from runtime.dialogue.turn import TASK_INTENTS, DialogueOutcome
 from runtime.rich_reply import (
     MAX_LABEL_CHARS,
     MAX_QUICK_REPLIES,
     FlightCard,
     PlanCard,
-    PlanDay,
     QuickReply,
     WeatherCard,
     problems,
@@ -82,7 +79,6 @@ OFFERS = {"FindFlights": "Yes, find flights", "PlanTrip": "Yes, plan it"}
 YES, NO = "Yes please", "No thanks"
 ENDINGS = frozenset({"Goodbye", "Cancel", "Greeting", "Help"})
 CAN_DO = frozenset({"FallbackIntent", "Thanks", "SmallTalk", "OutOfScope"})
-FREE_DAYS = "free days: go back to a favourite place or take a day trip"
 
 
 @dataclass(frozen=True)
@@ -212,12 +208,12 @@ def _cards(outcome: DialogueOutcome) -> list[Card]:
 
 
 def plan_card(plan: TripPlan) -> PlanCard:
-    """The plan's days (free days in a row as one stretch) and its budget, per day and split."""
+    """The plan's days, each as the reply says it, and its budget, per day and split."""
     money = plan.budget.currency
     return {
         "type": "plan",
         "destination": plan.destination,
-        "days": list(_plan_days(plan.itinerary)),
+        "days": [{"day": day.day, "text": day.sentence()} for day in plan.itinerary],
         "budget": {
             "amount": amount(plan.budget.amount),
             "currency": money,
@@ -233,16 +229,6 @@ def amount(value: float) -> float:
     """Cents at most, and a whole number as one (``1500``, not ``1500.0``)."""
     rounded = round(float(value), 2)
     return int(rounded) if rounded.is_integer() else rounded
-
-
-def _plan_days(itinerary: Sequence[DayPlan]) -> Iterable[PlanDay]:
-    for free, group in itertools.groupby(itinerary, key=lambda day: day.kind == "free"):
-        days = list(group)
-        if free and len(days) > 1:
-            yield {"day": days[0].day, "lastDay": days[-1].day, "text": FREE_DAYS}
-        else:
-            for day in days:
-                yield {"day": day.day, "text": day.sentence()}
 
 
 def flight_card(search: FlightSearch) -> FlightCard:

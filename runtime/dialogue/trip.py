@@ -28,6 +28,8 @@ GENERAL_THEMES = (
     "parks, viewpoints and shopping",
     "a slow morning, then the sight you missed",
 )
+FREE_THEMES = GENERAL_THEMES[1:]
+"""What a free day after the sights suggests, in turn (the main sights are already planned)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class DayPlan:
             return names
         if self.kind == "general":
             return self.theme
-        return "a free day: go back to a favourite place or take a day trip"
+        return f"a free day: {self.theme or 'go back to a favourite place or take a day trip'}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -192,12 +194,14 @@ def itinerary(days: int, sights: list[Listing]) -> list[DayPlan]:
     """Days filled with the sights in order: one on arrival day, two a day, one before leaving.
 
     Without any sight the days are a general outline (no sight is made up); when the sights run
-    out, the remaining days are said to be free.
+    out, the remaining days are free, each with a different suggestion (``FREE_THEMES``, in
+    turn), so a long stay does not read as one line repeated.
     """
     if not sights:
         return _outline(days)
     queue = list(sights)
     plans: list[DayPlan] = []
+    free = 0
     for day in range(1, days + 1):
         first, last = day == 1, day == days and days > 1
         take = 1 if (first or last) else 2
@@ -206,8 +210,12 @@ def itinerary(days: int, sights: list[Listing]) -> list[DayPlan]:
             kind = "arrival"
         elif last:
             kind = "departure"
+        elif todays:
+            kind = "sights"
         else:
-            kind = "sights" if todays else "free"
+            plans.append(DayPlan(day, "free", theme=FREE_THEMES[free % len(FREE_THEMES)]))
+            free += 1
+            continue
         plans.append(DayPlan(day, kind, todays))
     return plans
 

@@ -9,7 +9,7 @@ import pytest
 
 from runtime.dialogue.context import FlightSearch, Fulfilled, Templates, WeatherAnswer
 from runtime.dialogue.plan_text import days_text, render
-from runtime.dialogue.present import FREE_DAYS, present, round_nicely
+from runtime.dialogue.present import present, round_nicely
 from runtime.dialogue.trip import Money, TripPlan, budget_lines, itinerary
 from runtime.dialogue.turn import DialogueOutcome
 from runtime.model import default_model
@@ -58,18 +58,20 @@ def asking(slot: str, slots: dict[str, SlotValue], currency: str | None = None) 
     return [q["label"] for q in present(outcome, TODAY).quick_replies]
 
 
-def test_a_plan_card_has_the_days_free_days_in_a_row_as_one_stretch_and_the_budget() -> None:
+def test_a_plan_card_has_every_day_as_the_reply_says_it_and_the_budget() -> None:
     # GIVEN a 6-day plan with three sights: arrival, a day of sights, three free days, departure
     outcome = planned(trip(6, SIGHTS))
     # WHEN it is presented
     [card] = present(outcome, TODAY).cards
-    # THEN the free days are one line ("free days: go back to a favourite place or take a day
-    # trip"), and the budget is per day and split, in euros
+    # THEN each day is one line, the free days each with its own suggestion, and the budget is
+    # per day and split, in euros
     assert card["type"] == "plan"
     assert card["days"] == [
         {"day": 1, "text": "arrive and check in, then Castle"},
         {"day": 2, "text": "Cathedral and Tower"},
-        {"day": 3, "lastDay": 5, "text": FREE_DAYS},
+        {"day": 3, "text": "a free day: neighbourhoods off the usual path and local food"},
+        {"day": 4, "text": "a free day: a day trip out of town"},
+        {"day": 5, "text": "a free day: parks, viewpoints and shopping"},
         {"day": 6, "text": "a last breakfast and departure"},
     ]
     budget = card["budget"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -115,9 +116,15 @@ def test_sights_fill_the_days_one_two_two_one() -> None:
     ]
 
 
-def test_when_the_sights_run_out_the_days_are_free() -> None:
-    days = itinerary(5, sights(2))
-    assert [day.kind for day in days] == ["arrival", "sights", "free", "free", "departure"]
+def test_when_the_sights_run_out_the_days_are_free_each_with_its_own_suggestion() -> None:
+    # GIVEN two sights for nine days
+    days = itinerary(9, sights(2))
+    # THEN the days after the sights are free, and no two of them say the same
+    assert [day.kind for day in days] == ["arrival", "sights", *["free"] * 6, "departure"]
+    free = [day.sentence() for day in days if day.kind == "free"]
+    assert free[0] == "a free day: neighbourhoods off the usual path and local food"
+    assert all(a != b for a, b in itertools.pairwise(free))
+    assert len(set(free)) == 4
 
 
 def test_without_sights_the_days_are_a_general_outline() -> None:
