@@ -17,11 +17,16 @@ day on or after ``today`` (so "5 jan" said in March is next January); an explici
 Every mention has ``kind == "date"``. Its ``value`` is the ISO day; a numeric date that reads
 two ways (``03/04/2027``: 3 April or 4 March) has ``value`` None and both days in ``options``,
 day first; a date that cannot exist (``30 february``) has ``value`` None and no options, so the
-dialogue can say what it did not understand instead of dropping it.
+dialogue can say what it did not understand instead of dropping it. A message that writes one
+numeric date in an order only one way can read (``20/12``: day first; ``12/20``, month first;
+``20.12``, day first) settles that order for its other numeric dates: "London to NYC on 20/12,
+back 5/1" returns on 5 January, not "5 January or 1 May?". Messages that show both orders, or
+none, leave the ambiguous dates to a question.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -309,11 +314,14 @@ def find_dates(
     """
     ctx = DateContext(today, anchor, after)
     found: list[Mention] = _ranges(text, ctx)
+    orders: set[str] = set()
     for pattern, resolve in _PATTERNS:
         for match in pattern.finditer(text):
             readings = resolve(match, ctx)
             if readings is None:
                 continue
+            if readings:
+                orders |= _written_order(match, resolve)
             start = match.start()
             which = (match.groupdict().get("which") or "").lower()
             if "weekday" in pattern.groupindex and which not in ("next", "this", "coming", "last"):
@@ -327,7 +335,34 @@ def find_dates(
             )
             if not any(mention.overlaps(m) for m in found):
                 found.append(mention)
+    if len(orders) == 1:
+        found = [_in_order(m, day_first="day" in orders) for m in found]
     return sorted(found, key=lambda m: m.start)
+
+
+def _written_order(match: re.Match[str], resolve: Resolver) -> set[str]:
+    """The order a numeric date shows it was written in: ``{"day"}`` for day first ("20/12",
+    "20.12"), ``{"month"}`` for month first ("12/20"), empty when it reads both ways or is no
+    numeric date."""
+    if resolve is _day_first:
+        return {"day"}
+    if resolve is not _slashed:
+        return set()
+    first, second = int(match["a"]), int(match["b"])
+    if first > 12 >= second:
+        return {"day"}
+    if second > 12 >= first:
+        return {"month"}
+    return set()
+
+
+def _in_order(mention: Mention, *, day_first: bool) -> Mention:
+    """An ambiguous numeric date read in the order its message settles (``options`` hold the
+    day-first reading first)."""
+    if mention.value is not None or len(mention.options) != 2:
+        return mention
+    value = mention.options[0 if day_first else 1]
+    return dataclasses.replace(mention, value=value, options=())
 
 
 def parse_date(

@@ -138,3 +138,30 @@ def test_parse_date_reads_cloud_values_and_skips_ambiguous_ones() -> None:
     assert parse_date("next friday", TODAY) == "2027-03-05"
     assert parse_date("03/04/2027", TODAY) is None
     assert parse_date("soon", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("london to nyc on 20/12, back 5/1", ["2026-12-20", "2027-01-05"]),  # day first
+        ("out 12/20 and back 1/5", ["2026-12-20", "2027-01-05"]),  # month first
+        ("leaving 20.12.2026, returning 03/01/2027", ["2026-12-20", "2027-01-03"]),
+    ],
+)
+def test_a_date_written_one_way_only_settles_the_order_of_the_others(
+    text: str, days: list[str]
+) -> None:
+    # GIVEN a message whose first numeric date reads one way only / WHEN its dates are found
+    found = find_dates(text, dt.date(2026, 12, 1))
+    # THEN the ambiguous one is read in the same order, with no question left
+    assert [m.value for m in found] == days
+    assert all(not m.options for m in found)
+
+
+def test_a_message_showing_both_orders_or_none_still_asks() -> None:
+    today = dt.date(2026, 12, 1)
+    # GIVEN both orders in one message, or no date that settles it
+    for text in ("20/12 or 12/20, and 03/04/2027", "03/04/2027"):
+        ambiguous = [m for m in find_dates(text, today) if m.options]
+        # THEN the ambiguous date keeps both readings
+        assert [m.options for m in ambiguous] == [("2027-04-03", "2027-03-04")]
