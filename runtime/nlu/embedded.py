@@ -34,6 +34,13 @@ FRAGMENT_CONFIDENCE = 0.8  # a place and a trip purpose the classifier could not
 WEATHER = "CheckWeather"
 FRAGMENT_INTENT = "PlanTrip"  # what a verb-less trip fragment asks for ("munich for oktoberfest")
 MAX_BARE_PLACE_WORDS = 5  # "portland maine", "saint pierre and miquelon"
+HEDGED_SUM_RE = re.compile(
+    r"^(?:(?:about|around|roughly|approximately|approx\.?|maybe|max(?:imum)?|up to|under"
+    r"|no more than|at most|~)\s*)+(?P<sum>.+?)$"
+    r"|^(?P<sum2>.+?)\s+(?:max(?:imum)?|tops|or so|total|in total|at most|at the most)$",
+    re.IGNORECASE,
+)
+"""A sum hedged before or after ("about 8k", "8000 tops"), as an answer to the budget question."""
 
 
 def training_examples(model: BotModel) -> list[tuple[str, str]]:
@@ -159,17 +166,17 @@ class EmbeddedNlu:
         return self.slots.read(self.model.intent(NAMED), mentions, text).slots
 
     def _expected(self, text: str, context: NluContext) -> list[str]:
-        """The tasks a message may answer, in turn: an accepted offer, else the task at hand,
-        then the tasks answered earlier, the latest first."""
+        """The tasks a message may answer, in turn: an accepted offer, then the task at hand,
+        then the tasks answered earlier, the latest first. A yes that fills nothing of the offer
+        may still change the task in hand ("ok, we have 1200 now" after a plan that offered
+        flights)."""
+        found = []
         if context.offered_intent in self.model.intents and accepts(without_fillers(text)):
-            return [str(context.offered_intent)]
-        found = [context.active_intent] if context.active_intent in self.model.intents else []
-        found += [
-            name
-            for name in reversed(context.answered)
-            if name in self.model.intents and name != context.active_intent
-        ]
-        return [str(name) for name in found]
+            found.append(context.offered_intent)
+        if context.active_intent in self.model.intents:
+            found.append(context.active_intent)
+        found += [name for name in reversed(context.answered) if name in self.model.intents]
+        return [str(name) for name in dict.fromkeys(found)]
 
     def _in_context(
         self,
@@ -267,8 +274,14 @@ class EmbeddedNlu:
         if parser == "duration":
             return parse_duration(stripped)
         if parser == "money":
-            currency = earlier.get("currency") if isinstance(earlier, dict) else None
-            return parse_money(stripped, default_currency=str(currency or "USD"))
+            currency = str(
+                (earlier.get("currency") if isinstance(earlier, dict) else None) or "USD"
+            )
+            hedged = HEDGED_SUM_RE.match(stripped)
+            while hedged is not None:  # "around 8000 tops": both sides
+                stripped = hedged["sum"] or hedged["sum2"]
+                hedged = HEDGED_SUM_RE.match(stripped)
+            return parse_money(stripped, default_currency=currency)
         if parser == "place" and len(stripped.split()) <= MAX_BARE_PLACE_WORDS:
             return self.slots.gazetteer.resolve(stripped)
         return None

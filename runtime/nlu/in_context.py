@@ -50,6 +50,7 @@ CONNECTIVE = frozenset(
     add more extra additional another plus less fewer longer shorter double twice half halve
     somewhere anywhere probably think guess thinking considering
     extend shorten cut remove drop minus increase raise reduce lower by
+    have has got now spend spending total max maximum about roughly approximately under tops
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 """Words that join slot values into a sentence without asking for anything by themselves,

@@ -65,6 +65,17 @@ _BARE_BUDGET = re.compile(
     r"(?P<amount>\d[\d,]*(?:\.\d+)?\s*(?:k|grand|thousand)?)(?![\w.,]*\s*[%])\b",
     re.IGNORECASE,
 )
+_SPENDING = re.compile(
+    r"\b(?:with|have|got|spend|spending)"
+    r"(?:\s+(?:a|about|around|roughly|approximately|up to|max|maximum|only|just|under))*\s+"
+    r"(?P<amount>\d{1,3}(?:,\d{3})+|\d{3,}(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:k|grand|thousand))\b"
+    r"(?!\s*(?:days?|nights?|weeks?|months?|years?|people|persons?|adults?|kids?|children"
+    r"|friends|travell?ers|guests|of\b|%|[a-z]{1,2}\b))",
+    re.IGNORECASE,
+)
+"""An amount without a currency after a word of spending: "with 8k", "we have about 2000",
+"spend 1500". Only a sum (three digits or more, or with k/grand/thousand), and never one that
+counts days or people ("with 2 kids", "have 3 days", "with 100 people")."""
 
 
 @dataclass
@@ -159,8 +170,9 @@ def bare_number(text: str, mentions: Sequence[Mention]) -> int | None:
 
 
 def bare_budget(text: str, known: SlotValue | None) -> dict[str, SlotValue] | None:
-    """ "budget 2000" without a currency: that amount in the known budget's currency (else USD)."""
-    match = _BARE_BUDGET.search(text)
+    """ "budget 2000" or "with 8k" without a currency: that amount in the known budget's
+    currency (else USD)."""
+    match = _BARE_BUDGET.search(text) or _SPENDING.search(text)
     if match is None:
         return None
     currency = "USD"

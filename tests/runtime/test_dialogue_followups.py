@@ -308,3 +308,51 @@ def test_a_search_of_its_own_after_the_offer_keeps_its_own_places(talk: Talk) ->
         "plan 5 days in Vienna with 1000 euros", "flights from Paris to Rome tomorrow"
     )
     assert flights["slots"] == {"origin": "Paris", "destination": "Rome", "date": "2027-03-02"}
+
+
+@pytest.mark.parametrize(
+    "refinement",
+    ["we have 1000 now", "ok we have 1000", "we can spend 1000 max", "with 1k instead"],
+)
+def test_a_new_sum_said_in_passing_changes_the_plans_budget(talk: Talk, refinement: str) -> None:
+    # GIVEN a plan (which offers flights) / WHEN the traveller says in passing what they can spend
+    _, changed = talk("plan 3 days in Paris with 500 euros", refinement)
+    # THEN the plan is made again with that budget, in the plan's currency, and nothing is lost
+    assert (changed["intent"], changed["dialogState"]) == ("PlanTrip", "Fulfilled")
+    assert changed["slots"] == {
+        "destination": "Paris",
+        "duration": 3,
+        "budget": {"amount": 1000, "currency": "EUR"},
+    }
+    assert changed["reply"].startswith("OK, €1,000 instead of €500.")
+
+
+@pytest.mark.parametrize(
+    ("opening", "answer"),
+    [("plan 10 days in Bali", "we have about 8k"), ("plan 10 days in Bali", "around 8000 tops")],
+)
+def test_a_hedged_sum_answers_the_budget_question(talk: Talk, opening: str, answer: str) -> None:
+    _, planned = talk(opening, answer)
+    assert planned["dialogState"] == "Fulfilled"
+    assert planned["slots"]["budget"] == {"amount": 8000, "currency": "USD"}
+
+
+@pytest.mark.parametrize(
+    "message", ["plan 10 days in Bali with 8k", "plan 10 days in Bali with 8000"]
+)
+def test_a_sum_without_a_currency_after_with_is_the_budget(talk: Talk, message: str) -> None:
+    [planned] = talk(message)
+    assert planned["slots"]["budget"] == {"amount": 8000, "currency": "USD"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "plan 5 days in Rome with 2 kids",
+        "plan 5 days in Rome with 100 people",
+        "we have 3 days in Rome",
+    ],
+)
+def test_a_count_of_people_or_days_is_no_budget(talk: Talk, message: str) -> None:
+    [reply] = talk(message)
+    assert "budget" not in reply["slots"]
