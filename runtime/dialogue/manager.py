@@ -100,6 +100,9 @@ class DialogueManager:
             outcome = replace(outcome, state=replace(outcome.state, fallback_count=0))
         if self._upset(understanding, message, outcome):
             empathy = self._model.responses.get("empathy", "")
+            if empathy and outcome.intent == "FallbackIntent" and not turn.nlu.slots:
+                # "ugh i hate planning trips": venting, not a request to misunderstand
+                return self._repair.vented(turn, empathy)
             if empathy:
                 outcome = replace(outcome, reply=f"{empathy} {outcome.reply}")
         return outcome

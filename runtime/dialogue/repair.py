@@ -70,6 +70,17 @@ class Repair:
             text = f"{text} {self._tasks.resume_text(state, turn)}".strip()
         return DialogueOutcome(text, name, dict(slots), "Fulfilled", kept)
 
+    def vented(self, turn: TurnInput, empathy: str) -> DialogueOutcome:
+        """A message of frustration that asks for nothing ("ugh i hate planning trips"): empathy,
+        then the task in progress goes on (or what the bot can do), with no "I didn't get that"
+        and no misunderstanding counted."""
+        state = replace(turn.state, offer=None, instead=False, fallback_count=0)
+        if turn.in_task:
+            follow = self._tasks.resume_text(state, turn)
+        else:
+            follow = self._model.intent("SmallTalk").responses.get("invite", "")
+        return DialogueOutcome(f"{empathy} {follow}".strip(), "SmallTalk", {}, "Fulfilled", state)
+
     def _cannot(self, turn: TurnInput, kept: DialogueState) -> tuple[str, DialogueState]:
         """ "I can't …, but I can plan a trip to Rome …", offering to plan the place named."""
         topic = topic_of(turn.message, OUT_OF_SCOPE_TOPICS)

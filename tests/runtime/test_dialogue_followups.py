@@ -356,3 +356,26 @@ def test_a_sum_without_a_currency_after_with_is_the_budget(talk: Talk, message: 
 def test_a_count_of_people_or_days_is_no_budget(talk: Talk, message: str) -> None:
     [reply] = talk(message)
     assert "budget" not in reply["slots"]
+
+
+def test_venting_mid_task_gets_empathy_and_the_question_again_not_a_misunderstanding(
+    talk: Talk,
+) -> None:
+    # GIVEN a flight search asking for the date / WHEN the traveller vents
+    _, vented, answered = talk(
+        "i need flights from lima to quito", "ugh i hate planning trips", "may 3"
+    )
+    # THEN empathy, then the pending question, with no "didn't get that"
+    assert vented["intent"] == "SmallTalk"
+    assert "didn't get that" not in vented["reply"]
+    assert vented["reply"].startswith("I'm sorry things are frustrating.")
+    assert vented["reply"].endswith("what date do you want to fly?")
+    # ... and the task goes on
+    assert (answered["dialogState"], answered["slots"]["origin"]) == ("Fulfilled", "Lima")
+
+
+def test_venting_with_nothing_in_hand_offers_what_the_bot_can_do(talk: Talk) -> None:
+    [vented] = talk("ugh this is so annoying")
+    assert vented["intent"] == "SmallTalk"
+    assert "didn't get that" not in vented["reply"]
+    assert "plan a trip" in vented["reply"]
