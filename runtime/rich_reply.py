@@ -42,6 +42,7 @@ MAX_TEXT_CHARS = 300
 MAX_MESSAGE_CHARS = 1000
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _URL = re.compile(r"^(https?://[^\s<>\"']+|/go/[A-Za-z0-9_-]+)$")
+_MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 
 
 class QuickReply(TypedDict):
@@ -98,12 +99,14 @@ class FlightCard(TypedDict):
 
 
 class WeatherCard(TypedDict):
-    """``CheckWeather`` fulfilled: the forecast for a place (today when ``date`` is absent)."""
+    """``CheckWeather`` fulfilled: the forecast for a place (today when neither ``date`` nor
+    ``month`` is given), or what a ``month`` (``YYYY-MM``) is usually like there."""
 
     type: Literal["weather"]
     place: str
     summary: str
     date: NotRequired[str]
+    month: NotRequired[str]
     lowC: NotRequired[float]
     highC: NotRequired[float]
     precipitationChance: NotRequired[int]
@@ -186,6 +189,11 @@ def _weather(card: Mapping[str, Any], where: str) -> list[str]:
     found = _text(card.get("place"), f"{where}.place")
     found += _text(card.get("summary"), f"{where}.summary")
     found += _optional(card, "date", _date, where)
+    if "month" in card:
+        if not isinstance(card["month"], str) or not _MONTH.fullmatch(card["month"]):
+            found.append(f"{where}.month must be a month as YYYY-MM")
+        if "date" in card:
+            found.append(f"{where} must have a date or a month, not both")
     for name in ("lowC", "highC"):
         if name in card:
             found += _number(card[name], f"{where}.{name}", low=-100, high=100)

@@ -110,7 +110,8 @@ class DialogueState:
     role), for the task that follows it; ``instead`` says the pending ``offer`` is what the bot
     can do in place of what was asked ("ok, just show me the options then" takes it); ``focus``
     is the one slot the last message set, which a bare date then changes ("and back sunday",
-    then "make it monday instead" moves the return, not the departure).
+    then "make it monday instead" moves the return, not the departure). ``trip_month`` is the
+    month the last plan was for ("a week in Iceland in August"), which its refinements keep.
     Every field has a default, so a state stored by an older version still loads.
     """
 
@@ -132,6 +133,7 @@ class DialogueState:
     mentioned: dict[str, Any] = field(default_factory=dict)  # an out-of-scope request's values
     instead: bool = False  # the offer is what the bot can do instead of what was asked
     focus: str | None = None  # the one slot the last message set ("and back sunday")
+    trip_month: str | None = None  # YYYY-MM: the month a plan was asked for ("in august")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready copy."""

@@ -12,25 +12,30 @@ from runtime.model import BotModel
 @dataclass(frozen=True)
 class FulfilmentContext:
     """What fulfilment needs beyond the slots: who asks, how links are built, which variant,
-    and by when (``deadline``, a ``time.monotonic()`` instant) the reply must be ready."""
+    and by when (``deadline``, a ``time.monotonic()`` instant) the reply must be ready.
+    ``month`` (``YYYY-MM``) is a month the traveller named without a day ("in march"): the
+    weather typical then answers a weather question, and a plan's weather is that month's."""
 
     session_id: str
     base_url: str
     now_ms: int
     variant: str = "detailed"
     deadline: float | None = None
+    month: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class WeatherAnswer:
     """A weather answer as values: the place as the reply names it, the day asked (ISO; None
-    for today), a short summary and, when the source gave them, the day's range in °C and the
-    chance of precipitation in percent. ``kind`` is ``now``, ``forecast`` or ``typical``."""
+    for today) or the month (``YYYY-MM``), a short summary and, when the source gave them, the
+    day's range in °C and the chance of precipitation in percent. ``kind`` is ``now``,
+    ``forecast`` or ``typical``."""
 
     kind: str
     place: str
     summary: str
     date: str | None = None
+    month: str | None = None  # YYYY-MM: a month's typical weather, asked without a day
     low_c: float | None = None
     high_c: float | None = None
     precipitation_chance: int | None = None

@@ -127,6 +127,14 @@ REOPENED: tuple[tuple[str, re.Pattern[str]], ...] = (
 """Asking to change a slot without saying to what ("can you make it cheaper?", "somewhere
 else"): the slot is asked for again."""
 BOOK_RE = re.compile(r"\bbook(?:ing)?\b", re.IGNORECASE)
+VENTING_RE = re.compile(
+    r"\b(?:ugh+|argh+|hate|annoy\w*|frustrat\w*|useless|stupid|pointless|hopeless|ridiculous"
+    r"|terrible|awful|rubbish|worst|waste of time|sick of|tired of|fed up|stress\w*|nightmare"
+    r"|exhausting|so hard|a pain)\b",
+    re.IGNORECASE,
+)
+"""Words of frustration ("ugh i hate planning trips", "this is useless"): with a negative mood,
+a message made of them is venting, not a request the bot failed to understand."""
 ELLIPSIS_RE = re.compile(
     r"^\W*(?:and|(?:and )?(?:what|how) about|what of|same for|ok(?:ay)?,? (?:and|what about))\b",
     re.IGNORECASE,

@@ -33,6 +33,7 @@ from runtime.dialogue.cues import (
     ACKNOWLEDGE_RE,
     APOLOGY_RE,
     DECLINE_OPENING_RE,
+    VENTING_RE,
     called_off,
     declines,
     plain_yes,
@@ -100,7 +101,8 @@ class DialogueManager:
             outcome = replace(outcome, state=replace(outcome.state, fallback_count=0))
         if self._upset(understanding, message, outcome):
             empathy = self._model.responses.get("empathy", "")
-            if empathy and outcome.intent == "FallbackIntent" and not turn.nlu.slots:
+            vents = VENTING_RE.search(message) is not None
+            if empathy and vents and outcome.intent == "FallbackIntent" and not turn.nlu.slots:
                 # "ugh i hate planning trips": venting, not a request to misunderstand
                 return self._repair.vented(turn, empathy)
             if empathy:

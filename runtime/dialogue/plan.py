@@ -108,7 +108,10 @@ class PlanFulfiller:
             rates, local = sources.rates, place.currency
             tasks["rate"] = lambda: rates.rate(currency, local, deadline=deadline)
         if sources.weather.configured:
-            tasks["weather"] = lambda: self._weather(place, start, days, today_utc(ctx), deadline)
+            month = int(ctx.month[5:7]) if ctx.month else None
+            tasks["weather"] = lambda: self._weather(
+                place, start, days, today_utc(ctx), deadline, month
+            )
         outcomes = run_all(tasks, deadline=deadline)
         found = _Found(
             guide=_value(outcomes.get("guide"), Guide),
@@ -122,8 +125,16 @@ class PlanFulfiller:
         return found
 
     def _weather(
-        self, place: Place, start: dt.date | None, days: int, today: dt.date, deadline: float
+        self,
+        place: Place,
+        start: dt.date | None,
+        days: int,
+        today: dt.date,
+        deadline: float,
+        month: int | None = None,
     ) -> WeatherSummary:
+        """The forecast for the trip's dates when they are within the forecast, else what the
+        month of the trip (its start, the ``month`` named, or this month) is usually like."""
         assert self._sources is not None
         weather = self._sources.weather
         if start is not None and start >= today:
@@ -140,9 +151,10 @@ class PlanFulfiller:
                     return WeatherSummary(
                         "forecast", text, advice_for_days(trip), report.source, data
                     )
-        month = (start or today).month
+        named = month
+        month = start.month if start is not None else (named or today.month)
         typical = weather.typical(place, month, deadline=deadline)
-        lead = "" if start is not None else "if you go this month, "
+        lead = "if you go this month, " if start is None and named is None else ""
         return WeatherSummary(
             "typical",
             lead + typical_sentence(place.name, typical),

@@ -246,10 +246,12 @@ def flight_card(search: FlightSearch) -> FlightCard:
 
 
 def weather_card(answer: WeatherAnswer) -> WeatherCard:
-    """The place, the day asked (none: today), the summary and what is known of the day."""
+    """The place, the day or month asked (neither: today), the summary and what is known."""
     card: WeatherCard = {"type": "weather", "place": answer.place, "summary": answer.summary}
     if answer.date:
         card["date"] = answer.date
+    elif answer.month:
+        card["month"] = answer.month
     if answer.low_c is not None:
         card["lowC"] = round(answer.low_c, 1)
     if answer.high_c is not None:

@@ -29,6 +29,7 @@ from runtime.dialogue.frames import Frame, pick_frame
 from runtime.dialogue.fulfilment import Fulfiller
 from runtime.dialogue.turn import DialogueOutcome, TurnInput
 from runtime.model import BotModel
+from runtime.nlu.dates import find_month
 from runtime.types import DialogueState, SlotValue
 
 OFFERS = {"PlanTrip": "FindFlights"}  # a plan's reply ends by offering flights there
@@ -197,7 +198,10 @@ class TaskDialogue:
     # ------------------------------------------------------------------ 4: the answer
     def _fulfil(self, turn: TurnInput, frame: Frame) -> DialogueOutcome:
         intent, slots, state = frame.intent, frame.slots, turn.state
-        result = self._fulfiller.fulfil(intent.name, slots, turn.ctx)
+        month = find_month(turn.message, turn.today)
+        if month is None and intent.name == "PlanTrip":
+            month = state.trip_month  # "make it 10 days": still the August trip
+        result = self._fulfiller.fulfil(intent.name, slots, replace(turn.ctx, month=month))
         if result.elicit is not None:
             slots.pop(result.elicit, None)
             return self._ask(turn, frame, result.elicit, result.reply)
@@ -209,6 +213,7 @@ class TaskDialogue:
         new_state.round_trip = frame.round_trip
         new_state.offer = OFFERS.get(intent.name) if fulfilled else None
         new_state.focus = next(iter(frame.said)) if len(frame.said) == 1 else None
+        new_state.trip_month = month if intent.name == "PlanTrip" else state.trip_month
         if fulfilled:
             new_state.answered = _remember(state.answered, intent.name, slots)
         if intent.name == "FindFlights" and BOOK_RE.search(turn.message):
@@ -249,6 +254,7 @@ def _kept(state: DialogueState, slots: dict[str, SlotValue]) -> DialogueState:
         last_currency=currency_of(slots) or state.last_currency,
         turn_count=state.turn_count,
         answered={k: dict(v) for k, v in state.answered.items()},
+        trip_month=state.trip_month,
     )
 
 

@@ -3,8 +3,10 @@
 Only ever from a weather source, and every answer names it. The place's coordinates come from
 the gazetteer. With a ``date`` slot: a day within the forecast gets that day's forecast; a day
 past it gets the month's usual weather, labelled as typical; a day already past is said to be
-so. Without one: current conditions and the next days. A source that fails or times out gives
-a short apology within the turn's deadline, never a guess.
+so. Without one: current conditions and the next days, or, when the message named a month
+without a day ("weather in Oslo in march", :attr:`FulfilmentContext.month`), what that month is
+usually like. A source that fails or times out gives a short apology within the turn's
+deadline, never a guess.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ DAY_FORECAST = "Forecast for {destination} on {date}: {weather}."
 BEYOND_FORECAST = (
     "{date} is beyond the {days}-day forecast, so here is what is typical instead: {typical}."
 )
+MONTH_TYPICAL = "{typical}."
 
 
 def sentence_case(text: str) -> str:
@@ -73,6 +76,8 @@ class WeatherFulfiller:
         asked = parse_date(slots.get("date"))
         today = today_utc(ctx)
         try:
+            if asked is None and ctx.month:
+                return self._month(place, destination, ctx.month, deadline)
             if asked is None:
                 return self._now(place, destination, "", today, deadline)
             ahead = (asked - today).days
@@ -145,6 +150,21 @@ class WeatherFulfiller:
         )
         reply = f"{forecast} Source: {cite(report.source)}."
         return Fulfilled(reply, details=answer, shows=forecast)
+
+    def _month(self, place: Place, destination: str, month: str, deadline: float) -> Fulfilled:
+        """What the month named ("in march") is usually like, labelled as typical."""
+        assert self._sources is not None
+        typical = self._sources.weather.typical(place, int(month[5:7]), deadline=deadline)
+        said = MONTH_TYPICAL.format(typical=typical_sentence(destination, typical))
+        answer = WeatherAnswer(
+            kind="typical",
+            place=destination,
+            summary=f"Typical {typical.month_name}: rain on about {typical.rainy_days:.0f} days",
+            month=month,
+            low_c=typical.mean_min_c,
+            high_c=typical.mean_max_c,
+        )
+        return Fulfilled(f"{said} Source: {cite(typical.source)}.", details=answer, shows=said)
 
     def _typical(
         self, place: Place, destination: str, asked: dt.date, today: dt.date, deadline: float

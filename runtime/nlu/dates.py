@@ -22,6 +22,10 @@ numeric date in an order only one way can read (``20/12``: day first; ``12/20``,
 ``20.12``, day first) settles that order for its other numeric dates: "London to NYC on 20/12,
 back 5/1" returns on 5 January, not "5 January or 1 May?". Messages that show both orders, or
 none, leave the ambiguous dates to a question.
+
+A month named without a day ("in march", "during august 2027", "next may") is no date; it is a
+*month* (:func:`find_month`, ``YYYY-MM``), which a weather question or a plan uses for the
+weather that is typical then.
 """
 
 from __future__ import annotations
@@ -363,6 +367,34 @@ def _in_order(mention: Mention, *, day_first: bool) -> Mention:
         return mention
     value = mention.options[0 if day_first else 1]
     return dataclasses.replace(mention, value=value, options=())
+
+
+_MONTH_RE = re.compile(
+    r"\b(?P<lead>in|during|for|over|around|through|throughout|this|next|coming)\s+"
+    rf"(?:the\s+)?(?:month\s+of\s+)?(?P<month>{MONTH})(?![a-z])(?:\s*,?\s*(?P<year>20\d\d)\b)?",
+    re.IGNORECASE,
+)
+
+
+def find_month(text: str, today: dt.date) -> str | None:
+    """The month (``YYYY-MM``) a message names without a day ("weather in Oslo in march",
+    "a week in Iceland during August 2027", "next may"): the next such month from ``today``
+    (this month included, unless "next"), or the year given; None when there is none, or the
+    month is part of a date ("3 march", "mid april", "march 5-9")."""
+    dates = find_dates(text, today)
+    for match in _MONTH_RE.finditer(text):
+        start = match.start("month")
+        if any(m.start <= start < m.end for m in dates):
+            continue
+        month = MONTHS[match["month"].lower().rstrip(".")]
+        if match["year"]:
+            year = int(match["year"])
+        else:
+            year = today.year if month >= today.month else today.year + 1
+            if match["lead"].lower() == "next" and month == today.month:
+                year += 1
+        return f"{year:04d}-{month:02d}"
+    return None
 
 
 def parse_date(

@@ -24,6 +24,7 @@ from tests.e2e.conftest import Screenshot
 from tests.support.rich_replies import (
     FLIGHT,
     FLIGHT_URL_PATH,
+    MONTH_WEATHER,
     PLAN,
     SLOT_QUESTION,
     UNKNOWN_CARD,
@@ -363,6 +364,17 @@ def test_a_forecast_is_a_small_weather_card(open_chat: OpenChat) -> None:
     expect(card.locator(".title")).to_have_text("Paris · Fri, 14 Mar 2031")
     expect(card).to_contain_text("Light rain")
     expect(card.locator(".sub")).to_have_text("8–13 °C · 70% chance of rain")
+
+
+def test_a_months_typical_weather_is_a_card_titled_with_the_month(open_chat: OpenChat) -> None:
+    # GIVEN a server that answers with a month's typical weather (no day)
+    chat = open_chat(locale="en-GB")
+    answer_in_turn(chat, MONTH_WEATHER)
+    chat.say("weather in Kyoto in March 2031")
+    # THEN the card is titled with the month, not "Today"
+    card = chat.page.locator("#transcript .card.weather")
+    expect(card.locator(".title")).to_have_text("Kyoto · March 2031")
+    expect(card.locator(".sub")).to_have_text("2–14 °C")
 
 
 def test_unknown_cards_and_fields_are_ignored_and_the_text_stays_whole(

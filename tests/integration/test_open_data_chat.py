@@ -235,3 +235,45 @@ def test_with_every_source_down_the_same_requests_answer_within_the_deadline(
     assert "the exchange rate (ECB via Frankfurter)" in plan["reply"]
     assert plan["reply"].endswith("Want me to find flights to Lisbon too?")
     assert elapsed < 2 * TIMEOUT_S + 1.5
+
+
+def next_month_named(today: dt.date, ahead: int) -> dt.date:
+    """The first of the month ``ahead`` months after ``today``'s."""
+    index = today.month - 1 + ahead
+    return dt.date(today.year + index // 12, index % 12 + 1, 1)
+
+
+def test_a_month_named_without_a_day_gets_that_months_typical_weather(
+    chat: Callable[[str], dict[str, Any]], sources: SourceStack
+) -> None:
+    # GIVEN a month three months on, named without a day
+    month = next_month_named(dt.datetime.now(dt.UTC).date(), 3)
+    # WHEN the weather is asked for that month
+    body = chat(f"what's the weather in Kyoto in {month:%B}?")
+    # THEN the answer is what that month is usually like, labelled typical, from the archive
+    assert (body["intent"], body["dialogState"]) == ("CheckWeather", "Fulfilled")
+    assert "date" not in body["slots"]  # a month is no day: the contract's date stays a day
+    assert body["reply"].startswith(f"Kyoto in {month:%B} is typically")
+    assert "Open-Meteo historical weather (ERA5)" in body["reply"]
+    assert sources.forecast.requests == []
+    [card] = body["cards"]
+    assert card["type"] == "weather" and card["summary"].startswith(f"Typical {month:%B}")
+
+
+def test_a_plan_for_a_month_gives_that_months_weather_and_keeps_it_when_refined(
+    runtime_services: Callable[..., Any], invoke: Invoke, sources: SourceStack
+) -> None:
+    runtime_services(sources=open_data(sources))
+    month = next_month_named(dt.datetime.now(dt.UTC).date(), 5)
+    session: str | None = None
+    replies = []
+    for message in (f"plan a week in Lisbon in {month:%B} with 1500 euros", "make it 10 days"):
+        body = {"message": message} | ({"sessionId": session} if session else {})
+        status, _, answer = invoke(chat_event(body))
+        assert status == 200, answer
+        session = answer["sessionId"]
+        replies.append(answer["reply"])
+    # THEN both plans give the weather of the month asked, not this month's
+    for reply in replies:
+        assert f"Weather: Lisbon in {month:%B} is typically" in reply
+        assert "this month" not in reply

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from runtime.nlu.dates import find_dates, parse_date
+from runtime.nlu.dates import find_dates, find_month, parse_date
 
 TODAY = dt.date(2027, 3, 1)  # a Monday, the conversation suite's clock
 WEDNESDAY = dt.date(2026, 11, 25)
@@ -165,3 +165,25 @@ def test_a_message_showing_both_orders_or_none_still_asks() -> None:
         ambiguous = [m for m in find_dates(text, today) if m.options]
         # THEN the ambiguous date keeps both readings
         assert [m.options for m in ambiguous] == [("2027-04-03", "2027-03-04")]
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("weather in reykjavik in march", "2027-03"),
+        ("and what about in august?", "2027-08"),
+        ("a week in iceland during August 2027", "2027-08"),
+        ("plan something for the month of july", "2027-07"),
+        ("lisbon in december", "2026-12"),  # this month is the next December
+        ("next december", "2027-12"),
+    ],
+)
+def test_a_month_named_without_a_day_is_a_month(text: str, month: str) -> None:
+    assert find_month(text, dt.date(2026, 12, 1)) == month
+
+
+@pytest.mark.parametrize(
+    "text", ["flights on 3 march", "back in mid april", "5-9 march", "may I go?", "over christmas"]
+)
+def test_a_month_within_a_date_or_no_month_at_all_is_none(text: str) -> None:
+    assert find_month(text, dt.date(2026, 12, 1)) is None

@@ -379,3 +379,10 @@ def test_venting_with_nothing_in_hand_offers_what_the_bot_can_do(talk: Talk) -> 
     assert vented["intent"] == "SmallTalk"
     assert "didn't get that" not in vented["reply"]
     assert "plan a trip" in vented["reply"]
+
+
+def test_gibberish_is_still_a_misunderstanding_however_negative_it_sounds(talk: Talk) -> None:
+    # GIVEN gibberish with no word of frustration / THEN it is not taken for venting
+    [reply] = talk("hmm blah blah")
+    assert reply["intent"] == "FallbackIntent"
+    assert "didn't get that" in reply["reply"]

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from runtime.rich_reply import problems
-from tests.support.rich_replies import EXAMPLES, FLIGHT, PLAN, WEATHER, contract_body
+from tests.support.rich_replies import (
+    EXAMPLES,
+    FLIGHT,
+    MONTH_WEATHER,
+    PLAN,
+    WEATHER,
+    contract_body,
+)
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
@@ -48,6 +55,8 @@ def broken(body: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> di
         (broken(WEATHER, lambda b: b["cards"][0].update(precipitationChance=120)), "between"),
         (broken(WEATHER, lambda b: b.update(cards=[b["cards"][0]] * 4)), "at most 3"),
         (broken(WEATHER, lambda b: b.update(cards=["weather"])), "object"),
+        (broken(MONTH_WEATHER, lambda b: b["cards"][0].update(month="2031-13")), "YYYY-MM"),
+        (broken(WEATHER, lambda b: b["cards"][0].update(month="2031-03")), "not both"),
     ],
     ids=[
         "empty label",
@@ -62,6 +71,8 @@ def broken(body: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> di
         "chance over 100",
         "too many cards",
         "card not an object",
+        "month not YYYY-MM",
+        "a date and a month",
     ],
 )
 def test_each_kind_of_mistake_is_named(body: dict[str, Any], says: str) -> None:

@@ -109,6 +109,20 @@ WEATHER = contract_body(
         }
     ],
 )
+MONTH_WEATHER = contract_body(
+    "Kyoto in March is typically 2 to 14°C, with rain on about 12 days (2022-2026 average).",
+    intent="CheckWeather",
+    cards=[
+        {
+            "type": "weather",
+            "place": "Kyoto",
+            "month": "2031-03",
+            "summary": "Typical March: rain on about 12 days",
+            "lowC": 2,
+            "highC": 14,
+        }
+    ],
+)
 SLOT_QUESTION = contract_body(
     "How many days will you stay in Lisbon?",
     intent="PlanTrip",
@@ -130,6 +144,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "plan": PLAN,
     "flight": FLIGHT,
     "weather": WEATHER,
+    "a month's weather": MONTH_WEATHER,
     "slot question": SLOT_QUESTION,
     "unknown card": UNKNOWN_CARD,
 }
