@@ -66,6 +66,8 @@ class Fulfilled:
     flight search), which the presentation (:mod:`runtime.dialogue.present`) turns into a card;
     ``shows`` is the verbatim part of ``reply`` that such a card presents (a plan's days, a
     day's forecast, the flight line), ``""`` when the card presents no part of it as a whole.
+    ``options`` are values the ``elicit``-ed slot may take, asked as "which one?" (the cities
+    with an airport in a country named as a flight's end).
     """
 
     reply: str
@@ -73,6 +75,7 @@ class Fulfilled:
     elicit: str | None = None
     details: Details | None = None
     shows: str = ""
+    options: tuple[str, ...] = ()
 
 
 class Templates:

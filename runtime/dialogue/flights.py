@@ -16,11 +16,12 @@ from runtime.dialogue.context import FlightSearch, Fulfilled, FulfilmentContext,
 from runtime.dialogue.display import human_date
 from runtime.errors import StoreError
 from runtime.model import BotModel
-from runtime.nlu.gazetteer import Gazetteer
+from runtime.nlu.gazetteer import City, Gazetteer
 from runtime.store.base import LinkStore
 from runtime.types import FlightLink
 
 FLIGHT_SEARCH_URL = "https://www.google.com/travel/flights?q="
+COUNTRY_OPTIONS = 3  # cities offered for a country named as a flight's end
 
 
 class FlightFulfiller:
@@ -47,7 +48,7 @@ class FlightFulfiller:
         back = str(slots["returnDate"]) if slots.get("returnDate") else None
         for role, city in (("origin", origin), ("destination", destination)):
             if city.code is None:
-                return Fulfilled(self._text("no_code", city=city.name), "ElicitSlot", role)
+                return self._no_code(role, city)
         today = _iso_day(ctx.now_ms)
         if date < today:
             shown = human_date(date, dt.date.fromisoformat(today))
@@ -86,6 +87,31 @@ class FlightFulfiller:
             url=href,
         )
         return Fulfilled(reply, details=search, shows=reply)
+
+    def _no_code(self, role: str, city: City) -> Fulfilled:
+        """A flight end without an airport: a country asks which of its cities with an airport
+        (destinations first: "Portugal is a country: which city are you flying to? For example
+        Lisbon, Porto or Faro."), anything else which city or airport to use instead."""
+        place = self._gazetteer.place(city.name)
+        if place is not None and place.kind == "country":
+            found = self._gazetteer.places.cities_in(
+                place.country_code, COUNTRY_OPTIONS, own_airport=True
+            )
+            options = tuple(c.name for c in found)
+            if options:
+                listed = (
+                    ", ".join(options[:-1]) + " or " + options[-1]
+                    if len(options) > 1
+                    else options[0]
+                )
+                text = self._text(
+                    "no_code_country",
+                    city=city.name,
+                    direction="to" if role == "destination" else "from",
+                    options=listed,
+                )
+                return Fulfilled(text, "ElicitSlot", role, options=options)
+        return Fulfilled(self._text("no_code", city=city.name), "ElicitSlot", role)
 
 
 def _iso_day(ms: int) -> str:

@@ -56,6 +56,9 @@ class TaskDialogue:
         lead: str = "",
     ) -> DialogueOutcome:
         """The outcome of a message that asks for (or answers) task ``name`` with ``slots``."""
+        month = find_month(turn.message, turn.today) if name == "PlanTrip" else None
+        if month is not None:  # "Portugal in April": the plan, once answered, is for April
+            turn = replace(turn, state=replace(turn.state, trip_month=month))
         frame = pick_frame(self._model, turn, name, slots, seeds or {})
         if lead:
             frame.lead.insert(0, lead)
@@ -204,7 +207,11 @@ class TaskDialogue:
         result = self._fulfiller.fulfil(intent.name, slots, replace(turn.ctx, month=month))
         if result.elicit is not None:
             slots.pop(result.elicit, None)
-            return self._ask(turn, frame, result.elicit, result.reply)
+            asked = self._ask(turn, frame, result.elicit, result.reply)
+            if not result.options:
+                return asked
+            clarifying = {"slot": result.elicit, "options": list(result.options)}
+            return replace(asked, state=replace(asked.state, clarifying=clarifying))
         lead = frame.sentences(self._model.responses["changed"])
         fulfilled = result.dialog_state == "Fulfilled"
         new_state = _kept(state, slots)

@@ -94,6 +94,10 @@ class Airports:
                     self._own = own
         return self._own
 
+    def has_own(self, place_id: int) -> bool:
+        """Whether an airport or metropolitan code is the place's own (not its nearest)."""
+        return place_id in self._own_codes()
+
     def for_place(self, place_id: int, latitude: float, longitude: float) -> Airport | None:
         """The airport a flight search from or to the place should use."""
         own = self._own_codes().get(place_id)

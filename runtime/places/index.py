@@ -30,6 +30,7 @@ from runtime.places.layout import (
     MATCH_SHIFT,
     MATCHES,
     PLACE_MASK,
+    PLACE_PROTECTED,
     QUALIFIERS,
     SECTIONS,
     VERSION,
@@ -261,18 +262,25 @@ class PlaceIndex:
         """``"city"``, ``"country"``, ``"region"`` or ``"island"``."""
         return KINDS[self._sections["kind"][place_id]]
 
-    def cities_in(self, country_code: str, limit: int) -> list[Place]:
-        """The most populous cities of a country, largest first (places are stored that way)."""
+    def cities_in(self, country_code: str, limit: int, *, own_airport: bool = False) -> list[Place]:
+        """The most populous cities of a country, largest first (places are stored that way);
+        with ``own_airport``, only cities with an airport of their own, the places travellers
+        go (protected: curated destinations) first."""
         span = self.header["country_rows"].get(country_code.upper())
         if not span:
             return []
-        found: list[Place] = []
+        found: list[tuple[bool, int]] = []
         for place_id in range(span[0], span[1]):
-            if self.kind_of(place_id) == "city":
-                found.append(self.place(place_id))
-                if len(found) >= limit:
-                    break
-        return found
+            if self.kind_of(place_id) != "city":
+                continue
+            if own_airport and not self.airports.has_own(place_id):
+                continue
+            found.append((not self.place_flags(place_id) & PLACE_PROTECTED, place_id))
+            if not own_airport and len(found) >= limit:
+                break
+        if own_airport:
+            found.sort(key=lambda pair: pair[0])  # stable: by size within each group
+        return [self.place(place_id) for _, place_id in found[:limit]]
 
     # ---------------------------------------------------------------- codes and words
     def code(self, iata: str) -> int | None:

@@ -272,10 +272,15 @@ class Places:
         index = self.index
         return index is not None and fold_key(word) in index.english_words
 
-    def cities_in(self, country_code: str, limit: int = 5) -> list[Place]:
-        """The largest cities of a country (for "which city in Vietnam?")."""
+    def cities_in(
+        self, country_code: str, limit: int = 5, *, own_airport: bool = False
+    ) -> list[Place]:
+        """The largest cities of a country (for "which city in Vietnam?"); with
+        ``own_airport``, those with an airport, destinations first (for a flight's end)."""
         index = self.index
-        return [] if index is None else index.cities_in(country_code, limit)
+        return (
+            [] if index is None else index.cities_in(country_code, limit, own_airport=own_airport)
+        )
 
 
 @dataclass(frozen=True, slots=True)

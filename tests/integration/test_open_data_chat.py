@@ -277,3 +277,19 @@ def test_a_plan_for_a_month_gives_that_months_weather_and_keeps_it_when_refined(
     for reply in replies:
         assert f"Weather: Lisbon in {month:%B} is typically" in reply
         assert "this month" not in reply
+
+
+def test_a_month_said_while_the_plan_is_still_being_asked_for_is_kept(
+    runtime_services: Callable[..., Any], invoke: Invoke, sources: SourceStack
+) -> None:
+    runtime_services(sources=open_data(sources))
+    month = next_month_named(dt.datetime.now(dt.UTC).date(), 4)
+    session: str | None = None
+    answer: dict[str, Any] = {}
+    for message in (f"I'd like to go to Lisbon in {month:%B}", "10 days", "3000 euros"):
+        body = {"message": message} | ({"sessionId": session} if session else {})
+        status, _, answer = invoke(chat_event(body))
+        assert status == 200, answer
+        session = answer["sessionId"]
+    assert answer["dialogState"] == "Fulfilled"
+    assert f"Weather: Lisbon in {month:%B} is typically" in answer["reply"]

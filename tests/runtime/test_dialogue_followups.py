@@ -386,3 +386,23 @@ def test_gibberish_is_still_a_misunderstanding_however_negative_it_sounds(talk: 
     [reply] = talk("hmm blah blah")
     assert reply["intent"] == "FallbackIntent"
     assert "didn't get that" in reply["reply"]
+
+
+def test_a_country_as_a_flights_end_asks_which_of_its_cities(talk: Talk) -> None:
+    # GIVEN a flight search to a country, which has no airport of its own
+    asked, picked = talk("flights from dublin to portugal on april 12", "the second one")
+    # THEN the bot asks which city, offering cities with an airport, as buttons
+    assert asked["dialogState"] == "ElicitSlot"
+    assert asked["reply"] == (
+        "Portugal is a country: which city are you flying to? For example Lisbon, Porto or Funchal."
+    )
+    assert [q["message"] for q in asked["quickReplies"]] == ["Lisbon", "Porto", "Funchal"]
+    assert "destination" not in asked["slots"]
+    # ... and an answer picks one, the rest of the search kept
+    assert (picked["dialogState"], picked["slots"]["destination"]) == ("Fulfilled", "Porto")
+    assert picked["slots"]["origin"] == "Dublin"
+
+
+def test_a_city_not_offered_is_still_a_fine_answer(talk: Talk) -> None:
+    *_, answered = talk("flights from japan to dublin tomorrow", "Kyoto")
+    assert (answered["dialogState"], answered["slots"]["origin"]) == ("Fulfilled", "Kyoto")

@@ -80,3 +80,11 @@ def test_a_missing_index_makes_every_lookup_answer_no_place(tmp_path: Path) -> N
 def test_the_largest_cities_of_a_country_come_first(index: PlaceIndex) -> None:
     cities = Places(index).cities_in("VN", 2)
     assert [c.name for c in cities] == ["Ho Chi Minh City", "Hanoi"]
+
+
+def test_a_countrys_cities_with_their_own_airport_put_destinations_first(index: PlaceIndex) -> None:
+    # GIVEN Thailand, whose second and third largest cities are no destinations of the bot
+    cities = Places(index).cities_in("TH", 3, own_airport=True)
+    # THEN the cities offered have an airport of their own, destinations before mere size
+    assert [c.name for c in cities][:2] == ["Bangkok", "Chiang Mai"]
+    assert all(c.iata and c.airport_km == 0 for c in cities)
