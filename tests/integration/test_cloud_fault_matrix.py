@@ -148,19 +148,6 @@ def cloud_chat(
     chat.understander.close()
 
 
-def inject(fake: Any, fault: str) -> None:
-    if fault == "slow":
-        fake.faults.latency_s = SLOW_S
-    elif fault == "5xx":
-        fake.faults.status = 503
-    elif fault == "429":
-        fake.faults.status = 429
-    elif fault == "reset":
-        fake.faults.reset = True
-    elif fault == "malformed":
-        fake.faults.malformed = True
-
-
 def weather_reply(template: str) -> str:
     return default_model().intent("CheckWeather").responses[template].format(destination="Lisbon")
 
@@ -302,7 +289,7 @@ def test_every_fault_still_gets_a_bounded_correct_reply(
     if target == "dialogflow":
         stack.lex.respond("FallbackIntent", 0.2)
     for fake in fakes:
-        inject(fake, fault)
+        fake.faults.switch_on(fault, slow_s=SLOW_S)
 
     # WHEN the user asks for the weather
     status, body, elapsed = cloud_chat.chat(WEATHER_QUESTION)
