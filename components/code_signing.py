@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import iam
 from components.packaging import LambdaArchive
 
 PLATFORM = "AWSLambda-SHA384-ECDSA"
@@ -184,20 +185,12 @@ class CodeSigning(pulumi.ComponentResource):
         aws.s3.BucketPolicy(
             f"{name}-artifacts-policy",
             bucket=bucket.id,
-            policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "DenyInsecureTransport",
-                            "Effect": "Deny",
-                            "Principal": "*",
-                            "Action": "s3:*",
-                            "Resource": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
-                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                        }
-                    ],
-                }
+            policy=iam.document(
+                [
+                    iam.deny_insecure_transport(
+                        "s3:*", [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")]
+                    )
+                ]
             ),
             region=region,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[public]),

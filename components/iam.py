@@ -38,6 +38,22 @@ def statement(
     return result
 
 
+def deny_insecure_transport(
+    action: str, resource: pulumi.Input[str] | list[pulumi.Input[str]]
+) -> Statement:
+    """The resource-policy statement that refuses ``action`` on ``resource`` (one ARN or a
+    list) to any principal calling without TLS (``aws:SecureTransport`` false): what every
+    bucket, queue and topic policy of the stack carries."""
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": action,
+        "Resource": resource,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
 def document(statements: Sequence[Statement]) -> pulumi.Output[str]:
     """A policy document as a JSON ``Output`` (the ARNs inside may still be unresolved)."""
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})

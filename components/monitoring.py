@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import iam
 from components.dashboard import dashboard_body
 from runtime.contract import METRIC_NAMESPACE, SERVICE_NAME, Dimension, Metric
 
@@ -293,14 +294,7 @@ def _topic_policy(
                     "Resource": topic_arn,
                     "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
                 },
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
+                iam.deny_insecure_transport("sns:Publish", topic_arn),
             ],
         }
     )

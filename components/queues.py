@@ -7,6 +7,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from components import iam
+
 
 def encrypted_queue(
     name: str,
@@ -42,21 +44,7 @@ def encrypted_queue(
     aws.sqs.QueuePolicy(
         f"{name}-policy",
         queue_url=queue.url,
-        policy=pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "sqs:*",
-                        "Resource": queue.arn,
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    }
-                ],
-            }
-        ),
+        policy=iam.document([iam.deny_insecure_transport("sqs:*", queue.arn)]),
         region=region,
         opts=opts,
     )

@@ -86,11 +86,12 @@ class _Session:
     spooled: tuple[SpooledTurn, ...] = ()
 
 
-def response_from_turn(turn: Turn, latency_ms: int) -> dict[str, Any]:
-    """The ``/chat`` 200 body, exactly per the contract: the optional ``quickReplies`` and
-    ``cards`` (:mod:`runtime.rich_reply`) only when the turn has some."""
-    body: dict[str, Any] = {
-        "sessionId": turn.session_id,
+def answer_fields(turn: Turn, **before_rich: Any) -> dict[str, Any]:
+    """What a turn answered, as the API shows it in ``/chat`` and in the export: the reply, the
+    reading (intent, slots, dialogState, nlu, sentiment) and the variant, then ``before_rich``,
+    then ``quickReplies`` and ``cards`` (:mod:`runtime.rich_reply`) only when the turn has some.
+    One definition, so the two views of a turn cannot drift apart."""
+    fields: dict[str, Any] = {
         "reply": turn.reply,
         "intent": turn.intent,
         "slots": turn.slots,
@@ -98,13 +99,19 @@ def response_from_turn(turn: Turn, latency_ms: int) -> dict[str, Any]:
         "nlu": {"provider": turn.nlu_provider, "confidence": turn.nlu_confidence},
         "sentiment": {"label": turn.sentiment_label, "score": turn.sentiment_score},
         "variant": turn.variant,
-        "latencyMs": latency_ms,
+        **before_rich,
     }
     if turn.quick_replies:
-        body["quickReplies"] = turn.quick_replies
+        fields["quickReplies"] = turn.quick_replies
     if turn.cards:
-        body["cards"] = turn.cards
-    return body
+        fields["cards"] = turn.cards
+    return fields
+
+
+def response_from_turn(turn: Turn, latency_ms: int) -> dict[str, Any]:
+    """The ``/chat`` 200 body, exactly per the contract: the optional ``quickReplies`` and
+    ``cards`` (:mod:`runtime.rich_reply`) only when the turn has some."""
+    return {"sessionId": turn.session_id, **answer_fields(turn, latencyMs=latency_ms)}
 
 
 def _without_reply_text(card: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,25 @@ def json_response(
     )
 
 
+def html_response(
+    status: int, page: str, csp: str, extra_headers: Mapping[str, str] | None = None
+) -> Response[str]:
+    """A server-rendered page that is never cached and never framed: its hash-based
+    ``Content-Security-Policy``, ``nosniff``, ``X-Frame-Options: DENY`` (for browsers that
+    predate CSP), no referrer and ``no-store``."""
+    headers = {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+    }
+    headers.update(extra_headers or {})
+    return Response(
+        status_code=status, content_type="text/html; charset=utf-8", body=page, headers=headers
+    )
+
+
 def error_body(code: str, message: str) -> dict[str, Any]:
     """The contract's error shape."""
     return {"error": {"code": code, "message": message}}

@@ -16,6 +16,7 @@ from typing import Any
 
 from runtime.errors import StoreError
 from runtime.store.content import check_key, decode, encode
+from runtime.store.sqlite import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS content (
@@ -35,17 +36,7 @@ class SqliteContentCache:
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        try:
-            if str(path) != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                str(path), check_same_thread=False, isolation_level=None, timeout=5
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the content cache {path}: {exc}") from exc
+        self._db = open_database(path, SCHEMA, timeout_s=5, what="the content cache")
         self.purge_expired()
 
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:

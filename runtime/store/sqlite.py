@@ -50,6 +50,30 @@ CREATE INDEX IF NOT EXISTS links_date ON links (date);
 """
 
 
+def open_database(
+    path: Path | str, schema: str, *, timeout_s: float, what: str
+) -> sqlite3.Connection:
+    """One SQLite file (or ``:memory:``) opened for a store's threads to share: its folder made,
+    autocommit, WAL with ``synchronous=NORMAL`` (readers never wait on the writer; a crash loses
+    at most the last commits, never the file), and ``schema`` applied.
+
+    Raises:
+        StoreError: naming ``what`` when the file cannot be opened or the schema applied.
+    """
+    try:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=timeout_s
+        )
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(schema)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {what} {path}: {exc}") from exc
+    return db
+
+
 def _day(ms: int) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(ms / 1000))
 
@@ -63,17 +87,7 @@ class SqliteStore:
         self._retention_s = retention_days * 86400
         self._clock = clock
         self._lock = threading.RLock()
-        try:
-            if str(path) != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                str(path), check_same_thread=False, isolation_level=None, timeout=10
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the history database {path}: {exc}") from exc
+        self._db = open_database(path, SCHEMA, timeout_s=10, what="the history database")
         self.purge_expired()
 
     # ------------------------------------------------------------------ helpers

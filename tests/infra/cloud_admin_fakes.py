@@ -1,6 +1,7 @@
 """Wire-level fakes of the Google Cloud and Azure management APIs the preflight reads.
 
-Self-contained (standard library only). Each answers the documented REST paths and shapes:
+Standard library only (on :class:`tests.support.fakes.loopback.LoopbackJsonServer`). Each
+answers the documented REST paths and shapes:
 
 - :class:`GcpAdminFake`: Cloud Resource Manager v1 ``GET /v1/projects/{id}`` (``projectId``,
   ``projectNumber``, ``lifecycleState``) and ``POST /v1/projects/{id}:getEffectiveOrgPolicy``
@@ -20,12 +21,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any
+
+from tests.support.fakes.loopback import LoopbackJsonServer
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -41,63 +42,27 @@ class Seen:
     body: Any
 
 
-class _JsonServer:
+class _JsonServer(LoopbackJsonServer):
     """A loopback HTTP server dispatching (method, path regex) to handlers of :class:`Seen`."""
 
     def __init__(self) -> None:
         self.requests: list[Seen] = []
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., Answer]]] = []
-        self._server: ThreadingHTTPServer | None = None
 
     def route(self, method: str, pattern: str, handler: Callable[..., Answer]) -> None:
         self._routes.append((method, re.compile(f"^{pattern}$"), handler))
 
-    def __enter__(self) -> Self:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self._answer("GET")
-
-            def do_POST(self) -> None:
-                self._answer("POST")
-
-            def _answer(self, method: str) -> None:
-                url = urllib.parse.urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
-                seen = Seen(
-                    method,
-                    url.path,
-                    dict(urllib.parse.parse_qsl(url.query)),
-                    {k.lower(): v for k, v in self.headers.items()},
-                    json.loads(raw) if raw else None,
-                )
-                fake.requests.append(seen)
-                status, body = fake.dispatch(seen)
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "use the fake as a context manager"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def answer(self, method: str, path: str, headers: Mapping[str, str], raw: str) -> Answer:
+        url = urllib.parse.urlsplit(path)
+        seen = Seen(
+            method,
+            url.path,
+            dict(urllib.parse.parse_qsl(url.query)),
+            {k.lower(): v for k, v in headers.items()},
+            json.loads(raw) if raw else None,
+        )
+        self.requests.append(seen)
+        return self.dispatch(seen)
 
     def dispatch(self, seen: Seen) -> Answer:
         for method, pattern, handler in self._routes:

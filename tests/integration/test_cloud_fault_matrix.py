@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -38,6 +37,7 @@ from runtime.sentiment.embedded import EmbeddedSentiment
 from runtime.types import NluContext
 from tests.conftest import chat_event
 from tests.support.cloud import CloudStack, service_account_info
+from tests.support.logs import every_log_line
 from tests.support.places import place
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
@@ -146,19 +146,6 @@ def cloud_chat(
     chat = wire(cloud, nlu, runtime_services, invoke)
     yield chat
     chat.understander.close()
-
-
-def inject(fake: Any, fault: str) -> None:
-    if fault == "slow":
-        fake.faults.latency_s = SLOW_S
-    elif fault == "5xx":
-        fake.faults.status = 503
-    elif fault == "429":
-        fake.faults.status = 429
-    elif fault == "reset":
-        fake.faults.reset = True
-    elif fault == "malformed":
-        fake.faults.malformed = True
 
 
 def weather_reply(template: str) -> str:
@@ -302,7 +289,7 @@ def test_every_fault_still_gets_a_bounded_correct_reply(
     if target == "dialogflow":
         stack.lex.respond("FallbackIntent", 0.2)
     for fake in fakes:
-        inject(fake, fault)
+        fake.faults.switch_on(fault, slow_s=SLOW_S)
 
     # WHEN the user asks for the weather
     status, body, elapsed = cloud_chat.chat(WEATHER_QUESTION)
@@ -424,25 +411,8 @@ def test_a_failing_lex_is_skipped_once_its_breaker_opens(cloud_chat: CloudChat) 
 @pytest.fixture
 def captured_logs() -> Iterator[io.StringIO]:
     """Every log record of the process at DEBUG, formatted as the service's JSON lines."""
-    stream = io.StringIO()
-    service = logging.getLogger("travelbot")
-    formatter = service.handlers[0].formatter if service.handlers else None
-    handler = logging.StreamHandler(stream)
-    if formatter is not None:
-        handler.setFormatter(formatter)
-    children = [name for name in logging.root.manager.loggerDict if name.startswith("travelbot.")]
-    touched = [logging.getLogger(name) for name in ("", "travelbot", "urllib3", "botocore")]
-    touched += [logging.getLogger(name) for name in children]
-    levels = [logger.level for logger in touched]
-    for logger in touched:
-        logger.setLevel(logging.DEBUG)
-    logging.getLogger().addHandler(handler)
-    service.addHandler(handler)
-    yield stream
-    logging.getLogger().removeHandler(handler)
-    service.removeHandler(handler)
-    for logger, level in zip(touched, levels, strict=True):
-        logger.setLevel(level)
+    with every_log_line(("", "travelbot", "urllib3", "botocore")) as stream:
+        yield stream
 
 
 def test_no_secret_and_no_raw_session_or_message_reaches_a_log_line(

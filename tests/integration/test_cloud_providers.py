@@ -25,35 +25,15 @@ from tests.support.cloud import (
 )
 from tests.support.fakes.azure_language import AzureLanguageFake
 from tests.support.fakes.dialogflow import DialogflowFake
+from tests.support.fakes.faults import NAMED_FAULTS, PROVIDER_ERROR_KIND
 from tests.support.fakes.lex import LexFake
 from tests.support.fakes.nlu import SlotValue
 
 pytest_plugins = ["tests.integration.cloud_fixtures"]
 
 TIMEOUT_S = 0.5
-FAULTS = ("5xx", "429", "reset", "malformed", "slow")
-EXPECTED_KIND = {
-    "5xx": "unavailable",
-    "429": "throttled",
-    "reset": "unavailable",
-    "malformed": "malformed",
-    "slow": "timeout",
-}
+SLOW_S = TIMEOUT_S + 1.0
 CONTEXT = NluContext(session_id="provider-test-1")
-
-
-def inject(fake: Any, fault: str) -> None:
-    """Switch ``fault`` on for every following request."""
-    if fault == "5xx":
-        fake.faults.status = 503
-    elif fault == "429":
-        fake.faults.status = 429
-    elif fault == "reset":
-        fake.faults.reset = True
-    elif fault == "malformed":
-        fake.faults.malformed = True
-    elif fault == "slow":
-        fake.faults.latency_s = TIMEOUT_S + 1.0
 
 
 @pytest.fixture(scope="module")
@@ -152,18 +132,18 @@ def test_lex_durations_in_iso_8601_become_days(lex: LexNlu, lex_fake: LexFake) -
     assert lex.recognize("two weeks", CONTEXT).slots == {"duration": 14}
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", NAMED_FAULTS)
 def test_lex_faults_become_provider_errors_of_the_right_kind(
     lex: LexNlu, lex_fake: LexFake, fault: str
 ) -> None:
     lex.recognize("hello", CONTEXT)  # a warm client: its first request is slower
     lex_fake.reset()
-    inject(lex_fake, fault)
+    lex_fake.faults.switch_on(fault, slow_s=SLOW_S)
     error, elapsed = failure(lambda: lex.recognize("hello", CONTEXT))
-    assert error.kind == EXPECTED_KIND[fault]
+    assert error.kind == PROVIDER_ERROR_KIND[fault]
     assert elapsed < TIMEOUT_S + 0.5
     # 5xx and resets are retried once, throttling never; the URL never reaches the message
-    expected_requests = 2 if EXPECTED_KIND[fault] == "unavailable" else 1
+    expected_requests = 2 if PROVIDER_ERROR_KIND[fault] == "unavailable" else 1
     assert len(lex_fake.requests) == expected_requests
     assert lex_fake.url not in str(error)
 
@@ -206,14 +186,14 @@ def test_dialogflow_signs_with_the_service_account_and_maps_parameters(
     assert request.json["queryInput"]["text"] == {"text": "plan a trip", "languageCode": "en"}
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", NAMED_FAULTS)
 def test_dialogflow_faults_become_provider_errors_of_the_right_kind(
     dialogflow: DialogflowNlu, dialogflow_fake: DialogflowFake, fault: str
 ) -> None:
     dialogflow.warm()
-    inject(dialogflow_fake, fault)
+    dialogflow_fake.faults.switch_on(fault, slow_s=SLOW_S)
     error, elapsed = failure(lambda: dialogflow.recognize("hello", CONTEXT))
-    assert error.kind == EXPECTED_KIND[fault]
+    assert error.kind == PROVIDER_ERROR_KIND[fault]
     assert elapsed < TIMEOUT_S + 0.5
     assert dialogflow_fake.url not in str(error)
 
@@ -252,14 +232,14 @@ def test_azure_recognises_mixed_feelings(azure: AzureSentiment) -> None:
     assert sentiment.label == "mixed"
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", NAMED_FAULTS)
 def test_azure_faults_become_provider_errors_of_the_right_kind(
     azure: AzureSentiment, azure_fake: AzureLanguageFake, fault: str
 ) -> None:
     azure.warm()
-    inject(azure_fake, fault)
+    azure_fake.faults.switch_on(fault, slow_s=SLOW_S)
     error, elapsed = failure(lambda: azure.analyze("hello"))
-    assert error.kind == EXPECTED_KIND[fault]
+    assert error.kind == PROVIDER_ERROR_KIND[fault]
     # a 429's Retry-After (1 s) is not slept on: the orchestrator falls back instead
     assert elapsed < TIMEOUT_S + 0.5
 

@@ -6,7 +6,6 @@ urllib3), on a store that works and on one that fails (so warnings and errors ar
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from runtime.settings import Settings
 from tests.conftest import chat_event, load_event
 from tests.support.dynalite import DynaliteServer, unique_table_name
+from tests.support.logs import every_log_line as capture_log_lines
 from tests.support.pii import CORPUS
 
 pytest_plugins = ["tests.integration.dynamo_fixtures"]
@@ -28,23 +28,8 @@ LOGGERS = ("", "travelbot", "botocore", "urllib3", "boto3")
 @pytest.fixture
 def every_log_line() -> Iterator[io.StringIO]:
     """Every record of every logger at DEBUG, as the service's JSON formatter prints it."""
-    stream = io.StringIO()
-    service = logging.getLogger("travelbot")
-    handler = logging.StreamHandler(stream)
-    if service.handlers and service.handlers[0].formatter is not None:
-        handler.setFormatter(service.handlers[0].formatter)  # Powertools' JSON, extras included
-    names = [*LOGGERS, *(n for n in logging.root.manager.loggerDict if n.startswith("travelbot."))]
-    touched = [logging.getLogger(name) for name in names]
-    levels = [logger.level for logger in touched]
-    for logger in touched:
-        logger.setLevel(logging.DEBUG)
-    logging.getLogger().addHandler(handler)
-    service.addHandler(handler)
-    yield stream
-    logging.getLogger().removeHandler(handler)
-    service.removeHandler(handler)
-    for logger, level in zip(touched, levels, strict=True):
-        logger.setLevel(level)
+    with capture_log_lines(LOGGERS) as stream:
+        yield stream
 
 
 @pytest.mark.parametrize("store_up", [True, False], ids=["store up", "store down"])

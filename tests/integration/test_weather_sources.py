@@ -22,35 +22,15 @@ from runtime.providers.weather.openweather import OpenWeatherProvider
 from runtime.providers.weather.service import WeatherService
 from runtime.providers.web import JsonSource
 from runtime.store.content_memory import MemoryContentCache
+from tests.support.fakes.faults import NAMED_FAULTS, PROVIDER_ERROR_KIND
 from tests.support.fakes.open_meteo import OpenMeteoFake, day_weather
 from tests.support.fakes.openweather import OpenWeatherFake
 from tests.support.places import place
 
 TIMEOUT_S = 0.5
-FAULTS = ("5xx", "429", "reset", "malformed", "slow")
-EXPECTED_KIND = {
-    "5xx": "unavailable",
-    "429": "throttled",
-    "reset": "unavailable",
-    "malformed": "malformed",
-    "slow": "timeout",
-}
+SLOW_S = TIMEOUT_S + 1.0
 LISBON, KYOTO = place("Lisbon"), place("Kyoto")
 assert LISBON is not None and KYOTO is not None
-
-
-def inject(fake: Any, fault: str) -> None:
-    """Switch ``fault`` on for every following request."""
-    if fault == "5xx":
-        fake.faults.status = 503
-    elif fault == "429":
-        fake.faults.status = 429
-    elif fault == "reset":
-        fake.faults.reset = True
-    elif fault == "malformed":
-        fake.faults.malformed = True
-    elif fault == "slow":
-        fake.faults.latency_s = TIMEOUT_S + 1.0
 
 
 def failure(call: Any) -> tuple[ProviderError, float]:
@@ -141,13 +121,13 @@ def test_a_recent_openweather_report_is_served_while_the_service_fails(
         weather.report(KYOTO)
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", NAMED_FAULTS)
 def test_openweather_faults_become_provider_errors_without_the_key(
     openweather_fake: OpenWeatherFake, fault: str
 ) -> None:
-    inject(openweather_fake, fault)
+    openweather_fake.faults.switch_on(fault, slow_s=SLOW_S)
     error, elapsed = failure(lambda: openweather(openweather_fake).report(LISBON))
-    assert error.kind == EXPECTED_KIND[fault]
+    assert error.kind == PROVIDER_ERROR_KIND[fault]
     assert elapsed < TIMEOUT_S + 0.5
     assert openweather_fake.api_key not in str(error)
 
@@ -211,16 +191,16 @@ def test_open_meteo_answers_from_the_store_for_half_an_hour(open_meteo_fake: Ope
     assert len(open_meteo_fake.requests) == 2
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("fault", NAMED_FAULTS)
 def test_open_meteo_faults_become_provider_errors_within_the_timeout(
     open_meteo_fake: OpenMeteoFake, fault: str
 ) -> None:
-    inject(open_meteo_fake, fault)
+    open_meteo_fake.faults.switch_on(fault, slow_s=SLOW_S)
     weather = OpenMeteoWeather(
         http("open-meteo"), base_url=open_meteo_fake.url, api_key=lambda: "om-key-1234"
     )
     error, elapsed = failure(lambda: weather.report(LISBON))
-    assert error.kind == EXPECTED_KIND[fault]
+    assert error.kind == PROVIDER_ERROR_KIND[fault]
     assert elapsed < TIMEOUT_S + 0.5
     assert "om-key-1234" not in str(error)
 

@@ -10,6 +10,7 @@ read them. The clock is Monday 1 March 2027, the weather fixed (see
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from runtime.types import DialogueState
-from tests.support.conversations import handler_sender
+from tests.support.conversations import handler_sender, in_one_session
 
 Talk = Callable[..., list[dict[str, Any]]]
 
@@ -26,16 +27,7 @@ Talk = Callable[..., list[dict[str, Any]]]
 def talk() -> Iterator[Talk]:
     """``talk(*messages)``: the replies to ``messages`` sent in one new session."""
     with handler_sender() as send:
-
-        def run(*messages: str) -> list[dict[str, Any]]:
-            replies: list[dict[str, Any]] = []
-            session: str | None = None
-            for message in messages:
-                replies.append(send(message, session))
-                session = replies[-1]["sessionId"]
-            return replies
-
-        yield run
+        yield functools.partial(in_one_session, send)
 
 
 # ------------------------------------------------------------------ answers outlive digressions

@@ -10,6 +10,7 @@ real handler. The fragments are our own, none from ``tests/data/``. The clock is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from runtime.model import default_model
 from runtime.nlu.embedded import EmbeddedNlu
 from runtime.nlu.fragments import trip_purpose
 from runtime.types import NluContext
-from tests.support.conversations import handler_sender
+from tests.support.conversations import handler_sender, in_one_session
 
 TODAY = dt.date(2027, 3, 1)
 FRESH = NluContext(session_id="s")
@@ -36,16 +37,7 @@ def nlu() -> EmbeddedNlu:
 def talk() -> Iterator[Talk]:
     """``talk(*messages)``: the replies to ``messages`` sent in one new session."""
     with handler_sender() as send:
-
-        def run(*messages: str) -> list[dict[str, Any]]:
-            replies: list[dict[str, Any]] = []
-            session: str | None = None
-            for message in messages:
-                replies.append(send(message, session))
-                session = replies[-1]["sessionId"]
-            return replies
-
-        yield run
+        yield functools.partial(in_one_session, send)
 
 
 # ------------------------------------------------------------------ the reading

@@ -11,14 +11,9 @@ fake and prints the environment that points the runtime at them (see docs/cloud-
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import functools
 import json
-import shlex
-import signal
 import sys
-import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -26,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runtime.settings import Settings
+from tests.support import fakes_command
 from tests.support.fakes.azure_language import AzureLanguageFake
 from tests.support.fakes.dialogflow import DialogflowFake
 from tests.support.fakes.lex import LexFake
@@ -188,22 +184,7 @@ def cloud_stack(moto: MotoServer | None = None) -> Iterator[CloudStack]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the fakes; print the environment (``--serve``: as ``export`` lines, until Ctrl-C)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--serve", action="store_true", help="keep running until interrupted")
-    args = parser.parse_args(argv)
-    with cloud_stack() as stack:
-        env = stack.env()
-        if not args.serve:
-            print(json.dumps(env, sort_keys=True))
-            return 0
-        for name, value in sorted(env.items()):
-            print(f"export {name}={shlex.quote(value)}")
-        print("# fakes running; Ctrl-C to stop", flush=True)
-        stopped = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            stopped.wait()
-    return 0
+    return fakes_command.run(cloud_stack, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

@@ -250,6 +250,17 @@ def run_dialogue(dialogue: Dialogue, send: Send) -> DialogueResult:
     return result
 
 
+def in_one_session(send: Send, *messages: str) -> list[Json]:
+    """The replies to ``messages`` sent in order in one new session: each message after the
+    first carries the ``sessionId`` the previous reply gave."""
+    replies: list[Json] = []
+    session: str | None = None
+    for message in messages:
+        replies.append(send(message, session))
+        session = replies[-1]["sessionId"]
+    return replies
+
+
 class FixedWeather:
     """A weather provider with one deterministic report for any place: no network, no key.
 

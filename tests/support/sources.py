@@ -12,19 +12,14 @@ lookup knows; the tests inject :func:`tests.support.places.place`.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import json
-import shlex
-import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 
 from runtime.contract import ENV
 from runtime.settings import Settings
+from tests.support import fakes_command
 from tests.support.fakes.base import FakeServer
 from tests.support.fakes.frankfurter import FrankfurterFake
 from tests.support.fakes.open_meteo import OpenMeteoFake
@@ -100,22 +95,7 @@ def source_stack() -> Iterator[SourceStack]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the fakes; print the environment (``--serve``: as ``export`` lines, until Ctrl-C)."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--serve", action="store_true", help="keep running until interrupted")
-    args = parser.parse_args(argv)
-    with source_stack() as stack:
-        env = stack.env()
-        if not args.serve:
-            print(json.dumps(env, sort_keys=True))
-            return 0
-        for name, value in sorted(env.items()):
-            print(f"export {name}={shlex.quote(value)}")
-        print("# fakes running; Ctrl-C to stop", flush=True)
-        stopped = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            stopped.wait()
-    return 0
+    return fakes_command.run(source_stack, (__doc__ or "").split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from runtime import services
 from runtime.analytics.html import render_report
 from runtime.analytics.report import analyse, parse_date
-from runtime.api.http import error_body, json_response
+from runtime.api.http import error_body, html_response, json_response
 from runtime.api.validation import header
 from runtime.errors import StoreError, UnauthorizedError
 
@@ -90,15 +90,4 @@ def analytics_page() -> Response[str]:
         links=_day_links(day, carried),
         hidden_fields={"token": carried} if carried else None,
     )
-    return Response(
-        status_code=200,
-        content_type="text/html; charset=utf-8",
-        body=page,
-        headers={
-            "Content-Security-Policy": csp,
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-store",
-        },
-    )
+    return html_response(200, page, csp)

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from runtime import services
 from runtime.api import web
-from runtime.api.http import error_body, json_response, prefers_html
+from runtime.api.http import error_body, html_response, json_response, prefers_html
 from runtime.api.validation import LINK_ID_RE, header
 from runtime.api.web.notice import notice_page
 
@@ -68,19 +68,7 @@ def _link_problem(
         page, csp = notice_page(
             title=title, message=message, link_text="Open Travel Bot", link_href=CHAT_FROM_LINK
         )
-        return Response(
-            status_code=status,
-            content_type="text/html; charset=utf-8",
-            body=page,
-            headers={
-                "Content-Security-Policy": csp,
-                "X-Content-Type-Options": "nosniff",
-                "X-Frame-Options": "DENY",
-                "Referrer-Policy": "no-referrer",
-                "Cache-Control": "no-store",
-                "Vary": "Accept",
-            },
-        )
+        return html_response(status, page, csp, {"Vary": "Accept"})
     return json_response(status, error_body(code, api_message), {"Vary": "Accept"})
 
 

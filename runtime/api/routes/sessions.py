@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from runtime import services
 from runtime.api.http import json_response
 from runtime.api.validation import check_session_id
-from runtime.chat import issued_shape
+from runtime.chat import answer_fields, issued_shape
 from runtime.errors import NotFoundError
 from runtime.types import Turn
 
@@ -27,22 +27,7 @@ router = APIGatewayRouter()
 def public_turn(turn: Turn) -> dict[str, Any]:
     """A turn as the export shows it (camelCase, no internal keys), with the answer's
     ``quickReplies`` and ``cards`` when it had some, as ``POST /chat`` sent them."""
-    exported: dict[str, Any] = {
-        "timestamp": turn.timestamp_ms,
-        "message": turn.message,
-        "reply": turn.reply,
-        "intent": turn.intent,
-        "slots": turn.slots,
-        "dialogState": turn.dialog_state,
-        "nlu": {"provider": turn.nlu_provider, "confidence": turn.nlu_confidence},
-        "sentiment": {"label": turn.sentiment_label, "score": turn.sentiment_score},
-        "variant": turn.variant,
-    }
-    if turn.quick_replies:
-        exported["quickReplies"] = turn.quick_replies
-    if turn.cards:
-        exported["cards"] = turn.cards
-    return exported
+    return {"timestamp": turn.timestamp_ms, "message": turn.message, **answer_fields(turn)}
 
 
 def _issued(session_id: str) -> str:

@@ -23,6 +23,18 @@ from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 
+#: The faults every provider client is tested against, by the names the tests' ids use
+#: (switched on with :meth:`Faults.switch_on`).
+NAMED_FAULTS = ("5xx", "429", "reset", "malformed", "slow")
+#: The :class:`runtime.errors.ProviderError` kind a provider's client turns each into.
+PROVIDER_ERROR_KIND = {
+    "5xx": "unavailable",
+    "429": "throttled",
+    "reset": "unavailable",
+    "malformed": "malformed",
+    "slow": "timeout",
+}
+
 
 class FaultKind(Enum):
     """What a faulty request gets instead of its normal answer."""
@@ -130,6 +142,26 @@ class Faults:
             self._hang = value
             if not value:
                 self._release_hangs()
+
+    def switch_on(self, name: str, *, slow_s: float) -> None:
+        """Switch one of :data:`NAMED_FAULTS` on for every following request: ``5xx`` (503),
+        ``429``, ``reset``, ``malformed``, or ``slow`` (every answer ``slow_s`` late).
+
+        Raises:
+            ValueError: for any other name.
+        """
+        if name == "5xx":
+            self.status = 503
+        elif name == "429":
+            self.status = 429
+        elif name == "reset":
+            self.reset = True
+        elif name == "malformed":
+            self.malformed = True
+        elif name == "slow":
+            self.latency_s = slow_s
+        else:
+            raise ValueError(f"no fault named {name!r}; one of {NAMED_FAULTS}")
 
     # One-shot faults and reset --------------------------------------------------------------
 

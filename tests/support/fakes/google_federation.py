@@ -1,9 +1,9 @@
 """Wire-level fakes of Google's Security Token Service and IAM Credentials, for keyless access.
 
-Self-contained (standard library only) so it can move with the other fakes untouched. One
-loopback HTTP server answers both APIs the way google-auth's ``external_account`` credentials
-with an AWS source use them (google-auth 2.63: ``google/auth/aws.py``, ``external_account.py``,
-``impersonated_credentials.py``):
+Standard library only (its server is :class:`tests.support.fakes.loopback.LoopbackJsonServer`),
+so it can move with the other fakes untouched. One loopback HTTP server answers both APIs the
+way google-auth's ``external_account`` credentials with an AWS source use them (google-auth
+2.63: ``google/auth/aws.py``, ``external_account.py``, ``impersonated_credentials.py``):
 
 1. ``POST /v1/token`` (STS, RFC 8693 token exchange, form-encoded) with
    ``grant_type=urn:ietf:params:oauth:grant-type:token-exchange``, ``audience`` (the workload
@@ -36,8 +36,9 @@ import threading
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any
+
+from tests.support.fakes.loopback import LoopbackJsonServer
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
@@ -81,8 +82,10 @@ class FederationError(Exception):
 
 
 @dataclass
-class GoogleFederationFake:
+class GoogleFederationFake(LoopbackJsonServer):
     """Google STS and IAM Credentials on one loopback port (``url``)."""
+
+    methods = ("POST",)
 
     audience: str
     aws_keys: AwsKeys
@@ -93,47 +96,15 @@ class GoogleFederationFake:
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _federated: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
-
-    def __enter__(self) -> Self:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode()
-                status, body = fake.handle(self.path, dict(self.headers.items()), raw)
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT`` (both endpoints)."""
-        assert self._server is not None, "use the fake as a context manager"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def calls(self, kind: str) -> list[Recorded]:
         """Recorded requests of one API: ``sts`` or ``iam``."""
         suffix = "/v1/token" if kind == "sts" else ":generateAccessToken"
         return [r for r in self.requests if r.path.split("?")[0].endswith(suffix)]
 
-    def handle(self, path: str, headers: Mapping[str, str], raw: str) -> tuple[int, Any]:
+    def answer(
+        self, method: str, path: str, headers: Mapping[str, str], raw: str
+    ) -> tuple[int, Any]:
         """Answer one POST (status, JSON body)."""
         route = path.split("?", 1)[0]
         if route == "/v1/token":
