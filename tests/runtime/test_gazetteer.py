@@ -423,3 +423,31 @@ def test_an_amount_after_a_place_is_not_taken_as_its_region(gazetteer: Gazetteer
     [place] = gazetteer.find("plan 4 days in edinburgh, £700")
     # THEN the place ends where its name ends, leaving the sum to be read as the budget
     assert (place.value, place.end) == ("Edinburgh", len("plan 4 days in edinburgh"))
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("a weekend in salem", {"Salem", "Salem, Oregon"}),
+        ("waterloo next week", {"Waterloo", "Waterloo, Belgium"}),
+    ],
+)
+def test_a_name_is_not_given_to_a_place_another_era_called_so(
+    gazetteer: Gazetteer, text: str, candidates: set[str]
+) -> None:
+    # GIVEN a name notable places bear as their own and a destination bore long ago
+    # (Jerusalem's "Salem", Austin's "Waterloo")
+    (mention,) = gazetteer.find(text)
+    # THEN the places bearing it are offered, and the other one is not
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert candidates <= set(mention.value.candidates)
+    assert not {"Jerusalem", "Austin"} & set(mention.value.candidates)
+
+
+def test_two_countries_called_congo_are_offered_as_a_choice(gazetteer: Gazetteer) -> None:
+    (mention,) = gazetteer.find("congo in july")
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert set(mention.value.candidates) == {
+        "Democratic Republic of the Congo",
+        "Republic of the Congo",
+    }

@@ -27,6 +27,7 @@ from runtime.places.builder.rows import (
 )
 from runtime.places.builder.rules import contenders
 from runtime.places.builder.sources import Inputs
+from runtime.places.keys import fold_key
 from runtime.places.layout import (
     FLAG_EVERYDAY,
     FLAG_FUZZY,
@@ -93,7 +94,10 @@ def resolve_keys(rows: list[Row]) -> dict[str, list[tuple[int, int, bool]]]:
             holders[key].append((index, match))
     resolved: dict[str, list[tuple[int, int, bool]]] = {}
     for key, held in holders.items():
-        candidates = [holder(i, rows[i], alternate_only=m == ALTERNATE) for i, m in held]
+        candidates = [
+            holder(i, rows[i], alternate_only=m == ALTERNATE, variant=spelling_of(key, rows[i]))
+            for i, m in held
+        ]
         winners = [h.id for h in contenders(candidates)]
         chosen = set(winners)
         others = sorted(
@@ -105,6 +109,18 @@ def resolve_keys(rows: list[Row]) -> dict[str, list[tuple[int, int, bool]]]:
             (i, m, False) for i, m in others
         ]
     return resolved
+
+
+def spelling_of(key: str, row: Row) -> bool:
+    """Whether ``key`` is a spelling of ``row``'s own name rather than another name: within
+    the edits a typo of that name may have ("edinburg" of Edinburgh; not "salem" of
+    Jerusalem), as :meth:`runtime.places.lookup.Places.typo` allows them."""
+    from rapidfuzz.distance import OSA
+
+    from runtime.places.lookup import max_edits
+
+    owns = {fold_key(row.name), fold_key(row.geonames)} - {""}
+    return any(OSA.distance(key, own) <= max(1, max_edits(own)) for own in owns)
 
 
 def key_flags(
