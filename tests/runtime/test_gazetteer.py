@@ -426,6 +426,19 @@ def test_an_amount_after_a_place_is_not_taken_as_its_region(gazetteer: Gazetteer
 
 
 @pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("cheap flights out of chigaco", "Chicago"),  # two letters swapped across a third
+        ("a week in maddir", "Madrid"),  # the same, not Maddur, one substitution away
+        ("three nights in bangok", "Bangkok"),  # as near Bangor, a name of towns none a destination
+    ],
+)
+def test_slips_the_edit_budget_missed_resolve(gazetteer: Gazetteer, text: str, place: str) -> None:
+    # GIVEN a common slip of a destination's name / WHEN it is read / THEN it resolves
+    assert [m.value for m in gazetteer.find(text)][:1] == [place]
+
+
+@pytest.mark.parametrize(
     ("text", "candidates"),
     [
         ("a weekend in salem", {"Salem", "Salem, Oregon"}),
