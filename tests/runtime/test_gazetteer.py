@@ -438,6 +438,24 @@ def test_slips_the_edit_budget_missed_resolve(gazetteer: Gazetteer, text: str, p
     assert [m.value for m in gazetteer.find(text)][:1] == [place]
 
 
+def test_a_compound_name_of_everyday_words_is_a_typo_target(gazetteer: Gazetteer) -> None:
+    # GIVEN "Lake District", two everyday words naming a region, misspelt after a cue
+    # THEN the misspelling is read as the region
+    assert [m.value for m in gazetteer.find("hiking in the lake distrct")] == ["Lake District"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("taos in october", "Taos"), ("kirkwall next summer", "Kirkwall")],
+)
+def test_a_name_the_word_list_only_lists_is_no_english_word(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    # GIVEN a small town whose name pyspellchecker lists at its floor count (never attested)
+    # WHEN it opens a message in lower case / THEN it is read as the town
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
 @pytest.mark.parametrize(
     ("text", "candidates"),
     [

@@ -72,11 +72,13 @@ def assemble(inputs: Inputs) -> Assembled:
     assign_display_names(rows, country_names)
     codes = serve_codes(rows, inputs.airports, inputs.metros)
     keys = resolve_keys(rows)
+    word_floor = min(inputs.words.values(), default=0)
     return Assembled(
         rows=rows,
         keys=keys,
         key_flags={
-            key: key_flags(key, postings, rows, inputs.words) for key, postings in keys.items()
+            key: key_flags(key, postings, rows, inputs.words, word_floor)
+            for key, postings in keys.items()
         },
         codes=codes,
         words=sorted(
@@ -124,21 +126,35 @@ def spelling_of(key: str, row: Row) -> bool:
 
 
 def key_flags(
-    key: str, postings: list[tuple[int, int, bool]], rows: list[Row], words: dict[str, int]
+    key: str,
+    postings: list[tuple[int, int, bool]],
+    rows: list[Row],
+    words: dict[str, int],
+    word_floor: int = 0,
 ) -> int:
-    """The :mod:`runtime.places.layout` ``FLAG_*`` bits of one key."""
+    """The :mod:`runtime.places.layout` ``FLAG_*`` bits of one key.
+
+    A key is an English word when every part of it was counted above ``word_floor``, the
+    count pyspellchecker gives the words of its list that its corpus did not attest (two
+    thirds of its 160,000 words, many of them names: "taos", "kirkwall", "svalbard",
+    "vlissingen"; "whistler" is counted 188 times). Typos are looked for in a notable place's
+    own name unless it is one everyday word ("nice", "split"); a name of several everyday
+    words ("cook islands", "lake district", "north island") is no word a typo could be of.
+    """
     flags = 0
     parts = key.split()
     if all(words.get(p, 0) >= EVERYDAY_FREQUENCY for p in parts):
         flags |= FLAG_EVERYDAY
-    if all(p in words for p in parts):
+    if all(words.get(p, 0) > word_floor for p in parts):
         flags |= FLAG_WORD
     if any(rows[i].notable for i, _, contender in postings if contender):
         flags |= FLAG_NOTABLE
+    named = [rows[i] for i, m, _ in postings if m < ALTERNATE]
+    compound = " " in key and any(r.notable for r in named)
     if (
         len(key) >= FUZZY_MIN_LENGTH
-        and not flags & FLAG_EVERYDAY
-        and any(m < ALTERNATE and (rows[i].notable or well_known(rows[i])) for i, m, _ in postings)
+        and (not flags & FLAG_EVERYDAY or compound)
+        and any(r.notable or well_known(r) for r in named)
     ):
         flags |= FLAG_FUZZY
     return flags
