@@ -456,6 +456,11 @@ def test_a_name_the_word_list_only_lists_is_no_english_word(
     assert [m.value for m in gazetteer.find(text)] == [place]
 
 
+def test_a_hamlet_with_its_own_airport_is_in_the_index(gazetteer: Gazetteer) -> None:
+    # GIVEN Coober Pedy: 2,100 people, few names in other languages, but an airport (CPD)
+    assert [m.value for m in gazetteer.find("coober pedy for a weekend")] == ["Coober Pedy"]
+
+
 @pytest.mark.parametrize(
     ("text", "candidates"),
     [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from runtime.places.builder.airports import Served, serve_codes
+from runtime.places.builder.airports import Served, airport_towns, serve_codes
 from runtime.places.builder.areas import country_rows, region_rows, us_state_rows
 from runtime.places.builder.names import assign_display_names, assign_regions, holder
 from runtime.places.builder.rows import (
@@ -66,7 +66,7 @@ def assemble(inputs: Inputs) -> Assembled:
     assign_regions(cities, inputs)
     areas = country_rows(inputs, capitals, cities)
     areas += us_state_rows(inputs, cities) + region_rows(inputs, finder)
-    cities = prune(cities)
+    cities = prune(cities, airport_towns(cities, inputs.airports))
     rows = sorted(cities + areas, key=lambda r: (r.country, r.kind == "city", -r.population, r.gid))
     country_names = {r.country: r.name for r in rows if r.kind == "country"}
     assign_display_names(rows, country_names)
