@@ -462,6 +462,19 @@ def test_a_hamlet_with_its_own_airport_is_in_the_index(gazetteer: Gazetteer) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("peiping in spring", "Beijing"),  # GeoNames: "Pei-p'ing"
+        ("almaata for skiing", "Almaty"),  # GeoNames: "Alma-Ata"
+    ],
+)
+def test_romanisations_written_run_together_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize(
     ("text", "candidates"),
     [
         ("a weekend in salem", {"Salem", "Salem, Oregon"}),

@@ -89,6 +89,7 @@ KNOWN_POPULATION = 15_000
 HAMLET = 5_000
 HAMLET_ALTERNATES = 5
 OUTWEIGH = 10
+MAX_JOINED_PARTS = 3
 
 
 @dataclass
@@ -205,7 +206,11 @@ def well_known(row: Row) -> bool:
 
 
 def add_alternates(row: Row, names: Iterable[str]) -> None:
-    """GeoNames alternate names: short forms of the name are strong, the others weak."""
+    """GeoNames alternate names: short forms of the name are strong, the others weak.
+
+    A romanisation that GeoNames hyphenates by syllable is also written run together
+    ("Pei-p'ing" is Peiping, "Alma-Ata" Almaata, "Hsi-an" Hsian), so a name of up to
+    ``MAX_JOINED_PARTS`` hyphenated parts is also indexed joined."""
     own = fold_key(row.geonames or row.name)
     for alternate in names:
         if not usable_alternate(alternate):
@@ -213,6 +218,9 @@ def add_alternates(row: Row, names: Iterable[str]) -> None:
         key = fold_key(alternate)
         strong = own.startswith(key + " ") or any(own == key + s for s in GENERIC_SUFFIXES)
         row.add_key(alternate, SHORT if strong else ALTERNATE)
+        parts = alternate.split("-")
+        if 1 < len(parts) <= MAX_JOINED_PARTS and " " not in alternate:
+            row.add_key("".join(parts), ALTERNATE)
 
 
 def kept(row: Row, airport_towns: AbstractSet[str] = frozenset()) -> bool:
