@@ -466,9 +466,12 @@ def test_a_hamlet_with_its_own_airport_is_in_the_index(gazetteer: Gazetteer) -> 
     [
         ("peiping in spring", "Beijing"),  # GeoNames: "Pei-p'ing"
         ("almaata for skiing", "Almaty"),  # GeoNames: "Alma-Ata"
+        ("a trip to abyssinia", "Ethiopia"),
+        ("a trip to upper volta", "Burkina Faso"),
+        ("a trip to rhodesia", "Zimbabwe"),
     ],
 )
-def test_romanisations_written_run_together_resolve(
+def test_romanisations_written_run_together_and_former_country_names_resolve(
     gazetteer: Gazetteer, text: str, place: str
 ) -> None:
     assert [m.value for m in gazetteer.find(text)] == [place]
