@@ -69,7 +69,7 @@ pytest: install-dev
 ## What CI runs: lint, types and every test.
 test: install-dev lint typecheck pytest
 
-BENCHES := handler nlu_accuracy conversations places fanout coldstart store load program package sources
+BENCHES := handler nlu_accuracy conversations places typos fanout coldstart store load program package sources
 
 ## Every benchmark; each prints one JSON object as its last line.
 bench: install-dev

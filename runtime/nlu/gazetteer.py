@@ -356,8 +356,12 @@ class Gazetteer:
         """The place a misspelt span of ``length`` tokens means, when unambiguous. Without a
         cue, capitals or the start of the message only the bot model's cities are guessed
         ("flihgts frm londn"); at the start of a message, only notable places ("barcelna in
-        may?", but not "blorp fnord" as Blora)."""
-        cued = self._cue(tokens, index) in CUES or _capitalised(tokens[index:])
+        may?", but not "blorp fnord" as Blora). A name of several words may stand after an
+        article and its cue ("hiking in the lake distrct")."""
+        cue = self._cue(tokens, index)
+        if cue == "the" and length > 1:
+            cue = self._cue(tokens, index - 1)
+        cued = cue in CUES or _capitalised(tokens[index:])
         positioned = cued or index == 0
         if not positioned and (length > 1 or len(tokens[index].text) < MIN_UNCUED_TYPO):
             return None

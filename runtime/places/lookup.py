@@ -202,7 +202,7 @@ class Places:
         sound = sound_key(key)
         ranked = [
             (distance, candidate)
-            for candidate, distance, _ in matches
+            for candidate, distance in ((c, _distance(key, c, d)) for c, d, _ in matches)
             if distance <= edits or sound_key(candidate) == sound
         ]
         if not ranked:
@@ -291,27 +291,45 @@ class _Meaning:
     notable: bool
 
 
+def _distance(key: str, candidate: str, osa: int) -> int:
+    """The edit distance of a typo from a name, two letters swapped across a third counting
+    as one edit, as two neighbours swapped do ("chigaco" is one slip from "chicago", not two
+    substitutions)."""
+    if osa == 2 and len(key) == len(candidate):
+        diff = [i for i, (a, b) in enumerate(zip(key, candidate, strict=True)) if a != b]
+        if len(diff) == 2 and diff[1] - diff[0] == 2:
+            first, last = diff
+            if key[first] == candidate[last] and key[last] == candidate[first]:
+                return 1
+    return osa
+
+
 def _prominent(
     index: PlaceIndex, meanings: dict[tuple[str, ...], _Meaning]
 ) -> dict[tuple[str, ...], _Meaning]:
     """The one meaning that dominates the others, much as the builder's rule lets a name's
-    holder dominate (:mod:`runtime.places.builder.rules`): the one protected place (a
-    destination, country, region or island) among places that are not; among protected
-    places, one ``PROTECTED_TYPO_RATIO`` times as populous as each other one (Italy, not the
+    holder dominate (:mod:`runtime.places.builder.rules`): the one protected meaning (a
+    destination, country, region or island) among meanings that are not; among protected
+    meanings, one ``PROTECTED_TYPO_RATIO`` times as populous as each other one (Italy, not the
     Scottish island of Islay, for "itlay"; but "guana" is Ghana or Guyana); among unprotected
-    places, one ``PEER_RATIO`` times as populous. All of them when none dominates (the typo
-    stays ambiguous)."""
-    single = {n: m.places[0] for n, m in meanings.items() if len(m.places) == 1}
-    if len(single) != len(meanings):
-        return meanings
-    protected = [n for n, i in single.items() if index.place_flags(i) & PLACE_PROTECTED]
-    if len(protected) == 1:
-        return {protected[0]: meanings[protected[0]]}
-    ratio = PEER_RATIO
-    if protected:  # "itlay": Italy, not Islay; but "guana" is Ghana or Guyana
-        single = {n: single[n] for n in protected}
-        ratio = PROTECTED_TYPO_RATIO
-    sizes = sorted(((index.population_of(i), n) for n, i in single.items()), reverse=True)
+    meanings, one ``PEER_RATIO`` times as populous. A near name that is itself ambiguous counts
+    as protected when any of its places is, and weighs what its largest place weighs ("bangok"
+    is one edit from Bangkok and from Bangor, a name of several towns none of them a
+    destination: Bangkok). All of them when none dominates (the typo stays ambiguous); a
+    dominant meaning that is itself ambiguous leaves the typo unresolved."""
+
+    def protected(meaning: _Meaning) -> bool:
+        return any(index.place_flags(i) & PLACE_PROTECTED for i in meaning.places)
+
+    guarded = [n for n, m in meanings.items() if protected(m)]
+    if len(guarded) == 1:
+        return {guarded[0]: meanings[guarded[0]]}
+    pool = guarded or list(meanings)
+    ratio = PROTECTED_TYPO_RATIO if guarded else PEER_RATIO
+    sizes = sorted(
+        ((max(index.population_of(i) for i in meanings[n].places), n) for n in pool),
+        reverse=True,
+    )
     if sizes[0][0] >= ratio * max(sizes[1][0], 1):
         return {sizes[0][1]: meanings[sizes[0][1]]}
     return meanings

@@ -423,3 +423,83 @@ def test_an_amount_after_a_place_is_not_taken_as_its_region(gazetteer: Gazetteer
     [place] = gazetteer.find("plan 4 days in edinburgh, £700")
     # THEN the place ends where its name ends, leaving the sum to be read as the budget
     assert (place.value, place.end) == ("Edinburgh", len("plan 4 days in edinburgh"))
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("cheap flights out of chigaco", "Chicago"),  # two letters swapped across a third
+        ("a week in maddir", "Madrid"),  # the same, not Maddur, one substitution away
+        ("three nights in bangok", "Bangkok"),  # as near Bangor, a name of towns none a destination
+    ],
+)
+def test_slips_the_edit_budget_missed_resolve(gazetteer: Gazetteer, text: str, place: str) -> None:
+    # GIVEN a common slip of a destination's name / WHEN it is read / THEN it resolves
+    assert [m.value for m in gazetteer.find(text)][:1] == [place]
+
+
+def test_a_compound_name_of_everyday_words_is_a_typo_target(gazetteer: Gazetteer) -> None:
+    # GIVEN "Lake District", two everyday words naming a region, misspelt after a cue
+    # THEN the misspelling is read as the region
+    assert [m.value for m in gazetteer.find("hiking in the lake distrct")] == ["Lake District"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("taos in october", "Taos"), ("kirkwall next summer", "Kirkwall")],
+)
+def test_a_name_the_word_list_only_lists_is_no_english_word(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    # GIVEN a small town whose name pyspellchecker lists at its floor count (never attested)
+    # WHEN it opens a message in lower case / THEN it is read as the town
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+def test_a_hamlet_with_its_own_airport_is_in_the_index(gazetteer: Gazetteer) -> None:
+    # GIVEN Coober Pedy: 2,100 people, few names in other languages, but an airport (CPD)
+    assert [m.value for m in gazetteer.find("coober pedy for a weekend")] == ["Coober Pedy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("peiping in spring", "Beijing"),  # GeoNames: "Pei-p'ing"
+        ("almaata for skiing", "Almaty"),  # GeoNames: "Alma-Ata"
+        ("a trip to abyssinia", "Ethiopia"),
+        ("a trip to upper volta", "Burkina Faso"),
+        ("a trip to rhodesia", "Zimbabwe"),
+    ],
+)
+def test_romanisations_written_run_together_and_former_country_names_resolve(
+    gazetteer: Gazetteer, text: str, place: str
+) -> None:
+    assert [m.value for m in gazetteer.find(text)] == [place]
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("a weekend in salem", {"Salem", "Salem, Oregon"}),
+        ("waterloo next week", {"Waterloo", "Waterloo, Belgium"}),
+    ],
+)
+def test_a_name_is_not_given_to_a_place_another_era_called_so(
+    gazetteer: Gazetteer, text: str, candidates: set[str]
+) -> None:
+    # GIVEN a name notable places bear as their own and a destination bore long ago
+    # (Jerusalem's "Salem", Austin's "Waterloo")
+    (mention,) = gazetteer.find(text)
+    # THEN the places bearing it are offered, and the other one is not
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert candidates <= set(mention.value.candidates)
+    assert not {"Jerusalem", "Austin"} & set(mention.value.candidates)
+
+
+def test_two_countries_called_congo_are_offered_as_a_choice(gazetteer: Gazetteer) -> None:
+    (mention,) = gazetteer.find("congo in july")
+    assert isinstance(mention.value, AmbiguousPlace)
+    assert set(mention.value.candidates) == {
+        "Democratic Republic of the Congo",
+        "Republic of the Congo",
+    }

@@ -104,9 +104,12 @@ def test_a_foreign_alternate_name_of_a_destination_does_not_contest_an_island() 
 
 
 def test_a_destinations_foreign_name_beats_an_unprotected_town_holding_it() -> None:
-    # "Edinburg": Edinburgh's name in German and Dutch, and a town in Texas
+    # "Edinburg": Edinburgh's name in German and Dutch, and a town of that name that is not
+    # notable (a notable one bearing the name as its own wins it unless the name is a spelling
+    # of the destination's own: the own-name tests below)
     edinburgh = city(1, 514_990, "GB", protected=True, alternate_only=True)
-    assert ids(contenders([edinburgh, city(2, 84_497)])) == [1]
+    town = Holder(id=2, kind="city", country="US", population=84_497)
+    assert ids(contenders([edinburgh, town])) == [1]
 
 
 def test_a_destination_beats_a_bigger_namesake_that_travellers_do_not_mean() -> None:
@@ -146,3 +149,41 @@ def test_a_region_beats_a_city_in_it_that_bears_its_name_only_in_another_languag
                    notable=True, latitude=15.49, longitude=73.83)  # fmt: skip
     mormugao = city(2, 102_345, "IN", latitude=15.39, longitude=73.81, alternate_only=True)
     assert ids(contenders([state, mormugao])) == [1]
+
+
+def test_a_notable_place_by_its_own_name_beats_a_destination_so_named_in_another_era() -> None:
+    # GIVEN "Salem": Salem, India and Salem, Oregon by their own names, and Jerusalem (a
+    # protected capital, bigger than both) for which GeoNames lists "Salem" among its names
+    india = city(1, 917_414, "IN")
+    oregon = city(2, 175_535)
+    jerusalem = city(3, 971_800, "IL", protected=True, capital=True, alternate_only=True)
+    # WHEN the rule decides / THEN the two Salems are asked about and Jerusalem is not offered
+    assert sorted(ids(contenders([india, oregon, jerusalem]))) == [1, 2]
+
+
+def test_a_spelling_of_a_destinations_own_name_still_means_it() -> None:
+    # GIVEN "Edinburg": Edinburgh's German spelling, one letter from its own name, and a
+    # notable Texan city of that name
+    edinburgh = city(1, 514_990, "GB", protected=True, alternate_only=True, variant=True)
+    texas = city(2, 84_497)
+    # THEN Edinburgh keeps it
+    assert ids(contenders([edinburgh, texas])) == [1]
+
+
+def test_another_name_still_means_its_place_when_no_notable_place_bears_it() -> None:
+    # GIVEN "Bombay": Mumbai's former name, and a village of that name that is not notable
+    mumbai = city(1, 12_691_836, "IN", protected=True, alternate_only=True)
+    village = Holder(id=2, kind="city", country="US", population=5_100)
+    # THEN Mumbai
+    assert ids(contenders([mumbai, village])) == [1]
+
+
+def test_two_countries_sharing_a_name_ask_unless_one_is_far_bigger() -> None:
+    # GIVEN "Congo": the Democratic Republic (84M) and the Republic (5.2M), 16 times apart
+    def country(id_: int, population: int, code: str) -> Holder:
+        return Holder(id=id_, kind="country", country=code, population=population,
+                      protected=True, notable=True)  # fmt: skip
+
+    # THEN the traveller is asked which Congo
+    assert sorted(ids(contenders([country(1, 84_068_091, "CD"), country(2, 5_244_363, "CG")])))\
+        == [1, 2]  # fmt: skip

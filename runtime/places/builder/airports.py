@@ -11,6 +11,7 @@ keeps each code's position and whether it is international; which airport a plac
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ FALLBACK_KM = 30.0
 FALLBACK_POPULATION = 1_000
 METROPOLIS_KM = 45.0
 OUTWEIGH = 10
+TOWN_KM = 25.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,35 @@ def serve_codes(
         international = "international" in str(record.get("name", "")).lower()
         served[code] = Served(code, latitude, longitude, international, False, row)
     return served
+
+
+def airport_towns(rows: list[Row], airports: dict[str, dict[str, Any]]) -> set[str]:
+    """The GeoNames ids of the places an airport is named for (its record's city, else its
+    own name without "Airport": "Coober Pedy Airport" has no city), in its country, within
+    ``TOWN_KM`` of it. A town with its own airport is one people travel to, however small
+    ("Coober Pedy", 2,100 people, airport CPD), so the index keeps it."""
+    cells = _Cells(rows)
+    towns: set[str] = set()
+    for record in airports.values():
+        named = {fold_key(str(record.get("city") or ""))}
+        named.add(_AIRPORT_WORDS.sub("", fold_key(str(record.get("name") or ""))))
+        named.discard("")
+        if not named or record.get("lat") is None:
+            continue
+        latitude, longitude = float(record["lat"]), float(record["lon"])
+        country = str(record.get("country", ""))
+        towns.update(
+            rows[i].gid
+            for i in _within(rows, cells, latitude, longitude, TOWN_KM)
+            if rows[i].country == country and not named.isdisjoint(rows[i].keys)
+        )
+    return towns
+
+
+_AIRPORT_WORDS = re.compile(
+    r"( (international|regional|municipal|domestic|county))*"
+    r" (airport|aerodrome|airfield|airstrip|airpark)$"
+)
 
 
 def _named(

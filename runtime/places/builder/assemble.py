@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from runtime.places.builder.airports import Served, serve_codes
+from runtime.places.builder.airports import Served, airport_towns, serve_codes
 from runtime.places.builder.areas import country_rows, region_rows, us_state_rows
 from runtime.places.builder.names import assign_display_names, assign_regions, holder
 from runtime.places.builder.rows import (
@@ -27,6 +27,7 @@ from runtime.places.builder.rows import (
 )
 from runtime.places.builder.rules import contenders
 from runtime.places.builder.sources import Inputs
+from runtime.places.keys import fold_key
 from runtime.places.layout import (
     FLAG_EVERYDAY,
     FLAG_FUZZY,
@@ -65,17 +66,19 @@ def assemble(inputs: Inputs) -> Assembled:
     assign_regions(cities, inputs)
     areas = country_rows(inputs, capitals, cities)
     areas += us_state_rows(inputs, cities) + region_rows(inputs, finder)
-    cities = prune(cities)
+    cities = prune(cities, airport_towns(cities, inputs.airports))
     rows = sorted(cities + areas, key=lambda r: (r.country, r.kind == "city", -r.population, r.gid))
     country_names = {r.country: r.name for r in rows if r.kind == "country"}
     assign_display_names(rows, country_names)
     codes = serve_codes(rows, inputs.airports, inputs.metros)
     keys = resolve_keys(rows)
+    word_floor = min(inputs.words.values(), default=0)
     return Assembled(
         rows=rows,
         keys=keys,
         key_flags={
-            key: key_flags(key, postings, rows, inputs.words) for key, postings in keys.items()
+            key: key_flags(key, postings, rows, inputs.words, word_floor)
+            for key, postings in keys.items()
         },
         codes=codes,
         words=sorted(
@@ -93,7 +96,10 @@ def resolve_keys(rows: list[Row]) -> dict[str, list[tuple[int, int, bool]]]:
             holders[key].append((index, match))
     resolved: dict[str, list[tuple[int, int, bool]]] = {}
     for key, held in holders.items():
-        candidates = [holder(i, rows[i], alternate_only=m == ALTERNATE) for i, m in held]
+        candidates = [
+            holder(i, rows[i], alternate_only=m == ALTERNATE, variant=spelling_of(key, rows[i]))
+            for i, m in held
+        ]
         winners = [h.id for h in contenders(candidates)]
         chosen = set(winners)
         others = sorted(
@@ -107,22 +113,48 @@ def resolve_keys(rows: list[Row]) -> dict[str, list[tuple[int, int, bool]]]:
     return resolved
 
 
+def spelling_of(key: str, row: Row) -> bool:
+    """Whether ``key`` is a spelling of ``row``'s own name rather than another name: within
+    the edits a typo of that name may have ("edinburg" of Edinburgh; not "salem" of
+    Jerusalem), as :meth:`runtime.places.lookup.Places.typo` allows them."""
+    from rapidfuzz.distance import OSA
+
+    from runtime.places.lookup import max_edits
+
+    owns = {fold_key(row.name), fold_key(row.geonames)} - {""}
+    return any(OSA.distance(key, own) <= max(1, max_edits(own)) for own in owns)
+
+
 def key_flags(
-    key: str, postings: list[tuple[int, int, bool]], rows: list[Row], words: dict[str, int]
+    key: str,
+    postings: list[tuple[int, int, bool]],
+    rows: list[Row],
+    words: dict[str, int],
+    word_floor: int = 0,
 ) -> int:
-    """The :mod:`runtime.places.layout` ``FLAG_*`` bits of one key."""
+    """The :mod:`runtime.places.layout` ``FLAG_*`` bits of one key.
+
+    A key is an English word when every part of it was counted above ``word_floor``, the
+    count pyspellchecker gives the words of its list that its corpus did not attest (two
+    thirds of its 160,000 words, many of them names: "taos", "kirkwall", "svalbard",
+    "vlissingen"; "whistler" is counted 188 times). Typos are looked for in a notable place's
+    own name unless it is one everyday word ("nice", "split"); a name of several everyday
+    words ("cook islands", "lake district", "north island") is no word a typo could be of.
+    """
     flags = 0
     parts = key.split()
     if all(words.get(p, 0) >= EVERYDAY_FREQUENCY for p in parts):
         flags |= FLAG_EVERYDAY
-    if all(p in words for p in parts):
+    if all(words.get(p, 0) > word_floor for p in parts):
         flags |= FLAG_WORD
     if any(rows[i].notable for i, _, contender in postings if contender):
         flags |= FLAG_NOTABLE
+    named = [rows[i] for i, m, _ in postings if m < ALTERNATE]
+    compound = " " in key and any(r.notable for r in named)
     if (
         len(key) >= FUZZY_MIN_LENGTH
-        and not flags & FLAG_EVERYDAY
-        and any(m < ALTERNATE and (rows[i].notable or well_known(rows[i])) for i, m, _ in postings)
+        and (not flags & FLAG_EVERYDAY or compound)
+        and any(r.notable or well_known(r) for r in named)
     ):
         flags |= FLAG_FUZZY
     return flags

@@ -30,8 +30,8 @@ from runtime.places.layout import QUALIFIERS
 GRID_DEGREES = 1.0
 
 
-def holder(index: int, row: Row, *, alternate_only: bool = False) -> Holder:
-    """The rule's view of a row."""
+def holder(index: int, row: Row, *, alternate_only: bool = False, variant: bool = False) -> Holder:
+    """The rule's view of a row (``variant``: the name is a spelling of the row's own name)."""
     return Holder(
         id=index,
         kind=row.kind,
@@ -40,6 +40,7 @@ def holder(index: int, row: Row, *, alternate_only: bool = False) -> Holder:
         protected=row.protected,
         notable=row.notable,
         alternate_only=alternate_only,
+        variant=variant,
         capital=row.capital,
         admin1=row.admin1,
         latitude=row.latitude,

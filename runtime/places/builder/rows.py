@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +89,7 @@ KNOWN_POPULATION = 15_000
 HAMLET = 5_000
 HAMLET_ALTERNATES = 5
 OUTWEIGH = 10
+MAX_JOINED_PARTS = 3
 
 
 @dataclass
@@ -204,7 +206,11 @@ def well_known(row: Row) -> bool:
 
 
 def add_alternates(row: Row, names: Iterable[str]) -> None:
-    """GeoNames alternate names: short forms of the name are strong, the others weak."""
+    """GeoNames alternate names: short forms of the name are strong, the others weak.
+
+    A romanisation that GeoNames hyphenates by syllable is also written run together
+    ("Pei-p'ing" is Peiping, "Alma-Ata" Almaata, "Hsi-an" Hsian), so a name of up to
+    ``MAX_JOINED_PARTS`` hyphenated parts is also indexed joined."""
     own = fold_key(row.geonames or row.name)
     for alternate in names:
         if not usable_alternate(alternate):
@@ -212,27 +218,33 @@ def add_alternates(row: Row, names: Iterable[str]) -> None:
         key = fold_key(alternate)
         strong = own.startswith(key + " ") or any(own == key + s for s in GENERIC_SUFFIXES)
         row.add_key(alternate, SHORT if strong else ALTERNATE)
+        parts = alternate.split("-")
+        if 1 < len(parts) <= MAX_JOINED_PARTS and " " not in alternate:
+            row.add_key("".join(parts), ALTERNATE)
 
 
-def kept(row: Row) -> bool:
+def kept(row: Row, airport_towns: AbstractSet[str] = frozenset()) -> bool:
     """Whether a populated place goes into the index: a hamlet (under ``HAMLET`` people, and
     with fewer than ``HAMLET_ALTERNATES`` names in other languages) is left out: nobody plans
     a trip there from a chat, its name is often an everyday word, and the index must fit the
-    Lambda package."""
+    Lambda package. A hamlet an airport is named for (``airport_towns``, GeoNames ids) stays:
+    people fly there."""
     return (
         row.protected
         or row.capital
         or row.population >= HAMLET
         or row.alternates >= HAMLET_ALTERNATES
+        or row.gid in airport_towns
     )
 
 
-def prune(rows: list[Row]) -> list[Row]:
-    """The rows the index keeps, without the weak alternate names of places that are not
-    notable (once the curated files, which find places by those names, have been applied)."""
+def prune(rows: list[Row], airport_towns: AbstractSet[str] = frozenset()) -> list[Row]:
+    """The rows the index keeps (:func:`kept`), without the weak alternate names of places
+    that are not notable (once the curated files, which find places by those names, have been
+    applied)."""
     out = []
     for row in rows:
-        if not kept(row):
+        if not kept(row, airport_towns):
             continue
         if not row.notable:
             row.keys = {k: m for k, m in row.keys.items() if m != ALTERNATE}

@@ -11,7 +11,15 @@ order:
    alternates ("Goa" is the state, though GeoNames lists it among Mormugao's names); an
    island beats the town of the same name on it ("Ibiza"); a country beats a city of its
    name unless that city holds half the country ("Singapore").
-2. **Tourism prominence.** A *protected* holder (a curated destination, country, region or
+2. **Own names.** A notable place bearing the name as its own beats a place that only another
+   language or another era calls so, when that other name is not merely a spelling of the
+   place's own ("Salem" is Salem, India or Salem, Oregon, never Jerusalem, whose Hebrew-
+   derived short name GeoNames lists; "Waterloo" is a Waterloo, not Austin, Texas, so named
+   until 1839; but "Edinburg", one letter from Edinburgh's own name, may still mean it).
+   Being a destination does not carry over to a name that is not the place's own: a
+   traveller who says "Salem" is not asking for Jerusalem. Where no notable place bears the
+   name as its own, the other name still means the place it names ("Bombay", "Canton").
+3. **Tourism prominence.** A *protected* holder (a curated destination, country, region or
    island: a place travellers go) is never beaten by an unprotected one. It beats an
    unprotected one of no greater weight ("Venice": Italy's, not California's), and a heavier
    one too unless that one is *sizeable*, a capital or a place of ``SIZEABLE`` people that
@@ -19,10 +27,12 @@ order:
    South African town of 118,000 nor a Singapore estate; but "Lagos" asks, Nigeria or the
    Algarve, and so do "Valencia" and "Córdoba"). Two protected holders are both places
    travellers go, so the name asks unless one outweighs the other ``DESTINATION_RATIO``
-   times (between cities; "Cartagena": Colombia's or Spain's, "St Petersburg": Russia's or
-   Florida's, "Granada", "León", "La Paz"); a protected holder by its own name beats one
-   named so only in another language.
-3. **Size**: otherwise the heavier must weigh ``PEER_RATIO`` times the other (``AREA_RATIO``
+   times (between places of one kind; "Cartagena": Colombia's or Spain's, "St Petersburg":
+   Russia's or Florida's, "Granada", "León", "La Paz"; "Congo": the Democratic Republic,
+   16 times as populous, or the Republic: a traveller naming a country means a country, and
+   its size says no more about which than a city's does); a protected holder by its own name
+   beats one named so only in another language.
+4. **Size**: otherwise the heavier must weigh ``PEER_RATIO`` times the other (``AREA_RATIO``
    between an area and a city: a region's population is spread over its area).
 
 Why this and not size or fame alone: measured over every name the index holds, no signal in
@@ -74,6 +84,8 @@ class Holder:
     protected: bool = False
     notable: bool = False
     alternate_only: bool = False
+    variant: bool = False
+    """An alternate name that is a spelling of the holder's own name ("Edinburg")."""
     capital: bool = False
     admin1: str = ""
     latitude: float = 0.0
@@ -126,6 +138,15 @@ def containment_winner(a: Holder, b: Holder) -> Holder | None:
     return None
 
 
+def own_name_winner(a: Holder, b: Holder) -> Holder | None:
+    """The notable holder of the name as its own, against one that only another language or
+    era calls so (rule 2), else ``None``."""
+    for own, other in ((a, b), (b, a)):
+        if own.notable and not own.alternate_only and other.alternate_only and not other.variant:
+            return own
+    return None
+
+
 def sizeable(holder: Holder) -> bool:
     """A place some travellers mean in its own right: a capital or a large place, by its own
     name."""
@@ -135,6 +156,8 @@ def sizeable(holder: Holder) -> bool:
 def dominates(a: Holder, b: Holder) -> bool:
     """Whether ``a`` wins the name over ``b`` (see the module docstring)."""
     winner = containment_winner(a, b)
+    if winner is None:
+        winner = own_name_winner(a, b)
     if winner is not None:
         return winner is a
     if b.protected and not a.protected:
@@ -145,7 +168,7 @@ def dominates(a: Holder, b: Holder) -> bool:
     if a.protected and b.protected:
         if a.alternate_only != b.alternate_only:
             return b.alternate_only
-        if a.kind == b.kind == "city":
+        if a.kind == b.kind:  # two cities, two countries ("Congo"), two islands
             ratio = DESTINATION_RATIO
     return a.weight >= ratio * b.weight
 
