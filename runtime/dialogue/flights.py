@@ -88,29 +88,35 @@ class FlightFulfiller:
         )
         return Fulfilled(reply, details=search, shows=reply)
 
+    def which_city(self, role: str, name: str) -> Fulfilled | None:
+        """A country named as a flight's end, which has no airport of its own: the question
+        which of its cities with an airport (destinations first: "Portugal is a country: which
+        city are you flying to? For example Lisbon, Porto or Funchal."), asked as soon as the
+        country is named; None for any other place."""
+        place = self._gazetteer.place(self._gazetteer.canonical(name))
+        if place is None or place.kind != "country":
+            return None
+        found = self._gazetteer.places.cities_in(
+            place.country_code, COUNTRY_OPTIONS, own_airport=True
+        )
+        options = tuple(c.name for c in found)
+        if not options:
+            return None
+        listed = ", ".join(options[:-1]) + " or " + options[-1] if len(options) > 1 else options[0]
+        text = self._text(
+            "no_code_country",
+            city=place.name,
+            direction="to" if role == "destination" else "from",
+            options=listed,
+        )
+        return Fulfilled(text, "ElicitSlot", role, options=options)
+
     def _no_code(self, role: str, city: City) -> Fulfilled:
-        """A flight end without an airport: a country asks which of its cities with an airport
-        (destinations first: "Portugal is a country: which city are you flying to? For example
-        Lisbon, Porto or Faro."), anything else which city or airport to use instead."""
-        place = self._gazetteer.place(city.name)
-        if place is not None and place.kind == "country":
-            found = self._gazetteer.places.cities_in(
-                place.country_code, COUNTRY_OPTIONS, own_airport=True
-            )
-            options = tuple(c.name for c in found)
-            if options:
-                listed = (
-                    ", ".join(options[:-1]) + " or " + options[-1]
-                    if len(options) > 1
-                    else options[0]
-                )
-                text = self._text(
-                    "no_code_country",
-                    city=city.name,
-                    direction="to" if role == "destination" else "from",
-                    options=listed,
-                )
-                return Fulfilled(text, "ElicitSlot", role, options=options)
+        """A flight end without an airport: a country's cities (:meth:`which_city`), else a
+        question which city or airport to use instead."""
+        asked = self.which_city(role, city.name)
+        if asked is not None:
+            return asked
         return Fulfilled(self._text("no_code", city=city.name), "ElicitSlot", role)
 
 

@@ -41,11 +41,17 @@ class Fulfiller:
         *,
         token: Callable[[], str] = lambda: secrets.token_urlsafe(9),
     ) -> None:
+        self._flights = FlightFulfiller(model, gazetteer, store, token=token)
         self._tasks: dict[str, _Task] = {
             "PlanTrip": PlanFulfiller(model, sources),
             "CheckWeather": WeatherFulfiller(model, sources),
-            "FindFlights": FlightFulfiller(model, gazetteer, store, token=token),
+            "FindFlights": self._flights,
         }
+
+    def which_city(self, role: str, name: str) -> Fulfilled | None:
+        """For a country named as a flight's ``role`` (origin or destination), the question
+        which of its cities; None for any other place (see :meth:`FlightFulfiller.which_city`)."""
+        return self._flights.which_city(role, name)
 
     def fulfil(self, intent: str, slots: dict[str, SlotValue], ctx: FulfilmentContext) -> Fulfilled:
         """Fulfil ``intent``; raises ``KeyError`` for an intent without fulfilment."""

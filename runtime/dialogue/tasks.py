@@ -26,7 +26,7 @@ from typing import Any
 from runtime.dialogue.cues import BOOK_RE
 from runtime.dialogue.display import display, lower_first, prompt, response, shown, task_label
 from runtime.dialogue.frames import Frame, pick_frame
-from runtime.dialogue.fulfilment import Fulfiller
+from runtime.dialogue.fulfilment import Fulfilled, Fulfiller
 from runtime.dialogue.turn import DialogueOutcome, TurnInput
 from runtime.model import BotModel
 from runtime.nlu.dates import find_month
@@ -118,6 +118,13 @@ class TaskDialogue:
             slots.pop("destination")
             frame.lead.append(response(self._model, "same_place", {}, "FindFlights").strip())
             return self._elicit(turn, frame, "destination")
+        if intent.name == "FindFlights":
+            for role in ("origin", "destination"):
+                value = slots.get(role)
+                asked = self._fulfiller.which_city(role, value) if isinstance(value, str) else None
+                if asked is not None and asked.elicit is not None:
+                    slots.pop(role)  # "to Portugal": which city, before the dates are asked
+                    return self._ask_options(turn, frame, asked)
         dated = self._check_dates(turn, frame)
         if dated is not None:
             return dated
@@ -198,6 +205,15 @@ class TaskDialogue:
         reply = " ".join([*lead, question])
         return DialogueOutcome(reply, frame.intent.name, dict(slots), "ElicitSlot", new_state)
 
+    def _ask_options(self, turn: TurnInput, frame: Frame, result: Fulfilled) -> DialogueOutcome:
+        """Ask for the slot fulfilment could not use, as "which one?" when it offers options."""
+        assert result.elicit is not None
+        asked = self._ask(turn, frame, result.elicit, result.reply)
+        if not result.options:
+            return asked
+        clarifying = {"slot": result.elicit, "options": list(result.options)}
+        return replace(asked, state=replace(asked.state, clarifying=clarifying))
+
     # ------------------------------------------------------------------ 4: the answer
     def _fulfil(self, turn: TurnInput, frame: Frame) -> DialogueOutcome:
         intent, slots, state = frame.intent, frame.slots, turn.state
@@ -207,11 +223,7 @@ class TaskDialogue:
         result = self._fulfiller.fulfil(intent.name, slots, replace(turn.ctx, month=month))
         if result.elicit is not None:
             slots.pop(result.elicit, None)
-            asked = self._ask(turn, frame, result.elicit, result.reply)
-            if not result.options:
-                return asked
-            clarifying = {"slot": result.elicit, "options": list(result.options)}
-            return replace(asked, state=replace(asked.state, clarifying=clarifying))
+            return self._ask_options(turn, frame, result)
         lead = frame.sentences(self._model.responses["changed"])
         fulfilled = result.dialog_state == "Fulfilled"
         new_state = _kept(state, slots)

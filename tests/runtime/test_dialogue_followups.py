@@ -398,3 +398,11 @@ def test_a_country_as_a_flights_end_asks_which_of_its_cities(talk: Talk) -> None
 def test_a_city_not_offered_is_still_a_fine_answer(talk: Talk) -> None:
     *_, answered = talk("flights from japan to dublin tomorrow", "Kyoto")
     assert (answered["dialogState"], answered["slots"]["origin"]) == ("Fulfilled", "Kyoto")
+
+
+def test_a_country_is_asked_about_as_soon_as_it_is_named_for_a_flight(talk: Talk) -> None:
+    # GIVEN a flight search to a country with nothing else said
+    [asked] = talk("flights to japan")
+    # THEN which city comes first, before the origin and the date
+    assert asked["reply"].startswith("Japan is a country: which city are you flying to?")
+    assert asked["slots"] == {}
