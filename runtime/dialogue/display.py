@@ -39,6 +39,13 @@ def display(value: SlotValue, today: dt.date | None = None) -> str:
     return str(value)
 
 
+def either(items: list[str]) -> str:
+    """Choices as a reply lists them: "Lisbon, Porto or Funchal" ("" for none)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} or {items[-1]}"
+
+
 def shown(slots: Mapping[str, SlotValue], today: dt.date | None = None) -> dict[str, str]:
     """Every slot as it reads in a sentence."""
     return {name: display(value, today) for name, value in slots.items()}

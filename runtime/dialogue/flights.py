@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from runtime.dialogue.context import FlightSearch, Fulfilled, FulfilmentContext, Templates
-from runtime.dialogue.display import human_date
+from runtime.dialogue.display import either, human_date
 from runtime.errors import StoreError
 from runtime.model import BotModel
 from runtime.nlu.gazetteer import City, Gazetteer
@@ -102,12 +102,11 @@ class FlightFulfiller:
         options = tuple(c.name for c in found)
         if not options:
             return None
-        listed = ", ".join(options[:-1]) + " or " + options[-1] if len(options) > 1 else options[0]
         text = self._text(
             "no_code_country",
             city=place.name,
             direction="to" if role == "destination" else "from",
-            options=listed,
+            options=either(list(options)),
         )
         return Fulfilled(text, "ElicitSlot", role, options=options)
 

@@ -24,7 +24,15 @@ from dataclasses import replace
 from typing import Any
 
 from runtime.dialogue.cues import BOOK_RE
-from runtime.dialogue.display import display, lower_first, prompt, response, shown, task_label
+from runtime.dialogue.display import (
+    display,
+    either,
+    lower_first,
+    prompt,
+    response,
+    shown,
+    task_label,
+)
 from runtime.dialogue.frames import Frame, pick_frame
 from runtime.dialogue.fulfilment import Fulfilled, Fulfiller
 from runtime.dialogue.turn import DialogueOutcome, TurnInput
@@ -173,12 +181,7 @@ class TaskDialogue:
 
     def _clarify_text(self, clarifying: dict[str, Any], turn: TurnInput) -> str:
         options = [str(o) for o in clarifying.get("labels") or clarifying.get("options", [])]
-        shown_options = [display(o, turn.today) for o in options]
-        listed = (
-            ", ".join(shown_options[:-1]) + " or " + shown_options[-1]
-            if len(shown_options) > 1
-            else "".join(shown_options)
-        )
+        listed = either([display(o, turn.today) for o in options])
         heads = {o.split(",")[0].strip() for o in options}
         if options and all(re_date(o) for o in options):
             return response(self._model, "clarify_date", {"options": listed})
@@ -217,9 +220,10 @@ class TaskDialogue:
     # ------------------------------------------------------------------ 4: the answer
     def _fulfil(self, turn: TurnInput, frame: Frame) -> DialogueOutcome:
         intent, slots, state = frame.intent, frame.slots, turn.state
-        month = find_month(turn.message, turn.today)
-        if month is None and intent.name == "PlanTrip":
-            month = state.trip_month  # "make it 10 days": still the August trip
+        # A plan's month was read when the message reached handle() (and outlives the turn:
+        # "make it 10 days" is still the August trip); other tasks use the message's own.
+        plan = intent.name == "PlanTrip"
+        month = state.trip_month if plan else find_month(turn.message, turn.today)
         result = self._fulfiller.fulfil(intent.name, slots, replace(turn.ctx, month=month))
         if result.elicit is not None:
             slots.pop(result.elicit, None)
@@ -232,7 +236,6 @@ class TaskDialogue:
         new_state.round_trip = frame.round_trip
         new_state.offer = OFFERS.get(intent.name) if fulfilled else None
         new_state.focus = next(iter(frame.said)) if len(frame.said) == 1 else None
-        new_state.trip_month = month if intent.name == "PlanTrip" else state.trip_month
         if fulfilled:
             new_state.answered = _remember(state.answered, intent.name, slots)
         if intent.name == "FindFlights" and BOOK_RE.search(turn.message):

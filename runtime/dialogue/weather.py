@@ -29,7 +29,7 @@ from runtime.errors import NotFoundError, ProviderError
 from runtime.model import BotModel
 from runtime.providers.geo import Place
 from runtime.providers.open_data import OpenData
-from runtime.providers.weather.base import WeatherReport
+from runtime.providers.weather.base import TypicalWeather, WeatherReport
 
 NEXT_DAYS = 5
 NO_PLACE = "I know {destination} by name but not where it lies, so I can't look up its weather."
@@ -54,6 +54,21 @@ def shown_day(day: dt.date, today: dt.date) -> str:
 def weather_line(report: WeatherReport) -> str:
     """A one-line summary of the current weather."""
     return f"{report.description}, {report.temp_c:.0f}°C"
+
+
+def typical_answer(
+    place: str, typical: TypicalWeather, *, date: str | None = None, month: str | None = None
+) -> WeatherAnswer:
+    """A month's usual weather as an answer's values (for the day or the month asked)."""
+    return WeatherAnswer(
+        kind="typical",
+        place=place,
+        summary=f"Typical {typical.month_name}: rain on about {typical.rainy_days:.0f} days",
+        date=date,
+        month=month,
+        low_c=typical.mean_min_c,
+        high_c=typical.mean_max_c,
+    )
 
 
 class WeatherFulfiller:
@@ -156,14 +171,7 @@ class WeatherFulfiller:
         assert self._sources is not None
         typical = self._sources.weather.typical(place, int(month[5:7]), deadline=deadline)
         said = MONTH_TYPICAL.format(typical=typical_sentence(destination, typical))
-        answer = WeatherAnswer(
-            kind="typical",
-            place=destination,
-            summary=f"Typical {typical.month_name}: rain on about {typical.rainy_days:.0f} days",
-            month=month,
-            low_c=typical.mean_min_c,
-            high_c=typical.mean_max_c,
-        )
+        answer = typical_answer(destination, typical, month=month)
         return Fulfilled(f"{said} Source: {cite(typical.source)}.", details=answer, shows=said)
 
     def _typical(
@@ -177,12 +185,5 @@ class WeatherFulfiller:
             typical=typical_sentence(destination, typical),
         )
         reply += f" Source: {cite(typical.source)}."
-        answer = WeatherAnswer(
-            kind="typical",
-            place=destination,
-            summary=f"Typical {typical.month_name}: rain on about {typical.rainy_days:.0f} days",
-            date=asked.isoformat(),
-            low_c=typical.mean_min_c,
-            high_c=typical.mean_max_c,
-        )
+        answer = typical_answer(destination, typical, date=asked.isoformat())
         return Fulfilled(reply, details=answer)

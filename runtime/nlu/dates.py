@@ -381,9 +381,10 @@ def find_month(text: str, today: dt.date) -> str | None:
     "a week in Iceland during August 2027", "next may"): the next such month from ``today``
     (this month included, unless "next"), or the year given; None when there is none, or the
     month is part of a date ("3 march", "mid april", "march 5-9")."""
-    dates = find_dates(text, today)
+    dates: list[Mention] | None = None  # read only when a month is named at all
     for match in _MONTH_RE.finditer(text):
         start = match.start("month")
+        dates = find_dates(text, today) if dates is None else dates
         if any(m.start <= start < m.end for m in dates):
             continue
         month = MONTHS[match["month"].lower().rstrip(".")]
